@@ -1,0 +1,386 @@
+"""Decoded messages into positions, with per-aircraft state kept across batches.
+
+Within a batch, messages are sorted by (aircraft, time) and every look-back ("the
+last odd CPR message of this aircraft", "its last callsign") is a running maximum of
+row indices, so the whole batch is handled in column operations, never row by row.
+
+1. **Airborne CPR, global.** Each airborne position message is paired with the last
+   message of the other parity from the same aircraft, at most
+   ``pair_window_s`` (10 s) older, and decoded globally at the newer one.
+2. **Receiver reference.** ``receiver`` if given, else the median of the first
+   batch's globally decoded airborne positions. It only resolves the 90-degree
+   ambiguity of surface positions, so it may be hundreds of km off.
+3. **Surface CPR, global** (pairs within ``surface_pair_window_s``), resolved
+   against the aircraft's last known position, else the receiver reference.
+4. **Local CPR.** Messages still without a position are decoded against the
+   aircraft's last global position, if it is at most ``local_window_s`` old.
+5. **Speed check.** A position is *implausible* when it is inconsistent with every
+   one of its up-to-four neighbours (two before, two after, same aircraft): the
+   distance exceeds ``max_speed_kt`` x elapsed time + ``speed_margin_km``. An
+   isolated bad decode is dropped, and the good points around it survive. Two
+   consecutive bad points that agree with each other pass (a known limit).
+6. **Other fields** are taken as of each position: callsign and category from the
+   last identification (``ident_window_s``), ground speed, track, vertical rate
+   and GNSS-baro difference from the last velocity (``velocity_window_s``), squawk
+   from the last DF5/21 or TC 28 (``squawk_window_s``), barometric altitude for
+   GNSS-only positions from the last DF0/4/16/20 (``altitude_window_s``).
+
+Between batches the decoder keeps, per aircraft, the last message of each kind and
+the last accepted position (dropped after ``state_ttl_s``), and the set of trusted
+addresses. Inputs without time stamps (plain AVR) are paired in arrival order with
+no time windows, and get no speed check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from jetwatch.decode import cpr
+from jetwatch.decode.frames import (
+    K_AIRBORNE,
+    K_ALT,
+    K_IDENT,
+    K_POSREF,
+    K_SQUAWK,
+    K_SURFACE,
+    K_VELOCITY,
+    SOURCES,
+    Messages,
+    decode,
+)
+from jetwatch.geo import haversine_km
+from jetwatch.sources import base
+from jetwatch.sources.base import FrameBatch, Rejects
+from jetwatch.units import KM_PER_NM
+
+I64 = npt.NDArray[np.int64]
+B = npt.NDArray[np.bool_]
+HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+
+
+@dataclass(frozen=True)
+class DecoderSettings:
+    """Windows (seconds) and limits of :class:`Decoder`; see the module docstring."""
+
+    pair_window_s: float = 10.0
+    surface_pair_window_s: float = 25.0
+    local_window_s: float = 60.0
+    surface_local_window_s: float = 30.0
+    ident_window_s: float = 1800.0
+    velocity_window_s: float = 10.0
+    squawk_window_s: float = 300.0
+    altitude_window_s: float = 10.0
+    max_speed_kt: float = 1000.0
+    speed_margin_km: float = 2.0
+    state_ttl_s: float = 3600.0
+    receiver: tuple[float, float] | None = None
+
+
+@dataclass
+class DecodeStats:
+    """Counters over everything a decoder has seen."""
+
+    frames: int = 0
+    accepted: int = 0
+    repaired: int = 0
+    positions: int = 0
+    position_messages: int = 0
+
+
+@dataclass
+class _Sorted:
+    """A batch (plus carried state) sorted by aircraft and time."""
+
+    m: Messages
+    carry: B
+    timed: bool
+    i: I64 = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.i = np.arange(len(self.m), dtype=np.int64)
+
+    def last(self, mask: B, window: float) -> I64:
+        """Index of the latest row at or before each row with ``mask``, same aircraft,
+        at most ``window`` seconds older; -1 where there is none."""
+        return self._valid(np.maximum.accumulate(np.where(mask, self.i, -1)), window)
+
+    def previous(self, mask: B, window: float) -> I64:
+        """Like :meth:`last` but strictly before each row."""
+        acc = np.maximum.accumulate(np.where(mask, self.i, -1))
+        return self._valid(np.concatenate([[-1], acc])[: len(acc)].astype(np.int64), window)
+
+    def _valid(self, idx: I64, window: float) -> I64:
+        safe = np.maximum(idx, 0)
+        ok = (idx >= 0) & (self.m.icao[safe] == self.m.icao)
+        if self.timed:
+            ok &= (self.m.time - self.m.time[safe]) <= window
+        return np.where(ok, idx, -1)
+
+
+class Decoder:
+    """Stateful column-wise Mode S decoder: frames in, positions out."""
+
+    def __init__(self, settings: DecoderSettings | None = None) -> None:
+        self.settings = settings or DecoderSettings()
+        self.known = np.empty(0, dtype=np.uint32)
+        self.carry = Messages.empty(0)
+        self.reference = self.settings.receiver
+        self.stats = DecodeStats()
+
+    def decode(self, batch: FrameBatch) -> tuple[pa.Table, Rejects, Messages]:
+        """Decode one batch.
+
+        Returns the positions (:data:`~jetwatch.sources.base.POSITIONS_SCHEMA`), the
+        rejected frames, and every accepted message in batch order with its decoded
+        position (NaN where none), for inspection and cross-checks.
+        """
+        msgs, rejects, self.known, repaired = decode(batch, self.known)
+        self.stats.frames += len(batch)
+        self.stats.accepted += len(msgs)
+        self.stats.repaired += repaired
+        merged = Messages.concat([self.carry, msgs])
+        carry = np.zeros(len(merged), dtype=bool)
+        carry[: len(self.carry)] = True
+        seq = np.arange(len(merged))
+        order = np.lexsort((seq, merged.time, merged.icao))
+        s = _Sorted(merged.take(order), carry[order], batch.timed)
+        flags = np.zeros(len(s.m), dtype=np.uint16)
+
+        self._global_airborne(s)
+        self._surface(s)
+        self._local(s, flags)
+        is_pos = np.isin(s.m.kind, (K_AIRBORNE, K_SURFACE)) & ~s.carry
+        self.stats.position_messages += int(is_pos.sum())
+        implausible = self._speed_check(s)
+        rejected_rows = s.m.row[implausible]
+        for r in rejected_rows.tolist():
+            rejects.add(
+                int(batch.offset[r]),
+                "implausible_position",
+                batch.msg[r, : int(batch.nbytes[r])].tobytes(),
+                line=None if batch.line is None else int(batch.line[r]),
+            )
+        s.m.lat[implausible] = np.nan
+        s.m.lon[implausible] = np.nan
+        emit = is_pos & ~np.isnan(s.m.lat)
+        table = self._positions(s, emit, flags, batch.anchored)
+        self.stats.positions += table.num_rows
+        self._keep_state(s, emit)
+
+        out = s.m.take(np.flatnonzero(~s.carry))
+        return table, rejects, out.take(np.argsort(out.row, kind="stable"))
+
+    def _global_airborne(self, s: _Sorted) -> None:
+        m = s.m
+        air = (m.kind == K_AIRBORNE) & ~s.carry
+        self._pair(s, (m.kind == K_AIRBORNE), air, self.settings.pair_window_s, surface=False)
+        if self.reference is None:
+            got = air & ~np.isnan(m.lat)
+            if got.any():
+                self.reference = (float(np.median(m.lat[got])), float(np.median(m.lon[got])))
+
+    def _pair(self, s: _Sorted, kind: B, todo: B, window: float, surface: bool) -> B:
+        m = s.m
+        even = s.last(kind & ~m.odd, window)
+        odd = s.last(kind & m.odd, window)
+        partner = np.where(m.odd, even, odd)
+        rows = np.flatnonzero(todo & (partner >= 0))
+        pe = np.where(m.odd[rows], partner[rows], rows)
+        po = np.where(m.odd[rows], rows, partner[rows])
+        lat, lon = cpr.global_position(
+            m.cpr_lat[pe], m.cpr_lon[pe], m.cpr_lat[po], m.cpr_lon[po], m.odd[rows], surface
+        )
+        m.lat[rows], m.lon[rows] = lat, lon
+        done = np.zeros(len(m), dtype=bool)
+        done[rows] = ~np.isnan(lat)
+        return done
+
+    def _surface(self, s: _Sorted) -> None:
+        m = s.m
+        surf = m.kind == K_SURFACE
+        todo = surf & ~s.carry
+        if not todo.any():
+            return
+        known_before = s.previous(~np.isnan(m.lat), self.settings.state_ttl_s)
+        done = self._pair(s, surf, todo, self.settings.surface_pair_window_s, surface=True)
+        rows = np.flatnonzero(done)
+        ref = known_before[rows]
+        fallback = self.reference or (np.nan, np.nan)
+        ref_lat = np.where(ref >= 0, m.lat[np.maximum(ref, 0)], fallback[0])
+        ref_lon = np.where(ref >= 0, m.lon[np.maximum(ref, 0)], fallback[1])
+        m.lat[rows], m.lon[rows] = cpr.resolve_surface(m.lat[rows], m.lon[rows], ref_lat, ref_lon)
+
+    def _local(self, s: _Sorted, flags: npt.NDArray[np.uint16]) -> None:
+        m = s.m
+        st = self.settings
+        has = ~np.isnan(m.lat)
+        air = (m.kind == K_AIRBORNE) & ~s.carry & ~has
+        surf = (m.kind == K_SURFACE) & ~s.carry & ~has
+        ref_air = s.previous(has, st.local_window_s)
+        ref_surf = s.previous(has, st.surface_local_window_s)
+        ref = np.where(surf, ref_surf, ref_air)
+        rows = np.flatnonzero((air | surf) & (ref >= 0))
+        r = ref[rows]
+        lat, lon = cpr.local_position(
+            m.cpr_lat[rows], m.cpr_lon[rows], m.odd[rows], m.lat[r], m.lon[r], surf[rows]
+        )
+        m.lat[rows], m.lon[rows] = lat, lon
+        flags[rows] |= base.FLAG_LOCAL_CPR
+
+    def _speed_check(self, s: _Sorted) -> B:
+        m = s.m
+        bad = np.zeros(len(m), dtype=bool)
+        if not s.timed:
+            return bad
+        pos = np.flatnonzero(np.isin(m.kind, (K_AIRBORNE, K_SURFACE, K_POSREF)) & ~np.isnan(m.lat))
+        n = len(pos)
+        if n < 2:
+            return bad
+        speed_km_s = self.settings.max_speed_kt * KM_PER_NM / 3600.0
+        consistent = np.zeros(n, dtype=bool)
+        linked = np.zeros(n, dtype=bool)
+        for step in (1, 2):
+            a, b = pos[:-step], pos[step:]
+            same = m.icao[a] == m.icao[b]
+            dist = haversine_km(m.lat[a], m.lon[a], m.lat[b], m.lon[b])
+            allowed = speed_km_s * np.abs(m.time[b] - m.time[a]) + self.settings.speed_margin_km
+            ok = same & (dist <= allowed)
+            for side, sl in ((ok, slice(0, n - step)), (ok, slice(step, n))):
+                consistent[sl] |= side
+            linked[: n - step] |= same
+            linked[step:] |= same
+        outlier = linked & ~consistent
+        bad[pos[outlier]] = True
+        return bad & ~s.carry & (m.kind != K_POSREF)
+
+    def _positions(
+        self, s: _Sorted, emit: B, flags: npt.NDArray[np.uint16], anchored: bool
+    ) -> pa.Table:
+        m, st = s.m, self.settings
+        ident = s.last(m.kind == K_IDENT, st.ident_window_s)
+        vel = s.last(m.kind == K_VELOCITY, st.velocity_window_s)
+        sq = s.last(m.kind == K_SQUAWK, st.squawk_window_s)
+        alt = s.last(m.kind == K_ALT, st.altitude_window_s)
+        rows = np.flatnonzero(emit)
+        surf = m.kind[rows] == K_SURFACE
+
+        def pick(values: npt.NDArray, idx: I64, empty: object) -> npt.NDArray:
+            k = idx[rows]
+            return np.where(k >= 0, values[np.maximum(k, 0)], empty)
+
+        altitude = np.where(
+            np.isnan(m.altitude[rows]), pick(m.altitude, alt, np.nan), m.altitude[rows]
+        )
+        altitude = np.where(surf, np.nan, altitude)
+        geo = np.where(
+            np.isnan(m.geo_altitude[rows]),
+            m.altitude[rows] + pick(m.geo_diff, vel, np.nan),
+            m.geo_altitude[rows],
+        )
+        gs = np.where(surf, m.gs[rows], pick(m.gs, vel, np.nan))
+        track = np.where(surf, m.track[rows], pick(m.track, vel, np.nan))
+        vrate = np.where(surf, np.nan, pick(m.vrate, vel, np.nan))
+        f = flags[rows].copy()
+        f[surf] |= base.FLAG_SURFACE_CPR
+        f[m.non_icao[rows]] |= base.FLAG_NON_ICAO
+        if not anchored:
+            f |= base.FLAG_TIME_ESTIMATED
+        cols = {
+            "time": pa.array((m.time[rows] * 1e6).astype(np.int64), pa.timestamp("us")),
+            "icao24": hex_icao(m.icao[rows]),
+            "callsign": _text(pick(m.callsign, ident, b""), strip=True),
+            "lat": pa.array(m.lat[rows]),
+            "lon": pa.array(m.lon[rows]),
+            "altitude": _int(altitude),
+            "geo_altitude": _int(geo),
+            "ground_speed": pa.array(gs.astype(np.float32), from_pandas=True),
+            "track": pa.array(track.astype(np.float32), from_pandas=True),
+            "vertical_rate": _int(vrate),
+            "on_ground": pa.array(surf),
+            "squawk": _text(pick(m.squawk, sq, b"")),
+            "category": _text(pick(m.category, ident, b"")),
+            "source": pa.DictionaryArray.from_arrays(
+                pa.array(m.source[rows].astype(np.int8)), pa.array(SOURCES)
+            ).cast(pa.string()),
+            "flags": pa.array(f, pa.uint16()),
+        }
+        return pa.table(cols, schema=base.POSITIONS_SCHEMA)
+
+    def _keep_state(self, s: _Sorted, emit: B) -> None:
+        """Carry, per aircraft, the last message of each kind and the last position."""
+        m = s.m
+        icao = m.icao.astype(np.uint64) << np.uint64(8)
+        kinds = (K_IDENT, K_VELOCITY, K_SQUAWK, K_ALT, K_AIRBORNE, K_SURFACE)
+        parity = np.where(np.isin(m.kind, (K_AIRBORNE, K_SURFACE)), m.odd, False)
+        key_msg = icao | (m.kind.astype(np.uint64) << np.uint64(1)) | parity.astype(np.uint64)
+        msg_rows = _last_per_key(np.flatnonzero(np.isin(m.kind, kinds)), key_msg)
+        pos_rows = _last_per_key(np.flatnonzero(emit | ((m.kind == K_POSREF) & s.carry)), icao)
+        messages = m.take(msg_rows)
+        messages.lat[:] = np.nan
+        messages.lon[:] = np.nan
+        refs = m.take(pos_rows)
+        refs.kind[:] = K_POSREF
+        state = Messages.concat([messages, refs])
+        state.row[:] = -1
+        if len(state) and s.timed:
+            fresh = state.time >= np.nanmax(m.time) - self.settings.state_ttl_s
+            state = state.take(np.flatnonzero(fresh))
+        self.carry = state
+
+
+def _last_per_key(rows: I64, key: npt.NDArray[np.uint64]) -> I64:
+    """The last of ``rows`` (in order) for each distinct ``key``."""
+    if not len(rows):
+        return rows
+    _, first = np.unique(key[rows][::-1], return_index=True)
+    return rows[len(rows) - 1 - first]
+
+
+def hex_icao(icao: npt.NDArray[np.uint32]) -> pa.Array:
+    """24-bit addresses as 6 lowercase hex digits."""
+    n = len(icao)
+    chars = np.empty((n, 6), dtype=np.uint8)
+    for k in range(6):
+        chars[:, k] = HEX[(icao >> np.uint32(20 - 4 * k)) & np.uint32(0xF)]
+    return pa.Array.from_buffers(
+        pa.string(),
+        n,
+        [None, pa.py_buffer(np.arange(0, 6 * n + 1, 6, dtype=np.int32)), pa.py_buffer(chars)],
+    )
+
+
+def _text(values: npt.NDArray[np.bytes_], strip: bool = False) -> pa.Array:
+    """Fixed-width byte strings to a string column; empty ones become null."""
+    width = values.dtype.itemsize
+    n = len(values)
+    raw = (
+        np.ascontiguousarray(values).view(np.uint8).reshape(n, width)
+        if n
+        else np.zeros((0, width), np.uint8)
+    )
+    filler = (raw == 0) | ((raw == ord(" ")) if strip else False)
+    keep = ~filler
+    lengths = np.where(keep.any(axis=1), width - np.argmax(keep[:, ::-1], axis=1), 0)
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    mask = np.arange(width) < lengths[:, None]
+    data = raw[mask]
+    valid = lengths > 0
+    return pa.Array.from_buffers(
+        pa.string(),
+        n,
+        [
+            pa.py_buffer(np.packbits(valid, bitorder="little")),
+            pa.py_buffer(offsets),
+            pa.py_buffer(data),
+        ],
+    )
+
+
+def _int(values: npt.NDArray[np.float64]) -> pa.Array:
+    ok = ~np.isnan(values)
+    return pa.array(np.where(ok, np.round(values), 0).astype(np.int32), pa.int32(), mask=~ok)

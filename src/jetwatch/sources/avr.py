@@ -1,0 +1,85 @@
+"""AVR raw Mode S text, as dump1090/readsb serve it on TCP port 30002.
+
+One frame per line, hex digits between a start mark and ``;``:
+
+- ``*8D4840D6202CC371C32CE0576098;``: no time stamp.
+- ``@0000A1B2C3D4 8D48...;`` (without the space): ``@`` then 12 hex digits of the
+  receiver's 48-bit 12 MHz clock, then the frame.
+- ``%`` / ``<`` lines (MLAT and signal-level variants, 12 + 2 hex digits of
+  prefix) are read like ``@`` lines with their prefix skipped.
+
+Frames are 14 or 28 hex digits. A Mode A/C reply (4 digits) is counted as
+``unsupported``. The 12 MHz clock gives relative time only: the first frame is put
+at the reader's anchor time (:class:`~jetwatch.sources.context.ReadContext`).
+Lines without a clock all get the anchor time, in file order. Blank lines and
+``#`` comments are skipped. Anything else is ``unparsable``, with its line number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from jetwatch.compress import Stream
+from jetwatch.sources.base import FrameBatch, Rejects
+from jetwatch.sources.context import ReadContext
+from jetwatch.sources.hexframes import _NIBBLE, hex_matrix
+from jetwatch.sources.lines import line_chunks
+
+NAME = "avr"
+CLOCK_HZ = 12e6
+_PREFIX = {ord("*"): 0, ord("@"): 12, ord("%"): 12, ord("<"): 14}
+
+
+def sniff(head: bytes) -> bool:
+    lines = [ln.strip() for ln in head.splitlines()[:20] if ln.strip()]
+    good = [ln for ln in lines if ln[:1] in (b"*", b"@", b"%", b"<") and ln.endswith(b";")]
+    return bool(lines) and len(good) >= max(1, len(lines) // 2)
+
+
+def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
+    clock0: int | None = None
+    for chunk in line_chunks(stream.chunks(), max_line=1 << 16):
+        buf = np.frombuffer(chunk.data, dtype=np.uint8)
+        starts, ends = chunk.bounds()
+        lines = chunk.first_line + np.arange(len(starts), dtype=np.int64)
+        length = ends - starts
+        first = np.where(length > 0, buf[np.minimum(starts, len(buf) - 1)], 0)
+        blank = (length == 0) | (first == ord("#"))
+        prefix = np.full(len(starts), -1, dtype=np.int64)
+        for mark, skip in _PREFIX.items():
+            prefix[first == mark] = skip
+        semicolon = buf[np.maximum(ends - 1, 0)] == ord(";")
+        hex_start = starts + 1 + np.maximum(prefix, 0)
+        hex_len = ends - 1 - hex_start
+        framed = ~blank & (prefix >= 0) & semicolon & (hex_len > 0)
+        msg, nbytes, ok = hex_matrix(buf, hex_start, np.where(framed, hex_len, 0))
+        clock = np.zeros(len(starts), dtype=np.float64)
+        timed = prefix > 0
+        if timed.any():
+            digits = _NIBBLE[buf[starts[timed, None] + 1 + np.arange(12)]].astype(np.int64)
+            good_clock = (digits != 255).all(axis=1)
+            value = (digits << (4 * np.arange(11, -1, -1))).sum(axis=1)
+            if clock0 is None:
+                clock0 = int(value[good_clock][0]) if good_clock.any() else 0
+            clock[timed] = (value - clock0) / CLOCK_HZ
+            ok[np.flatnonzero(timed)[~good_clock]] = False
+        rejects = Rejects()
+        modeac = framed & (hex_len == 4)
+        for i in np.flatnonzero(~blank & ~ok).tolist():
+            raw = chunk.data[starts[i] : ends[i]]
+            reason = "unsupported" if modeac[i] else "unparsable"
+            detail = "Mode A/C reply" if modeac[i] else "not an AVR frame"
+            rejects.add(chunk.offset + int(starts[i]), reason, raw, detail, line=int(lines[i]))
+        keep = np.flatnonzero(ok)
+        yield FrameBatch(
+            msg=msg[keep],
+            nbytes=nbytes[keep],
+            time=ctx.anchor + clock[keep],
+            offset=chunk.offset + starts[keep],
+            line=lines[keep],
+            timed=bool(timed[keep].all()) if len(keep) else True,
+            anchored=False,
+            rejects=rejects,
+        )

@@ -1,0 +1,158 @@
+"""What every reader yields: batches of raw frames or of decoded states, plus rejects.
+
+- :class:`FrameBatch` holds raw Mode S frames (from AVR, Beast, hex CSV, JSON lines)
+  for :mod:`jetwatch.decode`.
+- :class:`StateBatch` holds rows already in the ``positions`` schema (SBS, OpenSky,
+  readsb traces, ``aircraft.json``).
+- :class:`Rejects` holds records that could not be used: where they are (byte
+  offset in the decompressed stream, and line number for text), why (a reason from
+  :data:`REASONS`), and their exact bytes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+REASONS = (
+    "bad_crc",
+    "bad_length",
+    "unparsable",
+    "out_of_range",
+    "unknown_address",
+    "unsupported",
+    "implausible_position",
+    "truncated",
+)
+
+POSITIONS_SCHEMA = pa.schema(
+    [
+        ("time", pa.timestamp("us")),
+        ("icao24", pa.string()),
+        ("callsign", pa.string()),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
+        ("altitude", pa.int32()),
+        ("geo_altitude", pa.int32()),
+        ("ground_speed", pa.float32()),
+        ("track", pa.float32()),
+        ("vertical_rate", pa.int32()),
+        ("on_ground", pa.bool_()),
+        ("squawk", pa.string()),
+        ("category", pa.string()),
+        ("source", pa.string()),
+        ("flags", pa.uint16()),
+    ]
+)
+
+# Bits of positions.flags.
+FLAG_STALE = 1  # readsb: position is stale
+FLAG_NEW_LEG = 2  # readsb: a new leg starts here
+FLAG_LOCAL_CPR = 4  # decoded against a reference, not an even/odd pair
+FLAG_SURFACE_CPR = 8  # from a surface position message
+FLAG_TIME_ESTIMATED = 16  # the input had no absolute time; dated from --start or mtime
+FLAG_NON_ICAO = 32  # address is not an ICAO 24-bit address (TIS-B / anonymous)
+
+
+@dataclass
+class Rejects:
+    """Unusable records of one batch, in columns."""
+
+    offset: list[int] = field(default_factory=list)
+    line: list[int | None] = field(default_factory=list)
+    reason: list[str] = field(default_factory=list)
+    detail: list[str] = field(default_factory=list)
+    data: list[bytes] = field(default_factory=list)
+
+    def add(
+        self, offset: int, reason: str, data: bytes, detail: str = "", line: int | None = None
+    ) -> None:
+        self.offset.append(int(offset))
+        self.line.append(None if line is None else int(line))
+        self.reason.append(reason)
+        self.detail.append(detail)
+        self.data.append(bytes(data))
+
+    def extend(self, other: Rejects) -> None:
+        self.offset += other.offset
+        self.line += other.line
+        self.reason += other.reason
+        self.detail += other.detail
+        self.data += other.data
+
+    def counts(self) -> Counter[str]:
+        return Counter(self.reason)
+
+    def __len__(self) -> int:
+        return len(self.reason)
+
+    def to_arrow(self) -> pa.Table:
+        return pa.table(
+            {
+                "offset": pa.array(self.offset, pa.int64()),
+                "line": pa.array(self.line, pa.int64()),
+                "reason": pa.array(self.reason, pa.string()),
+                "detail": pa.array(self.detail, pa.string()),
+                "data": pa.array(self.data, pa.binary()),
+            }
+        )
+
+
+@dataclass
+class FrameBatch:
+    """Raw Mode S frames: ``msg`` is (N, 14) bytes, short frames in the first 7."""
+
+    msg: npt.NDArray[np.uint8]
+    nbytes: npt.NDArray[np.uint8]
+    time: npt.NDArray[np.float64]  # unix seconds, UTC
+    offset: npt.NDArray[np.int64]
+    line: npt.NDArray[np.int64] | None = None  # 1-based line numbers for text inputs
+    timed: bool = True  # False when frames carry no relative time (order only)
+    anchored: bool = True  # False when absolute times come from the anchor, not the input
+    address: npt.NDArray[np.int64] | None = None  # address the recorder gave (-1: none)
+    rejects: Rejects = field(default_factory=Rejects)
+
+    def __len__(self) -> int:
+        return len(self.nbytes)
+
+    @classmethod
+    def from_frames(
+        cls,
+        frames: list[bytes],
+        times: list[float],
+        offsets: list[int],
+        lines: list[int],
+        rejects: Rejects,
+    ) -> FrameBatch:
+        """A batch from per-frame lists (frames of 7 or 14 bytes)."""
+        nbytes = np.array([len(f) for f in frames], dtype=np.uint8)
+        msg = np.zeros((len(frames), 14), dtype=np.uint8)
+        for width in (7, 14):
+            rows = np.flatnonzero(nbytes == width)
+            if len(rows):
+                joined = b"".join(frames[r] for r in rows)
+                msg[rows, :width] = np.frombuffer(joined, np.uint8).reshape(-1, width)
+        return cls(
+            msg=msg,
+            nbytes=nbytes,
+            time=np.array(times, dtype=np.float64),
+            offset=np.array(offsets, dtype=np.int64),
+            line=np.array(lines, dtype=np.int64),
+            rejects=rejects,
+        )
+
+
+@dataclass
+class StateBatch:
+    """Rows already decoded by the sender, in :data:`POSITIONS_SCHEMA`."""
+
+    table: pa.Table
+    records: int
+    rejects: Rejects = field(default_factory=Rejects)
+
+
+Batch = FrameBatch | StateBatch

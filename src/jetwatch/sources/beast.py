@@ -1,0 +1,156 @@
+"""Mode-S Beast binary, as dump1090/readsb serve it on TCP port 30005.
+
+Each frame: ``0x1a``, a type byte, a 6-byte big-endian 12 MHz receiver clock, one
+signal-level byte, then the message: type ``'1'`` Mode A/C (2 bytes), ``'2'`` Mode S
+short (7 bytes), ``'3'`` Mode S long (14 bytes). Any ``0x1a`` inside a frame is sent
+twice. Other types (``'4'`` status, ``'5'``…) are skipped and counted ``unsupported``.
+
+Unescaping is column-wise: in each run of ``0x1a`` bytes, pairs are escaped data and
+an odd last byte starts a frame. A frame whose length does not reach the next start
+exactly is ``bad_length``; bytes before the first start are ``unparsable``. Offsets
+name the first byte of the frame in the (decompressed) file. The 12 MHz clock gives
+relative time only: the first frame is put at the reader's anchor time.
+
+:func:`split_frames` also serves hex-encoded Beast frames (one per CSV line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import numpy.typing as npt
+
+from jetwatch.compress import Stream
+from jetwatch.sources.base import FrameBatch, Rejects
+from jetwatch.sources.context import ReadContext
+
+NAME = "beast"
+ESC = 0x1A
+CLOCK_HZ = 12e6
+MSG_LEN = {ord("1"): 2, ord("2"): 7, ord("3"): 14}
+_LEN = np.zeros(256, dtype=np.int64)
+for _t, _n in MSG_LEN.items():
+    _LEN[_t] = _n
+I64 = npt.NDArray[np.int64]
+
+
+def sniff(head: bytes) -> bool:
+    if not head.startswith(b"\x1a"):
+        return False
+    starts = head.count(b"\x1a2") + head.count(b"\x1a3") + head.count(b"\x1a1")
+    return starts >= max(1, min(10, len(head) // 40))
+
+
+def _frame_starts(buf: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.bool_], I64]:
+    """Escape-second mask (bytes to drop) and frame start positions in ``buf``."""
+    is_esc = buf == ESC
+    n = len(buf)
+    prev = np.concatenate([[False], is_esc[:-1]])
+    nxt = np.concatenate([is_esc[1:], [False]])
+    run_start = np.flatnonzero(is_esc & ~prev)
+    run_end = np.flatnonzero(is_esc & ~nxt) + 1
+    lengths = run_end - run_start
+    drop = np.zeros(n, dtype=bool)
+    pos_in_run = np.zeros(n, dtype=np.int64)
+    if len(run_start):
+        run_id = np.cumsum(is_esc & ~prev) - 1
+        pos_in_run[is_esc] = np.flatnonzero(is_esc) - run_start[run_id[is_esc]]
+        run_len = np.zeros(n, dtype=np.int64)
+        run_len[is_esc] = lengths[run_id[is_esc]]
+        odd_run = (run_len % 2) == 1
+        last = pos_in_run == run_len - 1
+        drop = is_esc & (pos_in_run % 2 == 1) & ~(odd_run & last)
+    starts = run_end[lengths % 2 == 1] - 1
+    return drop, starts
+
+
+def split_frames(
+    buf: npt.NDArray[np.uint8], base_offset: int, final: bool
+) -> tuple[dict[str, npt.NDArray], Rejects, int]:
+    """Cut an escaped Beast byte buffer into frames.
+
+    Returns columns (``type``, ``clock``, ``signal``, ``msg`` (N, 14), ``nbytes``,
+    ``offset``), the rejects, and how many leading bytes were consumed; unless
+    ``final``, the bytes from the last frame start on are left for the next call.
+    """
+    rejects = Rejects()
+    drop, starts = _frame_starts(buf)
+    if not final and len(starts):
+        cut = int(starts[-1])
+        starts = starts[:-1]
+    else:
+        cut = len(buf)
+    keep = ~drop[:cut]
+    u = buf[:cut][keep]
+    u_index = np.cumsum(keep) - 1
+    u_start = u_index[starts] if len(starts) else np.empty(0, dtype=np.int64)
+    u_next = np.append(u_start[1:], len(u))
+    ftype = np.where(u_start + 1 < len(u), u[np.minimum(u_start + 1, max(len(u) - 1, 0))], 0)
+    mlen = _LEN[ftype]
+    good = (mlen > 0) & (u_start + 9 + mlen == u_next)
+    first = int(starts[0]) if len(starts) else cut
+    if first > 0 and buf[:first].any():
+        rejects.add(
+            base_offset, "unparsable", buf[:first].tobytes()[:64], "bytes before first frame"
+        )
+    for k in np.flatnonzero(~good).tolist():
+        raw = u[u_start[k] : u_next[k]].tobytes()
+        known_type = mlen[k] > 0
+        reason = "bad_length" if known_type else "unsupported"
+        detail = f"Beast type {raw[1:2]!r}" if len(raw) > 1 else "lone 0x1a"
+        rejects.add(base_offset + int(starts[k]), reason, raw, detail)
+    rows = np.flatnonzero(good)
+    s = u_start[rows]
+    clock = np.zeros(len(rows), dtype=np.int64)
+    for k in range(6):
+        clock = (clock << 8) | u[s + 2 + k].astype(np.int64)
+    msg = np.zeros((len(rows), 14), dtype=np.uint8)
+    nbytes = mlen[rows].astype(np.uint8)
+    for width in (2, 7, 14):
+        w = np.flatnonzero(nbytes == width)
+        if len(w):
+            msg[w, :width] = u[s[w, None] + 9 + np.arange(width)]
+    cols = {
+        "type": ftype[rows],
+        "clock": clock,
+        "signal": u[s + 8] if len(rows) else np.empty(0, np.uint8),
+        "msg": msg,
+        "nbytes": nbytes,
+        "offset": base_offset + starts[rows],
+    }
+    return cols, rejects, cut
+
+
+def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
+    carry = b""
+    consumed = 0
+    clock0: int | None = None
+    blocks = stream.chunks()
+    done = False
+    while not done:
+        block = next(blocks, None)
+        done = block is None
+        data = carry + (block or b"")
+        if not data:
+            break
+        buf = np.frombuffer(data, dtype=np.uint8)
+        cols, rejects, cut = split_frames(buf, consumed, final=done)
+        consumed += cut
+        carry = data[cut:]
+        modeac = cols["nbytes"] == 2
+        for k in np.flatnonzero(modeac).tolist():
+            rejects.add(
+                int(cols["offset"][k]), "unsupported", cols["msg"][k, :2].tobytes(), "Mode A/C"
+            )
+        keep = np.flatnonzero(~modeac)
+        if clock0 is None and len(keep):
+            clock0 = int(cols["clock"][keep[0]])
+        yield FrameBatch(
+            msg=cols["msg"][keep],
+            nbytes=cols["nbytes"][keep],
+            time=ctx.anchor + (cols["clock"][keep] - (clock0 or 0)) / CLOCK_HZ,
+            offset=cols["offset"][keep],
+            anchored=False,
+            rejects=rejects,
+        )
