@@ -102,8 +102,13 @@ def local_position(
 
 
 def resolve_surface(lat: F64, lon: F64, ref_lat: F64, ref_lon: F64) -> tuple[F64, F64]:
-    """Pick, among the four surface solutions, the one nearest the reference."""
+    """Pick, among the four surface solutions, the one nearest the reference.
+
+    Rows without a reference (NaN) stay undecoded (NaN).
+    """
     south = lat - 90.0
     lat_out = np.where(np.abs(south - ref_lat) < np.abs(lat - ref_lat), south, lat)
     k = np.round(_wrap_lon(ref_lon - lon) / 90.0)
-    return lat_out, _wrap_lon(lon + 90.0 * k)
+    lon_out = _wrap_lon(lon + 90.0 * k)
+    unknown = np.isnan(ref_lat) | np.isnan(ref_lon)
+    return np.where(unknown, np.nan, lat_out), np.where(unknown, np.nan, lon_out)

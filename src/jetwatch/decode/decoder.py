@@ -40,7 +40,9 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from jetwatch.decode import cpr
-from jetwatch.decode.frames import (
+from jetwatch.decode.frames import decode
+from jetwatch.geo import haversine_km
+from jetwatch.messages import (
     K_AIRBORNE,
     K_ALT,
     K_IDENT,
@@ -50,9 +52,7 @@ from jetwatch.decode.frames import (
     K_VELOCITY,
     SOURCES,
     Messages,
-    decode,
 )
-from jetwatch.geo import haversine_km
 from jetwatch.sources import base
 from jetwatch.sources.base import FrameBatch, Rejects
 from jetwatch.units import KM_PER_NM
@@ -132,7 +132,7 @@ class Decoder:
         self.stats = DecodeStats()
 
     def decode(self, batch: FrameBatch) -> tuple[pa.Table, Rejects, Messages]:
-        """Decode one batch.
+        """Decode one batch of raw frames.
 
         Returns the positions (:data:`~jetwatch.sources.base.POSITIONS_SCHEMA`), the
         rejected frames, and every accepted message in batch order with its decoded
@@ -140,14 +140,32 @@ class Decoder:
         """
         msgs, rejects, self.known, repaired = decode(batch, self.known)
         self.stats.frames += len(batch)
-        self.stats.accepted += len(msgs)
         self.stats.repaired += repaired
+        table, implausible, out = self.process(msgs, timed=batch.timed, anchored=batch.anchored)
+        for r in implausible.tolist():
+            rejects.add(
+                int(batch.offset[r]),
+                "implausible_position",
+                batch.msg[r, : int(batch.nbytes[r])].tobytes(),
+                line=None if batch.line is None else int(batch.line[r]),
+            )
+        return table, rejects, out
+
+    def process(
+        self, msgs: Messages, timed: bool = True, anchored: bool = True
+    ) -> tuple[pa.Table, npt.NDArray[np.int64], Messages]:
+        """Positions from decoded messages (CPR where a position is still undecoded).
+
+        Returns the positions, the ``row`` of each message whose position failed the
+        speed check, and the messages in their input order with decoded positions.
+        """
+        self.stats.accepted += len(msgs)
         merged = Messages.concat([self.carry, msgs])
         carry = np.zeros(len(merged), dtype=bool)
         carry[: len(self.carry)] = True
         seq = np.arange(len(merged))
         order = np.lexsort((seq, merged.time, merged.icao))
-        s = _Sorted(merged.take(order), carry[order], batch.timed)
+        s = _Sorted(merged.take(order), carry[order], timed)
         flags = np.zeros(len(s.m), dtype=np.uint16)
 
         self._global_airborne(s)
@@ -156,28 +174,21 @@ class Decoder:
         is_pos = np.isin(s.m.kind, (K_AIRBORNE, K_SURFACE)) & ~s.carry
         self.stats.position_messages += int(is_pos.sum())
         implausible = self._speed_check(s)
-        rejected_rows = s.m.row[implausible]
-        for r in rejected_rows.tolist():
-            rejects.add(
-                int(batch.offset[r]),
-                "implausible_position",
-                batch.msg[r, : int(batch.nbytes[r])].tobytes(),
-                line=None if batch.line is None else int(batch.line[r]),
-            )
         s.m.lat[implausible] = np.nan
         s.m.lon[implausible] = np.nan
         emit = is_pos & ~np.isnan(s.m.lat)
-        table = self._positions(s, emit, flags, batch.anchored)
+        table = self._positions(s, emit, flags, anchored)
         self.stats.positions += table.num_rows
         self._keep_state(s, emit)
 
         out = s.m.take(np.flatnonzero(~s.carry))
-        return table, rejects, out.take(np.argsort(out.row, kind="stable"))
+        return table, s.m.row[implausible], out.take(np.argsort(out.row, kind="stable"))
 
     def _global_airborne(self, s: _Sorted) -> None:
         m = s.m
-        air = (m.kind == K_AIRBORNE) & ~s.carry
-        self._pair(s, (m.kind == K_AIRBORNE), air, self.settings.pair_window_s, surface=False)
+        air = (m.kind == K_AIRBORNE) & ~s.carry & np.isnan(m.lat)
+        cpr_air = (m.kind == K_AIRBORNE) & ~np.isnan(m.cpr_lat)
+        self._pair(s, cpr_air, air, self.settings.pair_window_s, surface=False)
         if self.reference is None:
             got = air & ~np.isnan(m.lat)
             if got.any():
@@ -201,8 +212,8 @@ class Decoder:
 
     def _surface(self, s: _Sorted) -> None:
         m = s.m
-        surf = m.kind == K_SURFACE
-        todo = surf & ~s.carry
+        surf = (m.kind == K_SURFACE) & ~np.isnan(m.cpr_lat)
+        todo = surf & ~s.carry & np.isnan(m.lat)
         if not todo.any():
             return
         known_before = s.previous(~np.isnan(m.lat), self.settings.state_ttl_s)
@@ -218,8 +229,9 @@ class Decoder:
         m = s.m
         st = self.settings
         has = ~np.isnan(m.lat)
-        air = (m.kind == K_AIRBORNE) & ~s.carry & ~has
-        surf = (m.kind == K_SURFACE) & ~s.carry & ~has
+        cpr_ok = ~s.carry & ~has & ~np.isnan(m.cpr_lat)
+        air = (m.kind == K_AIRBORNE) & cpr_ok
+        surf = (m.kind == K_SURFACE) & cpr_ok
         ref_air = s.previous(has, st.local_window_s)
         ref_surf = s.previous(has, st.surface_local_window_s)
         ref = np.where(surf, ref_surf, ref_air)

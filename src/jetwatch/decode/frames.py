@@ -23,88 +23,31 @@ velocity (TC 19) and the raw CPR fields (TC 5-18, 20-22). Comm-B registers
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import numpy.typing as npt
 
 from jetwatch.decode import altitude, crc, identity, surface, velocity
+from jetwatch.messages import (
+    K_AIRBORNE,
+    K_ALT,
+    K_IDENT,
+    K_SQUAWK,
+    K_SURFACE,
+    K_VELOCITY,
+    S_ADSB,
+    S_ADSR,
+    S_MODES,
+    S_TISB,
+    Messages,
+)
 from jetwatch.sources.base import FrameBatch, Rejects
 from jetwatch.units import FT_PER_M
 
 F64 = npt.NDArray[np.float64]
 
-# Message kinds (one per piece of state a message updates).
-K_OTHER, K_IDENT, K_SURFACE, K_AIRBORNE, K_VELOCITY, K_SQUAWK, K_ALT, K_POSREF = range(8)
-SOURCES = np.array(["adsb", "tisb", "adsr", "modes"])
-S_ADSB, S_TISB, S_ADSR, S_MODES = range(4)
 LONG_DF = np.zeros(32, dtype=bool)
 LONG_DF[[16, 17, 18, 19, 20, 21, 22]] = True
 LONG_DF[24:] = True
-
-
-@dataclass
-class Messages:
-    """Decoded fields of accepted frames (NaN / empty where a frame has no such field)."""
-
-    row: npt.NDArray[np.int64]  # index in the source batch (-1 for carried state)
-    icao: npt.NDArray[np.uint32]
-    time: F64
-    kind: npt.NDArray[np.uint8]
-    source: npt.NDArray[np.uint8]
-    non_icao: npt.NDArray[np.bool_]
-    altitude: F64
-    callsign: npt.NDArray[np.bytes_]
-    category: npt.NDArray[np.bytes_]
-    squawk: npt.NDArray[np.bytes_]
-    gs: F64
-    track: F64
-    vrate: F64
-    geo_diff: F64
-    geo_altitude: F64
-    odd: npt.NDArray[np.bool_]
-    cpr_lat: F64
-    cpr_lon: F64
-    lat: F64
-    lon: F64
-
-    def __len__(self) -> int:
-        return len(self.row)
-
-    def take(self, idx: npt.NDArray[np.int64]) -> Messages:
-        return Messages(**{k: v[idx] for k, v in self.__dict__.items()})
-
-    @staticmethod
-    def concat(parts: list[Messages]) -> Messages:
-        return Messages(
-            **{k: np.concatenate([p.__dict__[k] for p in parts]) for k in parts[0].__dict__}
-        )
-
-    @staticmethod
-    def empty(n: int) -> Messages:
-        nan = np.full(n, np.nan)
-        return Messages(
-            row=np.full(n, -1, dtype=np.int64),
-            icao=np.zeros(n, dtype=np.uint32),
-            time=nan.copy(),
-            kind=np.zeros(n, dtype=np.uint8),
-            source=np.zeros(n, dtype=np.uint8),
-            non_icao=np.zeros(n, dtype=bool),
-            altitude=nan.copy(),
-            callsign=np.zeros(n, dtype="S8"),
-            category=np.zeros(n, dtype="S2"),
-            squawk=np.zeros(n, dtype="S4"),
-            gs=nan.copy(),
-            track=nan.copy(),
-            vrate=nan.copy(),
-            geo_diff=nan.copy(),
-            geo_altitude=nan.copy(),
-            odd=np.zeros(n, dtype=bool),
-            cpr_lat=nan.copy(),
-            cpr_lon=nan.copy(),
-            lat=nan.copy(),
-            lon=nan.copy(),
-        )
 
 
 def _be(msg: npt.NDArray[np.uint8], first: int, count: int) -> npt.NDArray[np.uint64]:

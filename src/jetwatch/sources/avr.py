@@ -83,3 +83,13 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
             anchored=False,
             rejects=rejects,
         )
+
+
+def format_frames(frames: list[bytes], clock: list[int] | None = None) -> bytes:
+    """AVR text for frames: ``*HEX;`` lines, or ``@CLOCK HEX;`` with 12 MHz clocks."""
+    if clock is None:
+        return b"".join(b"*%s;\n" % f.hex().upper().encode() for f in frames)
+    return b"".join(
+        b"@%012X%s;\n" % (c & 0xFFFFFFFFFFFF, f.hex().upper().encode())
+        for c, f in zip(clock, frames, strict=True)
+    )

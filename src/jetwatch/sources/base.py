@@ -2,6 +2,8 @@
 
 - :class:`FrameBatch` holds raw Mode S frames (from AVR, Beast, hex CSV, JSON lines)
   for :mod:`jetwatch.decode`.
+- :class:`MessageBatch` holds messages the sender already decoded (SBS), which
+  still need assembling into positions.
 - :class:`StateBatch` holds rows already in the ``positions`` schema (SBS, OpenSky,
   readsb traces, ``aircraft.json``).
 - :class:`Rejects` holds records that could not be used: where they are (byte
@@ -17,6 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+
+from jetwatch.messages import Messages
 
 REASONS = (
     "bad_crc",
@@ -48,6 +52,18 @@ POSITIONS_SCHEMA = pa.schema(
         ("flags", pa.uint16()),
     ]
 )
+
+
+def positions_table(columns: dict[str, list[object]]) -> pa.Table:
+    """A positions table from per-column Python lists (names of POSITIONS_SCHEMA)."""
+    return pa.table(
+        {
+            n: pa.array(columns[n], type=POSITIONS_SCHEMA.field(n).type)
+            for n in POSITIONS_SCHEMA.names
+        },
+        schema=POSITIONS_SCHEMA,
+    )
+
 
 # Bits of positions.flags.
 FLAG_STALE = 1  # readsb: position is stale
@@ -147,6 +163,20 @@ class FrameBatch:
 
 
 @dataclass
+class MessageBatch:
+    """Messages already decoded by the sender (SBS), with where each row came from."""
+
+    messages: Messages
+    offset: list[int]
+    line: list[int]
+    raw: list[bytes]
+    rejects: Rejects = field(default_factory=Rejects)
+
+    def __len__(self) -> int:
+        return len(self.messages) + len(self.rejects)
+
+
+@dataclass
 class StateBatch:
     """Rows already decoded by the sender, in :data:`POSITIONS_SCHEMA`."""
 
@@ -155,4 +185,4 @@ class StateBatch:
     rejects: Rejects = field(default_factory=Rejects)
 
 
-Batch = FrameBatch | StateBatch
+Batch = FrameBatch | MessageBatch | StateBatch

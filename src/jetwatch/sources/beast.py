@@ -154,3 +154,13 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
             anchored=False,
             rejects=rejects,
         )
+
+
+def encode(frames: list[bytes], clock: list[int], signal: int = 0x80) -> bytes:
+    """Beast binary for Mode S frames (7 or 14 bytes) with 12 MHz clocks, escaped."""
+    out = bytearray()
+    for frame, c in zip(frames, clock, strict=True):
+        kind = {2: b"1", 7: b"2", 14: b"3"}[len(frame)]
+        body = (c & 0xFFFFFFFFFFFF).to_bytes(6, "big") + bytes([signal]) + frame
+        out += b"\x1a" + kind + body.replace(b"\x1a", b"\x1a\x1a")
+    return bytes(out)

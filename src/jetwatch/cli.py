@@ -1,0 +1,270 @@
+"""The ``jetwatch`` command: a thin layer over the library (no logic of its own)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+
+from jetwatch import __version__, samples
+from jetwatch.decode import DecoderSettings
+from jetwatch.errors import JetwatchError
+from jetwatch.ingest import IngestResult, ingest_files
+from jetwatch.sources import READERS
+from jetwatch.store import parquet
+from jetwatch.store.db import Store
+
+out = Console(width=max(Console().width, 120))
+err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
+db_option = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="jetwatch.duckdb",
+    show_default=True,
+    envvar="JETWATCH_DB",
+    help="DuckDB database file (env JETWATCH_DB).",
+)
+
+
+def _utc(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise click.BadParameter(f"not an ISO 8601 time: {text!r}") from exc
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.timestamp()
+
+
+def _latlon(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    try:
+        lat, lon = (float(x) for x in text.split(","))
+    except ValueError as exc:
+        raise click.BadParameter(f"expected LAT,LON, got {text!r}") from exc
+    return lat, lon
+
+
+@click.group()
+@click.version_option(__version__, prog_name="jetwatch")
+def main() -> None:
+    """jetwatch: public ADS-B / Mode S broadcasts into evidence anyone can re-run."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(READERS)), help="Skip detection: read as this."
+)
+@click.option("--start", help="UTC time (ISO 8601) of the first record of inputs without one.")
+@click.option("--receiver", help="LAT,LON of the receiver (resolves surface positions).")
+@click.option(
+    "--archive-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to archive inputs [default: <db name>-archive/ beside the database].",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--no-progress", is_flag=True, help="Do not show progress bars.")
+def ingest(
+    paths: tuple[Path, ...],
+    db: Path,
+    fmt: str | None,
+    start: str | None,
+    receiver: str | None,
+    archive_dir: Path | None,
+    as_json: bool,
+    no_progress: bool,
+) -> None:
+    """Ingest recordings (any supported format, plain or compressed) into the store.
+
+    Formats are detected from the content. Files already ingested (same SHA-256)
+    are skipped. Exits non-zero only when nothing at all could be read.
+    """
+    settings = DecoderSettings(receiver=_latlon(receiver))
+    results = _run_ingest(db, list(paths), fmt, _utc(start), archive_dir, settings, not no_progress)
+    _report(results, as_json)
+    if not any(r.read_anything for r in results):
+        sys.exit(1)
+
+
+def _run_ingest(
+    db: Path,
+    paths: list[Path],
+    fmt: str | None,
+    start: float | None,
+    archive_dir: Path | None,
+    settings: DecoderSettings,
+    show_progress: bool,
+) -> list[IngestResult]:
+    try:
+        store = Store(db)
+    except JetwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with (
+        store,
+        Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=not show_progress,
+        ) as bar,
+    ):
+
+        def progress(path: Path) -> Callable[[int, int], None]:
+            task = bar.add_task(escape(path.name), total=None)
+
+            def update(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            return update
+
+        return ingest_files(store, paths, fmt, start, archive_dir, settings, progress)
+
+
+def _report(results: list[IngestResult], as_json: bool) -> None:
+    if as_json:
+        rows = [
+            {
+                "path": str(r.path),
+                "status": r.status,
+                "format": r.format,
+                "ingest_id": r.ingest_id,
+                "records": r.records,
+                "positions": r.positions,
+                "rejected": dict(r.rejected),
+                "first_rejects": r.first_rejects,
+                "stream_error": r.stream_error,
+                "error": r.error,
+                "seconds": round(r.seconds, 3),
+            }
+            for r in results
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title="ingest summary")
+    for name in ("file", "format", "status", "records", "positions", "rejected", "s"):
+        table.add_column(name, justify="right" if name in ("records", "positions", "s") else "left")
+    for r in results:
+        rejected = ", ".join(f"{k} {v}" for k, v in sorted(r.rejected.items())) or "-"
+        status = r.status if r.status != "skipped" else f"skipped (already ingest #{r.ingest_id})"
+        table.add_row(
+            escape(r.path.name),
+            r.format or "?",
+            status,
+            f"{r.records:,}",
+            f"{r.positions:,}",
+            escape(rejected),
+            f"{r.seconds:.2f}",
+        )
+    out.print(table)
+    for r in results:
+        if r.error:
+            err.print(f"[red]error[/red] {escape(r.error)}")
+        if r.stream_error:
+            err.print(f"[yellow]warning[/yellow] {escape(str(r.path))}: {escape(r.stream_error)}")
+        for line in r.first_rejects:
+            err.print(f"  rejected {escape(line)}")
+
+
+@main.command("export")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@db_option
+def export_cmd(out_dir: Path, db: Path) -> None:
+    """Export the store as Parquet, positions partitioned by day."""
+    with Store(db) as store:
+        counts = parquet.export(store, out_dir)
+    out.print(
+        f"exported to {escape(str(out_dir))}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items())
+    )
+
+
+@main.command("import")
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@db_option
+def import_cmd(src: Path, db: Path) -> None:
+    """Import a Parquet export; ingests already in the store are skipped."""
+    with Store(db) as store:
+        added = parquet.import_(store, src)
+    out.print("added: " + ", ".join(f"{k} {v:,}" for k, v in added.items()))
+
+
+@main.command()
+@db_option
+def info(db: Path) -> None:
+    """Show what the store holds."""
+    if not db.exists():
+        raise click.ClickException(f"{db}: no such database")
+    with Store(db, read_only=True) as store:
+        for name, n in store.counts().items():
+            out.print(f"{name:10} {n:>12,}")
+
+
+@main.command()
+def formats() -> None:
+    """List the input formats jetwatch reads."""
+    for name, module in READERS.items():
+        first = (module.__doc__ or "").strip().splitlines()[0]
+        out.print(f"[bold]{name:14}[/bold] {escape(first)}")
+
+
+@main.command()
+@click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), help="Keep the demo store here."
+)
+def demo(db: Path | None) -> None:
+    """Ingest the bundled real-data samples into a fresh store and summarise it."""
+    workdir = Path(tempfile.mkdtemp(prefix="jetwatch-demo-"))
+    db = db or workdir / "demo.duckdb"
+    out.print(f"[bold]jetwatch {__version__} demo[/bold]: real recordings bundled with the package")
+    for sample in samples.SAMPLES:
+        out.print(f"  {sample.name}: {escape(sample.description)}")
+    results = [
+        result
+        for sample in samples.SAMPLES
+        for result in _run_ingest(
+            db,
+            [sample.path],
+            None,
+            sample.start,
+            None,
+            DecoderSettings(receiver=sample.receiver),
+            sys.stderr.isatty(),
+        )
+    ]
+    _report(results, as_json=False)
+    with Store(db, read_only=True) as store:
+        table = Table(title="aircraft seen")
+        for name in (
+            "icao24",
+            "callsign",
+            "positions",
+            "first seen (UTC)",
+            "last seen",
+            "max alt ft",
+        ):
+            table.add_column(name)
+        for row in store.con.execute(
+            "SELECT icao24, any_value(callsign) FILTER (callsign IS NOT NULL), count(*), "
+            "min(time), max(time), max(altitude) FROM positions GROUP BY icao24 ORDER BY 3 DESC"
+        ).fetchall():
+            table.add_row(*[escape("" if v is None else str(v)) for v in row])
+        out.print(table)
+    out.print(f"store: {escape(str(db))}")
+    if not all(r.status == "ingested" for r in results):
+        sys.exit(1)

@@ -1,0 +1,193 @@
+"""Ingest files into a store: detect, archive, read, decode, write, log.
+
+For each file:
+
+1. Hash it (SHA-256). A file already in ``ingests`` is skipped: re-running an
+   ingest never duplicates rows, whatever the file is called.
+2. Detect the format from the content (or take ``fmt``). A file in no known format
+   gets a one-line :class:`~jetwatch.errors.UnknownFormatError` and the run goes on.
+3. Archive an exact copy, content-addressed, under the store's archive directory
+   (``<sha256[:2]>/<sha256>``), so every rejected record can be found and every
+   frame re-decoded later.
+4. Read and decode batch by batch (bounded memory), writing positions and rejects
+   in one transaction per file; the ``ingests`` row with its counts is committed
+   with them, so an interrupted ingest leaves nothing behind and a re-run redoes it.
+
+Damaged input never stops the run: bad records are rejected by reason, a truncated
+or corrupt compressed stream keeps everything before the damage (``stream_error``),
+and the other files are still ingested.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from jetwatch.compress import Stream
+from jetwatch.decode import Decoder, DecoderSettings
+from jetwatch.errors import JetwatchError
+from jetwatch.sources import detect, reader
+from jetwatch.sources.base import FrameBatch, MessageBatch, Rejects, StateBatch
+from jetwatch.sources.context import ReadContext
+from jetwatch.store.db import IngestRow, Store
+
+Progress = Callable[[int, int], None]  # (bytes consumed, file size)
+SHOW_FIRST = 3
+
+
+@dataclass
+class IngestResult:
+    """What happened to one file."""
+
+    path: Path
+    status: str  # "ingested", "skipped" (already in the store) or "failed"
+    format: str | None = None
+    ingest_id: int | None = None
+    records: int = 0
+    positions: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    first_rejects: list[str] = field(default_factory=list)
+    stream_error: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def read_anything(self) -> bool:
+        return self.status == "skipped" or self.records > len(self.rejected)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 22):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def archive_copy(path: Path, sha: str, archive_dir: Path) -> Path:
+    """Copy ``path`` to ``archive_dir/<sha[:2]>/<sha>`` (atomically; once)."""
+    target = archive_dir / sha[:2] / sha
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".tmp{os.getpid()}")
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, target)
+    return target
+
+
+def _describe(rejects: Rejects, k: int, path: Path) -> str:
+    where = (
+        f"line {rejects.line[k]}" if rejects.line[k] is not None else f"offset {rejects.offset[k]}"
+    )
+    detail = f" ({rejects.detail[k]})" if rejects.detail[k] else ""
+    return f"{path}:{where}: {rejects.reason[k]}{detail}: {rejects.data[k][:40]!r}"
+
+
+def ingest_file(
+    store: Store,
+    path: Path,
+    fmt: str | None = None,
+    start: float | None = None,
+    archive_dir: Path | None = None,
+    settings: DecoderSettings | None = None,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Ingest one file; never raises for bad input (see :class:`IngestResult`)."""
+    path = Path(path)
+    began = time.perf_counter()
+    result = IngestResult(path=path, status="failed")
+    try:
+        sha = sha256_file(path)
+        existing = store.find_ingest(sha)
+        if existing is not None:
+            result.status, result.ingest_id = "skipped", existing
+            return result
+        result.format = fmt or detect(path)
+        module = reader(result.format)
+        stream = Stream(path)
+        anchor = start if start is not None else path.stat().st_mtime
+        ctx = ReadContext(path=path, anchor=anchor)
+        archived = archive_copy(path, sha, archive_dir or store.archive_dir)
+        row = IngestRow(
+            path=str(path),
+            sha256=sha,
+            size=stream.size,
+            format=result.format,
+            compression=stream.compression,
+            archive=str(archived),
+            options={"start": start, "format_forced": fmt is not None},
+        )
+        decoder = Decoder(settings)
+        with store.ingest_transaction(row) as ingest_id:
+            for batch in module.read(stream, ctx):
+                positions, rejects, records = _decode(decoder, batch)
+                store.append("positions", positions, ingest_id)
+                store.append("rejects", rejects.to_arrow(), ingest_id)
+                result.records += records
+                result.positions += positions.num_rows
+                result.rejected.update(rejects.counts())
+                for k in range(min(len(rejects), SHOW_FIRST - len(result.first_rejects))):
+                    result.first_rejects.append(_describe(rejects, k, path))
+                if progress:
+                    progress(stream.consumed, stream.size)
+            if stream.error:
+                result.stream_error = stream.error
+                result.rejected["truncated"] += 1
+                store.append("rejects", _truncation(stream).to_arrow(), ingest_id)
+            store.finish_ingest(
+                ingest_id, result.records, result.positions, dict(result.rejected), stream.error
+            )
+        result.status, result.ingest_id = "ingested", ingest_id
+    except (JetwatchError, OSError) as exc:
+        result.error = str(exc)
+    finally:
+        result.seconds = time.perf_counter() - began
+    return result
+
+
+def _truncation(stream: Stream) -> Rejects:
+    rejects = Rejects()
+    rejects.add(stream.produced, "truncated", b"", stream.error or "")
+    return rejects
+
+
+def _decode(
+    decoder: Decoder, batch: FrameBatch | MessageBatch | StateBatch
+) -> tuple[pa.Table, Rejects, int]:
+    """Positions, rejects and the number of records read, for any kind of batch."""
+    if isinstance(batch, StateBatch):
+        return batch.table, batch.rejects, batch.records
+    rejects = Rejects()
+    rejects.extend(batch.rejects)
+    if isinstance(batch, FrameBatch):
+        table, frame_rejects, _ = decoder.decode(batch)
+        rejects.extend(frame_rejects)
+        return table, rejects, len(batch) + len(batch.rejects)
+    table, implausible, _ = decoder.process(batch.messages)
+    for r in implausible.tolist():
+        rejects.add(batch.offset[r], "implausible_position", batch.raw[r], line=batch.line[r])
+    return table, rejects, len(batch)
+
+
+def ingest_files(
+    store: Store,
+    paths: Iterable[Path],
+    fmt: str | None = None,
+    start: float | None = None,
+    archive_dir: Path | None = None,
+    settings: DecoderSettings | None = None,
+    progress: Callable[[Path], Progress | None] | None = None,
+) -> list[IngestResult]:
+    """Ingest several files, one transaction each; a failure never stops the others."""
+    return [
+        ingest_file(store, p, fmt, start, archive_dir, settings, progress(p) if progress else None)
+        for p in paths
+    ]

@@ -1,0 +1,205 @@
+"""SBS-1 / BaseStation CSV, as dump1090/readsb serve it on TCP port 30003.
+
+``MSG,<type>,session,aircraft,HEX,flight,date gen,time gen,date log,time log,
+callsign,altitude,gs,track,lat,lon,vrate,squawk,alert,emergency,spi,onground``
+(22 fields). Units as sent: altitude ft, ground speed kt, track deg, vertical rate
+ft/min. Transmission types used: 1 identification (callsign), 2 surface position,
+3 airborne position, 4 velocity, 5 and 7 altitude, 6 squawk; 8 carries nothing kept.
+``SEL``/``ID``/``AIR``/``STA``/``CLK`` lines are skipped without counting as errors.
+
+Times are the "generated" date and time, read as UTC, which readsb writes
+(dump1090-mutability writes the receiver's local time: convert such logs to UTC
+first). A ``~`` before the hex marks a non-ICAO address. Lines with a
+bad hex, type or date are ``unparsable``; values outside physical limits
+(|lat| > 90, |lon| > 180, altitude outside -2,000..100,000 ft, speed > 4,000 kt)
+are ``out_of_range``. Messages are assembled into positions by the decoder, so
+callsign, velocity and squawk join each position as of its time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import numpy as np
+
+from jetwatch.compress import Stream
+from jetwatch.messages import (
+    K_AIRBORNE,
+    K_ALT,
+    K_IDENT,
+    K_OTHER,
+    K_SQUAWK,
+    K_SURFACE,
+    K_VELOCITY,
+    S_SBS,
+    Messages,
+)
+from jetwatch.sources.base import MessageBatch, Rejects
+from jetwatch.sources.context import ReadContext
+from jetwatch.sources.lines import line_chunks
+
+NAME = "sbs"
+KIND = {1: K_IDENT, 2: K_SURFACE, 3: K_AIRBORNE, 4: K_VELOCITY, 5: K_ALT, 6: K_SQUAWK, 7: K_ALT}
+OTHER_LINES = (b"SEL", b"ID", b"AIR", b"STA", b"CLK")
+LIMITS = {
+    "altitude": (-2000.0, 100000.0),
+    "gs": (0.0, 4000.0),
+    "lat": (-90, 90),
+    "lon": (-180, 180),
+}
+
+
+def sniff(head: bytes) -> bool:
+    lines = [ln for ln in head.splitlines()[:20] if ln.strip()]
+    good = [ln for ln in lines if ln.split(b",", 1)[0] in (b"MSG", *OTHER_LINES)]
+    return bool(lines) and len(good) >= max(1, len(lines) // 2)
+
+
+class _Dates:
+    """Parses ``YYYY/MM/DD`` once per distinct date."""
+
+    def __init__(self) -> None:
+        self.cache: dict[bytes, float] = {}
+
+    def __call__(self, date: bytes, clock: bytes) -> float:
+        day = self.cache.get(date)
+        if day is None:
+            y, m, d = (int(x) for x in date.split(b"/"))
+            day = dt.datetime(y, m, d, tzinfo=dt.UTC).timestamp()
+            self.cache[date] = day
+        h, mi, sec = clock.split(b":")
+        hh, mm, ss = int(h), int(mi), float(sec)
+        if not (0 <= hh < 24 and 0 <= mm < 60 and 0 <= ss < 61):
+            raise ValueError("time of day out of range")
+        return day + hh * 3600 + mm * 60 + ss
+
+
+def _within(value: float, limits: tuple[float, float]) -> bool:
+    return bool(np.isnan(value)) or limits[0] <= value <= limits[1]
+
+
+def _num(cell: bytes) -> float:
+    return float(cell) if cell.strip() else np.nan
+
+
+def read(stream: Stream, ctx: ReadContext) -> Iterator[MessageBatch]:
+    dates = _Dates()
+    for chunk in line_chunks(stream.chunks()):
+        rejects = Rejects()
+        rows: list[tuple] = []
+        offsets: list[int] = []
+        lines: list[int] = []
+        raws: list[bytes] = []
+        offset = chunk.offset
+        for k, raw in enumerate(chunk.data.split(b"\n")):
+            text = raw.rstrip(b"\r")
+            line_no = chunk.first_line + k
+            here = offset
+            offset += len(raw) + 1
+            if not text.strip():
+                continue
+            f = text.split(b",")
+            if f[0] in OTHER_LINES:
+                continue
+            try:
+                if f[0] != b"MSG" or len(f) < 22:
+                    raise ValueError("not a 22-field MSG line")
+                kind = KIND.get(int(f[1]), K_OTHER)
+                hexid = f[4].strip()
+                non_icao = hexid.startswith(b"~")
+                icao = int(hexid.lstrip(b"~"), 16)
+                if len(hexid.lstrip(b"~")) != 6:
+                    raise ValueError("hex ident is not 6 digits")
+                t = dates(f[6] or f[8], f[7] or f[9])
+                alt, gs, trk = _num(f[11]), _num(f[12]), _num(f[13])
+                lat, lon, vr = _num(f[14]), _num(f[15]), _num(f[16])
+            except ValueError as exc:
+                rejects.add(here, "unparsable", text, str(exc)[:80], line=line_no)
+                continue
+            values = {"altitude": alt, "gs": gs, "lat": lat, "lon": lon}
+            bad = [n for n, v in values.items() if not _within(v, LIMITS[n])]
+            if bad:
+                rejects.add(here, "out_of_range", text, ", ".join(bad), line=line_no)
+                continue
+            if kind in (K_AIRBORNE, K_SURFACE) and (np.isnan(lat) or np.isnan(lon)):
+                kind = K_ALT if kind == K_AIRBORNE and not np.isnan(alt) else K_OTHER
+            callsign = f[10].strip()[:8]
+            squawk = f[17].strip()[:4]
+            rows.append((icao, t, kind, non_icao, alt, callsign, squawk, gs, trk, vr, lat, lon))
+            offsets.append(here)
+            lines.append(line_no)
+            raws.append(text)
+        yield MessageBatch(_messages(rows), offsets, lines, raws, rejects)
+
+
+def _messages(rows: list[tuple]) -> Messages:
+    m = Messages.empty(len(rows))
+    if not rows:
+        return m
+    icao, t, kind, non_icao, alt, callsign, squawk, gs, trk, vr, lat, lon = zip(*rows, strict=True)
+    m.row = np.arange(len(rows), dtype=np.int64)
+    m.icao = np.array(icao, dtype=np.uint32)
+    m.time = np.array(t)
+    m.kind = np.array(kind, dtype=np.uint8)
+    m.source[:] = S_SBS
+    m.non_icao = np.array(non_icao, dtype=bool)
+    m.altitude = np.array(alt)
+    m.callsign = np.array(callsign, dtype="S8")
+    m.squawk = np.array(squawk, dtype="S4")
+    m.gs = np.array(gs)
+    m.track = np.array(trk)
+    m.vrate = np.array(vr)
+    m.lat = np.array(lat)
+    m.lon = np.array(lon)
+    return m
+
+
+def format_positions(rows: list[dict[str, object]]) -> bytes:
+    """SBS lines (MSG 1, 3 or 2, 4, 6) for position rows in the positions schema.
+
+    An identification line is written when the callsign changes, a velocity line
+    when ground speed or track is known, a squawk line when it changes.
+    """
+    out: list[str] = []
+    last_call: dict[str, object] = {}
+    last_squawk: dict[str, object] = {}
+
+    def line(kind: int, r: dict[str, object], fields: list[object]) -> str:
+        when = r["time"]
+        assert isinstance(when, dt.datetime)
+        date, clock = when.strftime("%Y/%m/%d"), when.strftime("%H:%M:%S.%f")[:-3]
+        hexid = str(r["icao24"]).upper()
+        cells = ["" if v is None else str(v) for v in fields]
+        return f"MSG,{kind},1,1,{hexid},1,{date},{clock},{date},{clock}," + ",".join(cells)
+
+    def num(value: object, digits: int = 0) -> object:
+        if value is None:
+            return None
+        return round(float(value), digits) if digits else int(round(float(value)))  # type: ignore[arg-type]
+
+    for r in rows:
+        icao = str(r["icao24"])
+        ground = "-1" if r["on_ground"] else "0"
+        if r["callsign"] and last_call.get(icao) != r["callsign"]:
+            out.append(line(1, r, [r["callsign"], *[None] * 10, "0"]))
+            last_call[icao] = r["callsign"]
+        if r["on_ground"]:
+            pos = [None, None, num(r["ground_speed"], 1), num(r["track"], 1)]
+            out.append(line(2, r, [*pos, r["lat"], r["lon"], None, None, None, None, None, ground]))
+        else:
+            pos = [None, num(r["altitude"]), None, None, r["lat"], r["lon"]]
+            out.append(line(3, r, [*pos, None, None, "0", "0", "0", ground]))
+            if r["ground_speed"] is not None:
+                vel = [num(r["ground_speed"], 1), num(r["track"], 1), None, None]
+                out.append(line(4, r, [None, None, *vel, num(r["vertical_rate"]), *[None] * 5]))
+        if r["squawk"] and last_squawk.get(icao) != r["squawk"]:
+            out.append(
+                line(
+                    6,
+                    r,
+                    [None, num(r["altitude"]), *[None] * 5, r["squawk"], "0", "0", "0", ground],
+                )
+            )
+            last_squawk[icao] = r["squawk"]
+    return ("\r\n".join(out) + "\r\n").encode() if out else b""

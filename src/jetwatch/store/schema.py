@@ -1,0 +1,64 @@
+"""The DuckDB schema of a jetwatch store. See ``docs/store.md`` for every column.
+
+- ``ingests``: one row per ingested file (path, SHA-256, size, format, counts, the
+  archived copy). A file whose SHA-256 is here is never ingested again.
+- ``positions``: one row per decoded position, every source in one shape. Units:
+  altitude and geo_altitude ft, ground_speed kt, track deg, vertical_rate ft/min;
+  ``time`` is UTC. ``flags`` bits are in :mod:`jetwatch.sources.base`.
+- ``rejects``: every record that could not be used: where (byte offset and, for
+  text, line), why (``reason``), and its exact bytes.
+- ``meta``: key/value, including the schema version.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = "1"
+
+DDL = """
+CREATE SEQUENCE IF NOT EXISTS ingest_ids START 1;
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS ingests (
+    id INTEGER PRIMARY KEY,
+    path VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL UNIQUE,
+    size BIGINT NOT NULL,
+    format VARCHAR NOT NULL,
+    compression VARCHAR NOT NULL,
+    archive VARCHAR,
+    records BIGINT,
+    positions BIGINT,
+    rejected BIGINT,
+    rejected_by_reason MAP(VARCHAR, BIGINT),
+    stream_error VARCHAR,
+    started TIMESTAMP,
+    finished TIMESTAMP,
+    jetwatch_version VARCHAR,
+    options VARCHAR
+);
+CREATE TABLE IF NOT EXISTS positions (
+    time TIMESTAMP NOT NULL,
+    icao24 VARCHAR NOT NULL,
+    callsign VARCHAR,
+    lat DOUBLE NOT NULL,
+    lon DOUBLE NOT NULL,
+    altitude INTEGER,
+    geo_altitude INTEGER,
+    ground_speed FLOAT,
+    track FLOAT,
+    vertical_rate INTEGER,
+    on_ground BOOLEAN,
+    squawk VARCHAR,
+    category VARCHAR,
+    source VARCHAR NOT NULL,
+    flags USMALLINT NOT NULL,
+    ingest_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rejects (
+    ingest_id INTEGER NOT NULL,
+    "offset" BIGINT,
+    line BIGINT,
+    reason VARCHAR NOT NULL,
+    detail VARCHAR,
+    data BLOB
+);
+"""
