@@ -23,23 +23,28 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty, Full, Queue
+from typing import TypeVar
 
 import pyarrow as pa
 
 from jetwatch.compress import Stream
 from jetwatch.decode import Decoder, DecoderSettings
 from jetwatch.errors import JetwatchError
+from jetwatch.messages import Messages
 from jetwatch.sources import detect, reader
 from jetwatch.sources.base import FrameBatch, MessageBatch, Rejects, StateBatch
 from jetwatch.sources.context import ReadContext
 from jetwatch.store.db import IngestRow, Store
 
 Progress = Callable[[int, int], None]  # (bytes consumed, file size)
+T = TypeVar("T")
 SHOW_FIRST = 3
 
 
@@ -127,8 +132,8 @@ def ingest_file(
         )
         decoder = Decoder(settings)
         with store.ingest_transaction(row) as ingest_id:
-            for batch in module.read(stream, ctx):
-                positions, rejects, records = _decode(decoder, batch)
+            for batch, fields in prefetch(_with_fields(decoder, module.read(stream, ctx))):
+                positions, rejects, records = _decode(decoder, batch, fields)
                 store.append("positions", positions, ingest_id)
                 store.append("rejects", rejects.to_arrow(), ingest_id)
                 result.records += records
@@ -159,22 +164,78 @@ def _truncation(stream: Stream) -> Rejects:
     return rejects
 
 
-def _decode(
-    decoder: Decoder, batch: FrameBatch | MessageBatch | StateBatch
-) -> tuple[pa.Table, Rejects, int]:
+AnyBatch = FrameBatch | MessageBatch | StateBatch
+Fields = tuple[Messages, Rejects] | None
+
+
+def _with_fields(
+    decoder: Decoder, batches: Iterable[AnyBatch]
+) -> Iterator[tuple[AnyBatch, Fields]]:
+    """Frame batches with their decoded fields (the part that can run ahead)."""
+    for batch in batches:
+        yield batch, decoder.fields(batch) if isinstance(batch, FrameBatch) else None
+
+
+def _decode(decoder: Decoder, batch: AnyBatch, fields: Fields) -> tuple[pa.Table, Rejects, int]:
     """Positions, rejects and the number of records read, for any kind of batch."""
     if isinstance(batch, StateBatch):
         return batch.table, batch.rejects, batch.records
     rejects = Rejects()
     rejects.extend(batch.rejects)
     if isinstance(batch, FrameBatch):
-        table, frame_rejects, _ = decoder.decode(batch)
+        assert fields is not None
+        table, frame_rejects, _ = decoder.positions(batch, *fields)
         rejects.extend(frame_rejects)
         return table, rejects, len(batch) + len(batch.rejects)
     table, implausible, _ = decoder.process(batch.messages)
     for r in implausible.tolist():
         rejects.add(batch.offset[r], "implausible_position", batch.raw[r], line=batch.line[r])
     return table, rejects, len(batch)
+
+
+def prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:
+    """Iterate ``items`` in a background thread, up to ``depth`` items ahead.
+
+    Reading and decoding frames (numpy releases the GIL) then overlaps with
+    assembling positions and writing them. An exception in the thread is raised
+    here; stopping early stops the thread.
+    """
+    queue: Queue[tuple[str, object]] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        queue.put(("item", item), timeout=0.1)
+                        break
+                    except Full:
+                        continue
+                if stop.is_set():
+                    return
+            queue.put(("done", None))
+        except BaseException as exc:  # handed to the consumer
+            queue.put(("error", exc))
+
+    thread = threading.Thread(target=produce, name="jetwatch-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = queue.get()
+            if kind == "done":
+                return
+            if kind == "error":
+                assert isinstance(value, BaseException)
+                raise value
+            yield value  # type: ignore[misc]
+    finally:
+        stop.set()
+        while thread.is_alive():
+            try:
+                queue.get_nowait()
+            except Empty:
+                thread.join(timeout=0.1)
 
 
 def ingest_files(

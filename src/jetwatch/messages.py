@@ -85,3 +85,11 @@ class Messages:
             lat=nan.copy(),
             lon=nan.copy(),
         )
+
+
+def one_of(codes: npt.NDArray[np.integer], *options: int) -> npt.NDArray[np.bool_]:
+    """``codes`` (small non-negative integers) that equal one of ``options``."""
+    table = np.zeros(256, dtype=bool)
+    table[list(options)] = True
+    return table[codes]
+

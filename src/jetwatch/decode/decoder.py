@@ -46,12 +46,14 @@ from jetwatch.messages import (
     K_AIRBORNE,
     K_ALT,
     K_IDENT,
+    K_OTHER,
     K_POSREF,
     K_SQUAWK,
     K_SURFACE,
     K_VELOCITY,
     SOURCES,
     Messages,
+    one_of,
 )
 from jetwatch.sources import base
 from jetwatch.sources.base import FrameBatch, Rejects
@@ -126,22 +128,39 @@ class Decoder:
 
     def __init__(self, settings: DecoderSettings | None = None) -> None:
         self.settings = settings or DecoderSettings()
-        self.known = np.empty(0, dtype=np.uint32)
+        self.known = np.zeros(1 << 24, dtype=bool)  # addresses proven by DF11/17/18
         self.carry = Messages.empty(0)
         self.reference = self.settings.receiver
         self.stats = DecodeStats()
 
-    def decode(self, batch: FrameBatch) -> tuple[pa.Table, Rejects, Messages]:
+    def fields(self, batch: FrameBatch) -> tuple[Messages, Rejects]:
+        """Check and decode a batch of frames into messages (no positions yet).
+
+        Only the set of trusted addresses is shared with :meth:`process`'s state, so
+        this may run in another thread, one batch ahead of :meth:`process`.
+        """
+        msgs, rejects, repaired = decode(batch, self.known)
+        self.stats.frames += len(batch)
+        self.stats.repaired += repaired
+        return msgs, rejects
+
+    def decode(
+        self, batch: FrameBatch, keep_all: bool = False
+    ) -> tuple[pa.Table, Rejects, Messages | None]:
         """Decode one batch of raw frames.
 
         Returns the positions (:data:`~jetwatch.sources.base.POSITIONS_SCHEMA`), the
-        rejected frames, and every accepted message in batch order with its decoded
-        position (NaN where none), for inspection and cross-checks.
+        rejected frames, and (with ``keep_all``) every accepted message in batch order
+        with its decoded position (NaN where none), for inspection and cross-checks.
         """
-        msgs, rejects, self.known, repaired = decode(batch, self.known)
-        self.stats.frames += len(batch)
-        self.stats.repaired += repaired
-        table, implausible, out = self.process(msgs, timed=batch.timed, anchored=batch.anchored)
+        msgs, rejects = self.fields(batch)
+        return self.positions(batch, msgs, rejects, keep_all)
+
+    def positions(
+        self, batch: FrameBatch, msgs: Messages, rejects: Rejects, keep_all: bool = False
+    ) -> tuple[pa.Table, Rejects, Messages | None]:
+        """The second half of :meth:`decode`, for messages from :meth:`fields`."""
+        table, implausible, out = self.process(msgs, batch.timed, batch.anchored, keep_all)
         for r in implausible.tolist():
             rejects.add(
                 int(batch.offset[r]),
@@ -152,26 +171,28 @@ class Decoder:
         return table, rejects, out
 
     def process(
-        self, msgs: Messages, timed: bool = True, anchored: bool = True
-    ) -> tuple[pa.Table, npt.NDArray[np.int64], Messages]:
+        self, msgs: Messages, timed: bool = True, anchored: bool = True, keep_all: bool = False
+    ) -> tuple[pa.Table, npt.NDArray[np.int64], Messages | None]:
         """Positions from decoded messages (CPR where a position is still undecoded).
 
         Returns the positions, the ``row`` of each message whose position failed the
-        speed check, and the messages in their input order with decoded positions.
+        speed check, and (with ``keep_all``) every message in input order with its
+        decoded position, for inspection and cross-checks.
         """
         self.stats.accepted += len(msgs)
+        if not keep_all:
+            msgs = msgs.take(np.flatnonzero(self._useful(msgs)))
         merged = Messages.concat([self.carry, msgs])
         carry = np.zeros(len(merged), dtype=bool)
         carry[: len(self.carry)] = True
-        seq = np.arange(len(merged))
-        order = np.lexsort((seq, merged.time, merged.icao))
+        order = _by_aircraft_and_time(merged)
         s = _Sorted(merged.take(order), carry[order], timed)
         flags = np.zeros(len(s.m), dtype=np.uint16)
 
         self._global_airborne(s)
         self._surface(s)
         self._local(s, flags)
-        is_pos = np.isin(s.m.kind, (K_AIRBORNE, K_SURFACE)) & ~s.carry
+        is_pos = one_of(s.m.kind, K_AIRBORNE, K_SURFACE) & ~s.carry
         self.stats.position_messages += int(is_pos.sum())
         implausible = self._speed_check(s)
         s.m.lat[implausible] = np.nan
@@ -181,8 +202,19 @@ class Decoder:
         self.stats.positions += table.num_rows
         self._keep_state(s, emit)
 
+        if not keep_all:
+            return table, s.m.row[implausible], None
         out = s.m.take(np.flatnonzero(~s.carry))
         return table, s.m.row[implausible], out.take(np.argsort(out.row, kind="stable"))
+
+    @staticmethod
+    def _useful(msgs: Messages) -> npt.NDArray[np.bool_]:
+        """Messages that can change a position row: Mode S altitudes only matter for
+        positions that carry no barometric altitude of their own (TC 20-22)."""
+        gnss_only = (msgs.kind == K_AIRBORNE) & np.isnan(msgs.altitude)
+        if gnss_only.any():
+            return msgs.kind != K_OTHER
+        return ~one_of(msgs.kind, K_OTHER, K_ALT)
 
     def _global_airborne(self, s: _Sorted) -> None:
         m = s.m
@@ -248,7 +280,7 @@ class Decoder:
         bad = np.zeros(len(m), dtype=bool)
         if not s.timed:
             return bad
-        pos = np.flatnonzero(np.isin(m.kind, (K_AIRBORNE, K_SURFACE, K_POSREF)) & ~np.isnan(m.lat))
+        pos = np.flatnonzero(one_of(m.kind, K_AIRBORNE, K_SURFACE, K_POSREF) & ~np.isnan(m.lat))
         n = len(pos)
         if n < 2:
             return bad
@@ -327,9 +359,9 @@ class Decoder:
         m = s.m
         icao = m.icao.astype(np.uint64) << np.uint64(8)
         kinds = (K_IDENT, K_VELOCITY, K_SQUAWK, K_ALT, K_AIRBORNE, K_SURFACE)
-        parity = np.where(np.isin(m.kind, (K_AIRBORNE, K_SURFACE)), m.odd, False)
+        parity = np.where(one_of(m.kind, K_AIRBORNE, K_SURFACE), m.odd, False)
         key_msg = icao | (m.kind.astype(np.uint64) << np.uint64(1)) | parity.astype(np.uint64)
-        msg_rows = _last_per_key(np.flatnonzero(np.isin(m.kind, kinds)), key_msg)
+        msg_rows = _last_per_key(np.flatnonzero(one_of(m.kind, *kinds)), key_msg)
         pos_rows = _last_per_key(np.flatnonzero(emit | ((m.kind == K_POSREF) & s.carry)), icao)
         messages = m.take(msg_rows)
         messages.lat[:] = np.nan
@@ -342,6 +374,18 @@ class Decoder:
             fresh = state.time >= np.nanmax(m.time) - self.settings.state_ttl_s
             state = state.take(np.flatnonzero(fresh))
         self.carry = state
+
+
+def _by_aircraft_and_time(m: Messages) -> I64:
+    """Stable order by (address, time): one radix-friendly key when times allow."""
+    if not len(m):
+        return np.arange(0, dtype=np.int64)
+    t0 = np.nanmin(m.time)
+    offset_us = np.round((m.time - t0) * 1e6)
+    if np.nanmax(offset_us) < 2**38 and not np.isnan(offset_us).any():
+        key = (m.icao.astype(np.int64) << 38) | offset_us.astype(np.int64)
+        return np.argsort(key, kind="stable")
+    return np.lexsort((np.arange(len(m)), m.time, m.icao))
 
 
 def _last_per_key(rows: I64, key: npt.NDArray[np.uint64]) -> I64:

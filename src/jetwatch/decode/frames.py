@@ -39,6 +39,7 @@ from jetwatch.messages import (
     S_MODES,
     S_TISB,
     Messages,
+    one_of,
 )
 from jetwatch.sources.base import FrameBatch, Rejects
 from jetwatch.units import FT_PER_M
@@ -110,9 +111,9 @@ def accept(
     df11_bad = (df == 11) & ~bad_len & ~df11_ok
     _reject(rejects, batch, np.flatnonzero(es_bad | df11_bad), "bad_crc")
 
-    trusted = np.union1d(known, addr_in_frame[es_ok | df11_ok])
-    ap = np.isin(df, (0, 4, 5, 16, 20, 21)) & ~bad_len
-    ap_known = ap & np.isin(res, trusted)
+    known[addr_in_frame[es_ok | df11_ok]] = True
+    ap = one_of(df, 0, 4, 5, 16, 20, 21) & ~bad_len
+    ap_known = ap & known[res & 0xFFFFFF]
     if batch.address is not None:
         ap_known |= ap & (res.astype(np.int64) == batch.address)
     _reject(rejects, batch, np.flatnonzero(ap & ~ap_known), "unknown_address")
@@ -121,18 +122,16 @@ def accept(
 
     rows = np.flatnonzero(es_ok | df11_ok | ap_known)
     icao = np.where(ap_known, res, addr_in_frame)[rows].astype(np.uint32)
-    return rows, icao, trusted, rejects, repaired
+    return rows, icao, rejects, repaired
 
 
-def decode(
-    batch: FrameBatch, known: npt.NDArray[np.uint32]
-) -> tuple[Messages, Rejects, npt.NDArray[np.uint32], int]:
+def decode(batch: FrameBatch, known: npt.NDArray[np.bool_]) -> tuple[Messages, Rejects, int]:
     """Decode a batch of frames.
 
-    Returns the accepted messages, the rejects, the trusted addresses (``known`` plus
-    those this batch proved) and the number of single-bit repairs.
+    Returns the accepted messages, the rejects and the number of single-bit repairs;
+    ``known`` (see :func:`accept`) is updated in place.
     """
-    rows, icao, trusted, rejects, repaired = accept(batch, known)
+    rows, icao, rejects, repaired = accept(batch, known)
     n = len(rows)
     m = Messages.empty(n)
     m.row = rows
@@ -142,7 +141,7 @@ def decode(
     msg = batch.msg[rows]
     df = (msg[:, 0] >> 3).astype(np.intp)
 
-    ac = np.isin(df, (0, 4, 16, 20))
+    ac = one_of(df, 0, 4, 16, 20)
     m.altitude[ac] = altitude.ac13_ft(_be(msg[ac], 2, 2) & np.uint64(0x1FFF))
     m.kind[ac] = K_ALT
     sq = (df == 5) | (df == 21)
@@ -150,11 +149,11 @@ def decode(
     m.kind[sq] = K_SQUAWK
 
     cf = msg[:, 0] & 7
-    es = (df == 17) | ((df == 18) & np.isin(cf, (0, 1, 2, 5, 6)))
+    es = (df == 17) | ((df == 18) & one_of(cf, 0, 1, 2, 5, 6))
     m.source[es] = S_ADSB
-    m.source[(df == 18) & np.isin(cf, (2, 5))] = S_TISB
+    m.source[(df == 18) & one_of(cf, 2, 5)] = S_TISB
     m.source[(df == 18) & (cf == 6)] = S_ADSR
-    m.non_icao[(df == 18) & np.isin(cf, (1, 5))] = True
+    m.non_icao[(df == 18) & one_of(cf, 1, 5)] = True
     unsupported_es = (df == 18) & ~es
     if unsupported_es.any():
         _reject(rejects, batch, rows[unsupported_es], "unsupported")
@@ -188,4 +187,4 @@ def decode(
     emerg = (tc == 28) & (((me >> np.uint64(48)) & np.uint64(7)) == 1)
     m.squawk[emerg] = altitude.squawk((me[emerg] >> np.uint64(32)) & np.uint64(0x1FFF))
     m.kind[emerg] = K_SQUAWK
-    return m, rejects, trusted, repaired
+    return m, rejects, repaired

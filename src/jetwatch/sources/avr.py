@@ -24,7 +24,7 @@ import numpy as np
 from jetwatch.compress import Stream
 from jetwatch.sources.base import FrameBatch, Rejects
 from jetwatch.sources.context import ReadContext
-from jetwatch.sources.hexframes import _NIBBLE, hex_matrix
+from jetwatch.sources.hexframes import hex_int48, hex_matrix
 from jetwatch.sources.lines import line_chunks
 
 NAME = "avr"
@@ -58,9 +58,7 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
         clock = np.zeros(len(starts), dtype=np.float64)
         timed = prefix > 0
         if timed.any():
-            digits = _NIBBLE[buf[starts[timed, None] + 1 + np.arange(12)]].astype(np.int64)
-            good_clock = (digits != 255).all(axis=1)
-            value = (digits << (4 * np.arange(11, -1, -1))).sum(axis=1)
+            value, good_clock = hex_int48(buf, starts[timed] + 1)
             if clock0 is None:
                 clock0 = int(value[good_clock][0]) if good_clock.any() else 0
             clock[timed] = (value - clock0) / CLOCK_HZ
@@ -72,14 +70,14 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
             reason = "unsupported" if modeac[i] else "unparsable"
             detail = "Mode A/C reply" if modeac[i] else "not an AVR frame"
             rejects.add(chunk.offset + int(starts[i]), reason, raw, detail, line=int(lines[i]))
-        keep = np.flatnonzero(ok)
+        keep = slice(None) if ok.all() else np.flatnonzero(ok)
         yield FrameBatch(
             msg=msg[keep],
             nbytes=nbytes[keep],
             time=ctx.anchor + clock[keep],
             offset=chunk.offset + starts[keep],
             line=lines[keep],
-            timed=bool(timed[keep].all()) if len(keep) else True,
+            timed=bool(timed[keep].all()),
             anchored=False,
             rejects=rejects,
         )

@@ -15,6 +15,17 @@ _NIBBLE = np.full(256, 255, dtype=np.uint8)
 for _i, _c in enumerate(b"0123456789abcdef"):
     _NIBBLE[_c] = _i
     _NIBBLE[ord(chr(_c).upper())] = _i
+# Two hex characters, read as one native-endian uint16, to their byte value (or 0x100).
+_pair = np.arange(1 << 16, dtype=np.uint16).view(np.uint8).reshape(-1, 2)
+_hi, _lo = _NIBBLE[_pair[:, 0]].astype(np.uint16), _NIBBLE[_pair[:, 1]].astype(np.uint16)
+_BYTE = np.where((_hi == 255) | (_lo == 255), 0x100, (_hi << 4) | _lo).astype(np.uint16)
+
+
+def windows(buf: npt.NDArray[np.uint8], width: int) -> npt.NDArray[np.uint8]:
+    """A view of every ``width``-byte window of ``buf`` (row ``i`` starts at ``i``)."""
+    if len(buf) < width:
+        buf = np.concatenate([buf, np.zeros(width - len(buf), dtype=np.uint8)])
+    return np.lib.stride_tricks.sliding_window_view(buf, width)
 
 
 def hex_matrix(
@@ -29,10 +40,21 @@ def hex_matrix(
         rows = np.flatnonzero(lengths == width)
         if not len(rows):
             continue
-        idx = starts[rows, None] + np.arange(width)
-        nib = _NIBBLE[buf[idx]]
-        good = (nib != 255).all(axis=1)
-        msg[rows, : width // 2] = (nib[:, 0::2] << 4) | nib[:, 1::2]
+        chars = windows(buf, width)[starts[rows]]
+        value = _BYTE[chars.view(np.uint16)]
+        good = (value >> 8).max(axis=1, initial=0) == 0
+        msg[rows, : width // 2] = value
         nbytes[rows] = width // 2
         ok[rows] = good
     return msg, nbytes, ok
+
+
+def hex_int48(
+    buf: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """12 hex digits at each start as integers (48 bits), and which were valid."""
+    value = _BYTE[windows(buf, 12)[starts].view(np.uint16)]
+    good = (value >> 8).max(axis=1, initial=0) == 0
+    wide = np.zeros((len(starts), 8), dtype=np.uint8)
+    wide[:, 2:] = value
+    return wide.view(">u8").ravel().astype(np.int64), good
