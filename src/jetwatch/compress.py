@@ -108,7 +108,14 @@ class Stream:
                 self.consumed += len(data)
             try:
                 out = dec.decompress(data)
-            except (OSError, EOFError, ValueError, lzma.LZMAError, zstandard.ZstdError) as exc:
+            except (
+                OSError,
+                EOFError,
+                ValueError,
+                zlib.error,
+                lzma.LZMAError,
+                zstandard.ZstdError,
+            ) as exc:
                 self.error = f"corrupt {self.compression} data: {exc}"
                 return
             data = b""

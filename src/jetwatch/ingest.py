@@ -116,7 +116,6 @@ def ingest_file(
             result.status, result.ingest_id = "skipped", existing
             return result
         result.format = fmt or detect(path)
-        module = reader(result.format)
         stream = Stream(path)
         anchor = start if start is not None else path.stat().st_mtime
         ctx = ReadContext(path=path, anchor=anchor)
@@ -130,10 +129,8 @@ def ingest_file(
             archive=str(archived),
             options={"start": start, "format_forced": fmt is not None},
         )
-        decoder = Decoder(settings)
         with store.ingest_transaction(row) as ingest_id:
-            for batch, fields in prefetch(_with_fields(decoder, module.read(stream, ctx))):
-                positions, rejects, records = _decode(decoder, batch, fields)
+            for positions, rejects, records in decode_stream(stream, result.format, ctx, settings):
                 store.append("positions", positions, ingest_id)
                 store.append("rejects", rejects.to_arrow(), ingest_id)
                 result.records += records
@@ -166,6 +163,15 @@ def _truncation(stream: Stream) -> Rejects:
 
 AnyBatch = FrameBatch | MessageBatch | StateBatch
 Fields = tuple[Messages, Rejects] | None
+
+
+def decode_stream(
+    stream: Stream, fmt: str, ctx: ReadContext, settings: DecoderSettings | None = None
+) -> Iterator[tuple[pa.Table, Rejects, int]]:
+    """Positions, rejects and records read, batch by batch, for one input stream."""
+    decoder = Decoder(settings)
+    for batch, fields in prefetch(_with_fields(decoder, reader(fmt).read(stream, ctx))):
+        yield _decode(decoder, batch, fields)
 
 
 def _with_fields(

@@ -92,4 +92,3 @@ def one_of(codes: npt.NDArray[np.integer], *options: int) -> npt.NDArray[np.bool
     table = np.zeros(256, dtype=bool)
     table[list(options)] = True
     return table[codes]
-

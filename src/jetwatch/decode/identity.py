@@ -2,7 +2,8 @@
 
 ME layout (56 bits, numbered from 1): TC 1-5, CA 6-8, then eight 6-bit characters
 in bits 9-56 from the alphabet ``#ABCDEFGHIJKLMNOPQRSTUVWXYZ##### ###############
-0123456789######`` (``#`` = not allowed, ``_`` in output). Trailing spaces are
+0123456789######`` (``#`` marks a code that is not allowed, as dump1090 shows
+it). Trailing spaces are
 dropped. The emitter category is the set letter (TC 4 = A, 3 = B, 2 = C, 1 = D)
 followed by CA, as readsb and tar1090 show it (``A3`` = large aircraft). A
 category of ``A0``/``B0``/... means "no information" and is returned empty.
@@ -14,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 CHARSET = np.frombuffer(
-    b"_ABCDEFGHIJKLMNOPQRSTUVWXYZ_____ _______________0123456789______", dtype=np.uint8
+    b"#ABCDEFGHIJKLMNOPQRSTUVWXYZ##### ###############0123456789######", dtype=np.uint8
 )
 _SET_LETTER = np.frombuffer(b"?DCBA", dtype=np.uint8)
 

@@ -11,7 +11,9 @@ One frame per line, hex digits between a start mark and ``;``:
 Frames are 14 or 28 hex digits. A Mode A/C reply (4 digits) is counted as
 ``unsupported``. The 12 MHz clock gives relative time only: the first frame is put
 at the reader's anchor time (:class:`~jetwatch.sources.context.ReadContext`).
-Lines without a clock all get the anchor time, in file order. Blank lines and
+Lines without a clock get the clock of the line before (so a stray ``*`` line in a
+clocked file keeps its place); in a file with no clock at all, every frame gets
+the anchor time and frames are paired in file order. Blank lines and
 ``#`` comments are skipped. Anything else is ``unparsable``, with its line number.
 """
 
@@ -40,6 +42,8 @@ def sniff(head: bytes) -> bool:
 
 def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
     clock0: int | None = None
+    have_clock = False
+    last_clock = 0.0
     for chunk in line_chunks(stream.chunks(), max_line=1 << 16):
         buf = np.frombuffer(chunk.data, dtype=np.uint8)
         starts, ends = chunk.bounds()
@@ -55,14 +59,18 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
         hex_len = ends - 1 - hex_start
         framed = ~blank & (prefix >= 0) & semicolon & (hex_len > 0)
         msg, nbytes, ok = hex_matrix(buf, hex_start, np.where(framed, hex_len, 0))
-        clock = np.zeros(len(starts), dtype=np.float64)
-        timed = prefix > 0
+        clock = np.full(len(starts), np.nan)
+        timed = (prefix > 0) & (length > prefix)
         if timed.any():
             value, good_clock = hex_int48(buf, starts[timed] + 1)
             if clock0 is None:
                 clock0 = int(value[good_clock][0]) if good_clock.any() else 0
-            clock[timed] = (value - clock0) / CLOCK_HZ
+            clock[timed] = np.where(good_clock, (value - clock0) / CLOCK_HZ, np.nan)
             ok[np.flatnonzero(timed)[~good_clock]] = False
+            have_clock = True
+        if have_clock:
+            clock, last_clock = _fill_forward(clock, last_clock)
+        clock = np.nan_to_num(clock, nan=0.0)
         rejects = Rejects()
         modeac = framed & (hex_len == 4)
         for i in np.flatnonzero(~blank & ~ok).tolist():
@@ -77,7 +85,7 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
             time=ctx.anchor + clock[keep],
             offset=chunk.offset + starts[keep],
             line=lines[keep],
-            timed=bool(timed[keep].all()),
+            timed=have_clock,
             anchored=False,
             rejects=rejects,
         )
@@ -91,3 +99,11 @@ def format_frames(frames: list[bytes], clock: list[int] | None = None) -> bytes:
         b"@%012X%s;\n" % (c & 0xFFFFFFFFFFFF, f.hex().upper().encode())
         for c, f in zip(clock, frames, strict=True)
     )
+
+
+def _fill_forward(clock: np.ndarray, last: float) -> tuple[np.ndarray, float]:
+    """Replace NaN clocks by the previous valid one (``last`` before the first)."""
+    idx = np.where(np.isnan(clock), -1, np.arange(len(clock)))
+    idx = np.maximum.accumulate(idx) if len(idx) else idx
+    filled = np.where(idx >= 0, clock[np.maximum(idx, 0)], last)
+    return filled, float(filled[-1]) if len(filled) else last

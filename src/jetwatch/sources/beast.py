@@ -76,6 +76,10 @@ def split_frames(
     """
     rejects = Rejects()
     drop, starts = _frame_starts(buf)
+    if not final and len(buf) and buf[-1] == ESC:
+        # a run of 0x1a at the very end may go on in the next block: wait for it
+        tail = len(buf) - int(np.argmin(buf[::-1] == ESC) or len(buf))
+        starts = starts[starts < tail]
     if not final and len(starts):
         cut = int(starts[-1])
         starts = starts[:-1]

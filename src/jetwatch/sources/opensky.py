@@ -127,6 +127,10 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[StateBatch]:
     tmp = Path(tempfile.mkdtemp(prefix="jetwatch-"))
     try:
         yield from _read(stream, ctx, tmp)
+    except duckdb.Error as exc:
+        rejects = Rejects()
+        rejects.add(0, "unparsable", b"", f"unreadable state vectors: {exc}"[:160])
+        yield StateBatch(POSITIONS_SCHEMA.empty_table(), 1, rejects)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -169,8 +173,11 @@ def _read(stream: Stream, ctx: ReadContext, tmp: Path) -> Iterator[StateBatch]:
             f"SELECT n, * FROM (SELECT row_number() OVER () AS n, * FROM src) "
             f"WHERE {has_pos} AND NOT ({VALID})"
         ).fetchall()
+        skipped = sorted(line for line in rejects.line if line is not None)
         for row in rows:
             n = int(row[0]) + header
+            for line in skipped:  # rows DuckDB rejected are not numbered
+                n += line <= n
             text = ",".join("" if v is None else str(v) for v in row[1:]).encode()
             rejects.add(n, "out_of_range", text, "icao24, lat or lon", line=n if is_csv else None)
     yield StateBatch(POSITIONS_SCHEMA.empty_table(), len(rejects) - bad, rejects)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
@@ -31,32 +32,42 @@ def matches(schema_names: list[str]) -> bool:
 
 
 def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
-    parquet = pq.ParquetFile(stream.path)
     row = 0
-    for batch in parquet.iter_batches(batch_size=ctx.batch_size, columns=list(COLUMNS)):
+    try:
+        parquet = pq.ParquetFile(stream.path)
+        batches = parquet.iter_batches(batch_size=ctx.batch_size, columns=list(COLUMNS))
+        for batch in batches:
+            out = _frames(batch, row)
+            row += batch.num_rows
+            yield out
+    except (pa.ArrowException, OSError, ValueError) as exc:
         rejects = Rejects()
-        times = pc.cast(batch.column("mintime"), "float64").to_numpy(zero_copy_only=False)
-        frames: list[bytes] = []
-        keep: list[int] = []
-        addresses: list[int] = []
-        for k, (raw, icao) in enumerate(
-            zip(batch.column("rawmsg").to_pylist(), batch.column("icao24").to_pylist(), strict=True)
-        ):
-            try:
-                frame = bytes.fromhex(raw)
-                if len(frame) not in (7, 14):
-                    raise ValueError(f"{len(frame)}-byte frame")
-                address = int(icao, 16) if icao else -1
-            except (TypeError, ValueError) as exc:
-                rejects.add(row + k, "unparsable", str(raw).encode(), str(exc)[:80])
-                continue
-            frames.append(frame)
-            keep.append(k)
-            addresses.append(address)
-        out = FrameBatch.from_frames(
-            frames, list(times[keep]), [row + k for k in keep], [], rejects
-        )
-        out.line = None
-        out.address = np.array(addresses, dtype=np.int64)
-        row += batch.num_rows
-        yield out
+        rejects.add(row, "unparsable", b"", f"unreadable Parquet: {exc}"[:120])
+        yield FrameBatch.from_frames([], [], [], [], rejects)
+
+
+def _frames(batch: pa.RecordBatch, row: int) -> FrameBatch:
+    """One Parquet batch of raw replies as frames (row numbers from ``row``)."""
+    rejects = Rejects()
+    times = pc.cast(batch.column("mintime"), "float64").to_numpy(zero_copy_only=False)
+    frames: list[bytes] = []
+    keep: list[int] = []
+    addresses: list[int] = []
+    for k, (raw, icao) in enumerate(
+        zip(batch.column("rawmsg").to_pylist(), batch.column("icao24").to_pylist(), strict=True)
+    ):
+        try:
+            frame = bytes.fromhex(raw)
+            if len(frame) not in (7, 14):
+                raise ValueError(f"{len(frame)}-byte frame")
+            address = int(icao, 16) if icao else -1
+        except (TypeError, ValueError) as exc:
+            rejects.add(row + k, "unparsable", str(raw).encode(), str(exc)[:80])
+            continue
+        frames.append(frame)
+        keep.append(k)
+        addresses.append(address)
+    out = FrameBatch.from_frames(frames, list(times[keep]), [row + k for k in keep], [], rejects)
+    out.line = None
+    out.address = np.array(addresses, dtype=np.int64)
+    return out

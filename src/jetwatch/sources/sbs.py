@@ -42,6 +42,7 @@ from jetwatch.sources.lines import line_chunks
 NAME = "sbs"
 KIND = {1: K_IDENT, 2: K_SURFACE, 3: K_AIRBORNE, 4: K_VELOCITY, 5: K_ALT, 6: K_SQUAWK, 7: K_ALT}
 OTHER_LINES = (b"SEL", b"ID", b"AIR", b"STA", b"CLK")
+REPEAT_S = 60.0
 LIMITS = {
     "altitude": (-2000.0, 100000.0),
     "gs": (0.0, 4000.0),
@@ -158,12 +159,24 @@ def _messages(rows: list[tuple]) -> Messages:
 def format_positions(rows: list[dict[str, object]]) -> bytes:
     """SBS lines (MSG 1, 3 or 2, 4, 6) for position rows in the positions schema.
 
-    An identification line is written when the callsign changes, a velocity line
-    when ground speed or track is known, a squawk line when it changes.
+    Before each position: an identification line and a squawk line when the value
+    changes or was last written :data:`REPEAT_S` ago (as a live feed repeats
+    them), and a velocity line when the ground speed is known, so that a reader
+    joining them "as of" the position gets them back.
     """
     out: list[str] = []
-    last_call: dict[str, object] = {}
-    last_squawk: dict[str, object] = {}
+    last_call: dict[str, tuple[object, dt.datetime]] = {}
+    last_squawk: dict[str, tuple[object, dt.datetime]] = {}
+
+    def due(
+        last: dict[str, tuple[object, dt.datetime]], icao: str, value: object, when: object
+    ) -> bool:
+        assert isinstance(when, dt.datetime)
+        before = last.get(icao)
+        if before is None or before[0] != value or (when - before[1]).total_seconds() >= REPEAT_S:
+            last[icao] = (value, when)
+            return True
+        return False
 
     def line(kind: int, r: dict[str, object], fields: list[object]) -> str:
         when = r["time"]
@@ -181,25 +194,18 @@ def format_positions(rows: list[dict[str, object]]) -> bytes:
     for r in rows:
         icao = str(r["icao24"])
         ground = "-1" if r["on_ground"] else "0"
-        if r["callsign"] and last_call.get(icao) != r["callsign"]:
+        if r["callsign"] and due(last_call, icao, r["callsign"], r["time"]):
             out.append(line(1, r, [r["callsign"], *[None] * 10, "0"]))
-            last_call[icao] = r["callsign"]
+        if r["squawk"] and due(last_squawk, icao, r["squawk"], r["time"]):
+            ident = [None, num(r["altitude"]), *[None] * 5, r["squawk"], "0", "0", "0", ground]
+            out.append(line(6, r, ident))
         if r["on_ground"]:
             pos = [None, None, num(r["ground_speed"], 1), num(r["track"], 1)]
             out.append(line(2, r, [*pos, r["lat"], r["lon"], None, None, None, None, None, ground]))
-        else:
-            pos = [None, num(r["altitude"]), None, None, r["lat"], r["lon"]]
-            out.append(line(3, r, [*pos, None, None, "0", "0", "0", ground]))
-            if r["ground_speed"] is not None:
-                vel = [num(r["ground_speed"], 1), num(r["track"], 1), None, None]
-                out.append(line(4, r, [None, None, *vel, num(r["vertical_rate"]), *[None] * 5]))
-        if r["squawk"] and last_squawk.get(icao) != r["squawk"]:
-            out.append(
-                line(
-                    6,
-                    r,
-                    [None, num(r["altitude"]), *[None] * 5, r["squawk"], "0", "0", "0", ground],
-                )
-            )
-            last_squawk[icao] = r["squawk"]
+            continue
+        if r["ground_speed"] is not None:
+            vel = [num(r["ground_speed"], 1), num(r["track"], 1), None, None]
+            out.append(line(4, r, [None, None, *vel, num(r["vertical_rate"]), *[None] * 5]))
+        pos = [None, num(r["altitude"]), None, None, r["lat"], r["lon"]]
+        out.append(line(3, r, [*pos, None, None, "0", "0", "0", ground]))
     return ("\r\n".join(out) + "\r\n").encode() if out else b""

@@ -1,0 +1,47 @@
+"""Helpers for tests: run a reader and the decoder on a file, as an ingest would."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from jetwatch.compress import Stream
+from jetwatch.decode import DecoderSettings
+from jetwatch.ingest import decode_stream
+from jetwatch.sources.base import POSITIONS_SCHEMA, Rejects
+from jetwatch.sources.context import ReadContext
+
+
+@dataclass
+class Read:
+    positions: pa.Table
+    records: int = 0
+    rejects: Rejects = field(default_factory=Rejects)
+    stream_error: str | None = None
+
+    @property
+    def reasons(self) -> Counter[str]:
+        return self.rejects.counts()
+
+
+def read_file(
+    path: Path,
+    fmt: str,
+    anchor: float = 0.0,
+    settings: DecoderSettings | None = None,
+    read_size: int | None = None,
+) -> Read:
+    """Everything jetwatch makes of one file, without a store."""
+    stream = Stream(path) if read_size is None else Stream(path, read_size=read_size)
+    out = Read(POSITIONS_SCHEMA.empty_table())
+    tables = [out.positions]
+    for table, rejects, records in decode_stream(stream, fmt, ReadContext(path, anchor), settings):
+        tables.append(table)
+        out.records += records
+        out.rejects.extend(rejects)
+    out.positions = pa.concat_tables(tables)
+    out.stream_error = stream.error
+    return out

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import gzip
+import lzma
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from jetwatch.sources.base import FLAG_STALE
+from jetwatch.units import FPM_PER_MS, FT_PER_M, KT_PER_MS
+from tests.helpers import read_file
+
+FILES = sorted(
+    [
+        "state_vectors_EDW24_4b1901_20240406.parquet",
+        "state_vectors_EZY158T_406d95_20170205.parquet",
+        "state_vectors_RYR2RG_4d2271_20220202.parquet",
+    ]
+)
+
+
+def _csv(shared: Path, name: str, out: Path) -> Path:
+    duckdb.sql(
+        f"COPY (SELECT * EXCLUDE (serials, hour) REPLACE (CAST(epoch(time) AS BIGINT) AS time) "
+        f"FROM read_parquet('{shared / 'traffic/opensky_impala' / name}')) TO '{out}' (HEADER)"
+    )
+    return out
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_parquet_units_and_counts(shared: Path, name: str) -> None:
+    path = shared / "traffic/opensky_impala" / name
+    got = read_file(path, "opensky")
+    src = duckdb.sql(f"SELECT * FROM read_parquet('{path}') WHERE lat IS NOT NULL").fetchall()
+    cols = [d[0] for d in duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()]
+    assert (
+        got.records == duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchall()[0][0]
+    )
+    assert got.positions.num_rows == len(src)
+    assert not got.rejects.reason
+    first = dict(zip(cols, src[0], strict=True))
+    row = got.positions.slice(0, 1).to_pylist()[0]
+    if first["velocity"] is not None:
+        assert row["ground_speed"] == pytest.approx(first["velocity"] * KT_PER_MS, rel=1e-6)
+    if first["baroaltitude"] is not None:
+        assert row["altitude"] == round(first["baroaltitude"] * FT_PER_M)
+    if first["vertrate"] is not None:
+        assert row["vertical_rate"] == round(first["vertrate"] * FPM_PER_MS)
+    assert row["on_ground"] == first["onground"]
+    assert row["icao24"] == first["icao24"]
+
+
+@pytest.mark.parametrize("compress", [None, gzip.compress, lzma.compress])
+def test_csv_plain_and_compressed_equal_parquet(tmp_path: Path, shared: Path, compress) -> None:
+    name = FILES[0]
+    csv = _csv(shared, name, tmp_path / "states.csv")
+    if compress:
+        csv.write_bytes(compress(csv.read_bytes()))
+    got = read_file(csv, "opensky")
+    ref = read_file(shared / "traffic/opensky_impala" / name, "opensky")
+    assert got.positions.num_rows == ref.positions.num_rows
+    for col in ("lat", "lon", "altitude", "icao24", "callsign", "on_ground", "flags"):
+        assert got.positions[col].to_pylist() == ref.positions[col].to_pylist(), col
+
+
+def test_stale_positions_are_flagged(tmp_path: Path, shared: Path) -> None:
+    csv = _csv(shared, FILES[0], tmp_path / "states.csv")
+    lines = csv.read_text().splitlines()
+    header = lines[0].split(",")
+    t, last = header.index("time"), header.index("lastposupdate")
+    k = next(i for i, line in enumerate(lines[1:], 1) if line.split(",")[2])
+    cells = lines[k].split(",")
+    cells[last] = str(float(cells[t]) - 60)  # position a minute older than the row
+    lines[k] = ",".join(cells)
+    csv.write_text("\n".join(lines) + "\n")
+    flags = read_file(csv, "opensky").positions["flags"].to_numpy()
+    assert (flags & FLAG_STALE).astype(bool).sum() == 1
+    real = read_file(shared / "traffic/opensky_impala" / FILES[0], "opensky")
+    assert not (real.positions["flags"].to_numpy() & FLAG_STALE).any()
+
+
+def test_bad_cells_and_out_of_range_rows(tmp_path: Path, shared: Path) -> None:
+    csv = _csv(shared, FILES[0], tmp_path / "states.csv")
+    lines = csv.read_text().splitlines()
+    cells = lines[10].split(",")
+    cells[2] = "abc"  # lat is not a number
+    lines[10] = ",".join(cells)
+    cells = lines[20].split(",")
+    cells[2] = "95.5"  # lat out of range
+    lines[20] = ",".join(cells)
+    csv.write_text("\n".join(lines) + "\n")
+    got = read_file(csv, "opensky")
+    where = sorted(zip(got.rejects.line, got.rejects.reason, strict=True))
+    assert where == [(11, "unparsable"), (21, "out_of_range")]
+    assert got.records == len(lines) - 1
+
+
+def test_missing_columns_are_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "states.csv"
+    path.write_text("time,icao24,lat\n1,abcdef,1.0\n")
+    got = read_file(path, "opensky")
+    assert got.reasons == {"unparsable": 1}
+    assert "lon" in got.rejects.detail[0]
