@@ -15,14 +15,12 @@ own process, so its peak RSS is its own:
   batches of ``--rs1090-batch``; it pairs CPR messages itself.
 - **pyModeS**: ``pyModeS.PipeDecoder().decode(frame, timestamp=t)`` per frame.
 
-Prints frames/s for each, the ratios to jetwatch and each process's peak RSS.
+Prints frames/s for each, the ratios and each process's peak RSS.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,9 +30,20 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
+import harness  # noqa: E402
 
 
-def child(which: str, avr: Path, start: float, batch: int) -> dict[str, float]:
+def _frames(avr: Path, start: float) -> tuple[list[float], list[str]]:
+    times: list[float] = []
+    frames: list[str] = []
+    for line in avr.read_text().splitlines():
+        times.append(start + int(line[1:13], 16) / 12e6)
+        frames.append(line[13:-1])
+    return times, frames
+
+
+def child(which: str, avr_path: str, start_text: str, batch_text: str) -> dict[str, float]:
+    avr, start, batch = Path(avr_path), float(start_text), int(batch_text)
     if which == "jetwatch":
         from jetwatch.ingest import ingest_file
         from jetwatch.store.db import Store
@@ -45,48 +54,26 @@ def child(which: str, avr: Path, start: float, batch: int) -> dict[str, float]:
             result = ingest_file(store, avr, start=start)
             seconds = time.perf_counter() - began
             store.close()
-        return {"frames": result.records, "positions": result.positions, "seconds": seconds}
-    t0 = start
-    times: list[float] = []
-    frames: list[str] = []
-    for line in avr.read_text().splitlines():
-        times.append(t0 + int(line[1:13], 16) / 12e6)
-        frames.append(line[13:-1])
+        return {"count": result.records, "positions": result.positions, "seconds": seconds}
+    times, frames = _frames(avr, start)
+    positions = 0
     if which == "rs1090":
         import rs1090
 
         began = time.perf_counter()
-        positions = 0
         for k in range(0, len(frames), batch):
             out = rs1090.decode(frames[k : k + batch], times[k : k + batch], batch=batch)
             positions += sum(1 for m in out if "latitude" in m)
-        seconds = time.perf_counter() - began
-        return {"frames": len(frames), "positions": positions, "seconds": seconds}
-    import pyModeS
+    else:
+        import pyModeS
 
-    decoder = pyModeS.PipeDecoder()
-    began = time.perf_counter()
-    positions = 0
-    for frame, t in zip(frames, times, strict=True):
-        out = decoder.decode(frame, timestamp=t)
-        if out and out.get("latitude") is not None:
-            positions += 1
+        decoder = pyModeS.PipeDecoder()
+        began = time.perf_counter()
+        for frame, t in zip(frames, times, strict=True):
+            out = decoder.decode(frame, timestamp=t)
+            positions += bool(out and out.get("latitude") is not None)
     seconds = time.perf_counter() - began
-    return {"frames": len(frames), "positions": positions, "seconds": seconds}
-
-
-def run(which: str, avr: Path, start: float, batch: int) -> dict[str, float]:
-    proc = subprocess.Popen(
-        [sys.executable, __file__, "--child", which, str(avr), str(start), str(batch)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    stdout, _ = proc.communicate()
-    if proc.returncode:
-        raise SystemExit(f"{which} failed with exit code {proc.returncode}")
-    result = json.loads(stdout.strip().splitlines()[-1])
-    result["rss_mb"] = result.pop("rss_kb") / 1024
-    return result
+    return {"count": len(frames), "positions": positions, "seconds": seconds}
 
 
 def main() -> None:
@@ -95,17 +82,7 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared" / "data")
     parser.add_argument("--rs1090-batch", type=int, default=10_000)
     parser.add_argument("--skip", nargs="*", default=[], help="contenders to leave out")
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        import resource
-
-        which, avr, start, batch = args.child
-        result = child(which, Path(avr), float(start), int(batch))
-        result["rss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        print(json.dumps(result))
-        return
-
     with tempfile.TemporaryDirectory() as tmp:
         avr = Path(tmp) / "corpus.avr"
         times, frames = corpus.raw_frames(args.shared, args.frames)
@@ -114,22 +91,14 @@ def main() -> None:
         print(f"corpus: {avr.stat().st_size / 1e6:.1f} MB of AVR text", flush=True)
         results = {}
         for which in ("jetwatch", "rs1090", "pyModeS"):
-            if which in args.skip:
-                continue
-            results[which] = run(which, avr, start, args.rs1090_batch)
-            r = results[which]
-            rate = r["frames"] / r["seconds"]
-            print(
-                f"{which:9} {r['frames']:>10,.0f} frames {r['seconds']:8.2f} s "
-                f"{rate:>12,.0f} frames/s  positions {r['positions']:>9,.0f}  "
-                f"peak RSS {r['rss_mb']:7.0f} MB",
-                flush=True,
-            )
-    jet = results["jetwatch"]["frames"] / results["jetwatch"]["seconds"]
-    for which, r in results.items():
-        if which != "jetwatch":
-            print(f"jetwatch / {which}: {jet / (r['frames'] / r['seconds']):.1f}x")
+            if which not in args.skip:
+                results[which] = harness.run(
+                    __file__, which, str(avr), repr(start), str(args.rs1090_batch)
+                )
+                print(f"  {which}: {results[which]['positions']:,.0f} positions", flush=True)
+    harness.report(results, "frames")
 
 
 if __name__ == "__main__":
-    main()
+    if not harness.serve_child(child):
+        main()

@@ -2,16 +2,20 @@
 
 For each file:
 
-1. Hash it (SHA-256). A file already in ``ingests`` is skipped: re-running an
-   ingest never duplicates rows, whatever the file is called.
-2. Detect the format from the content (or take ``fmt``). A file in no known format
+1. Detect the format from the content (or take ``fmt``). A file in no known format
    gets a one-line :class:`~jetwatch.errors.UnknownFormatError` and the run goes on.
-3. Archive an exact copy, content-addressed, under the store's archive directory
-   (``<sha256[:2]>/<sha256>``), so every rejected record can be found and every
-   frame re-decoded later.
-4. Read and decode batch by batch (bounded memory), writing positions and rejects
-   in one transaction per file; the ``ingests`` row with its counts is committed
-   with them, so an interrupted ingest leaves nothing behind and a re-run redoes it.
+2. In a background thread, hash the file (SHA-256) and copy it into the store's
+   archive directory; the copy ends up at ``<sha256[:2]>/<sha256>``, so every
+   rejected record can be found and every frame re-decoded later.
+3. Meanwhile read and decode batch by batch (bounded memory), writing positions and
+   rejects in one transaction per file.
+4. Before committing, compare the hash with ``ingests``: a file already there is
+   rolled back and reported skipped, so re-running an ingest never duplicates rows,
+   whatever the file is called. The ``ingests`` row with the counts is committed
+   with the rows, so an interrupted ingest leaves nothing and a re-run redoes it.
+
+A file whose path and size match an earlier ingest (a likely re-run) is hashed
+first, so that skipping it costs one read and no decoding.
 
 Damaged input never stops the run: bad records are rejected by reason, a truncated
 or corrupt compressed stream keeps everything before the damage (``stream_error``),
@@ -25,9 +29,11 @@ import os
 import shutil
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from queue import Empty, Full, Queue
 from typing import TypeVar
@@ -46,6 +52,7 @@ from jetwatch.store.db import IngestRow, Store
 Progress = Callable[[int, int], None]  # (bytes consumed, file size)
 T = TypeVar("T")
 SHOW_FIRST = 3
+FLUSH_ROWS = 1 << 19  # positions are written in appends of at least this many rows
 
 
 @dataclass
@@ -77,18 +84,55 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def archive_copy(path: Path, sha: str, archive_dir: Path) -> Path:
-    """Copy ``path`` to ``archive_dir/<sha[:2]>/<sha>`` (atomically; once)."""
-    target = archive_dir / sha[:2] / sha
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".tmp{os.getpid()}")
-        shutil.copyfile(path, tmp)
-        os.replace(tmp, target)
-    return target
+class Archiver:
+    """Hash a file and copy it into the archive, in a background thread.
+
+    The copy goes to a temporary name; :meth:`finish` waits for it and moves it to
+    ``archive_dir/<sha[:2]>/<sha>`` (or drops it when that copy already exists) and
+    returns the SHA-256 and the archived path. :meth:`discard` drops the copy.
+    """
+
+    def __init__(self, path: Path, archive_dir: Path) -> None:
+        self.path = path
+        self.archive_dir = archive_dir
+        archive_dir.mkdir(parents=True, exist_ok=True)
+        self.tmp = archive_dir / f".incoming-{uuid.uuid4().hex}"
+        self.sha: str | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._copy, name="jetwatch-archive", daemon=True)
+        self.thread.start()
+
+    def _copy(self) -> None:
+        try:
+            self.sha = sha256_file(self.path)
+            shutil.copyfile(self.path, self.tmp)  # sendfile: no trip through Python
+        except BaseException as exc:  # reported by finish()
+            self.error = exc
+
+    def finish(self) -> tuple[str, Path]:
+        self.thread.join()
+        if self.error is not None or self.sha is None:
+            self.discard()
+            raise OSError(f"{self.path}: could not archive: {self.error}")
+        target = self.archive_dir / self.sha[:2] / self.sha
+        if target.exists():
+            self.tmp.unlink(missing_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.tmp, target)
+        return self.sha, target
+
+    def discard(self) -> None:
+        self.thread.join()
+        self.tmp.unlink(missing_ok=True)
 
 
-def _describe(rejects: Rejects, k: int, path: Path) -> str:
+class _AlreadyIngested(Exception):
+    def __init__(self, ingest_id: int) -> None:
+        self.ingest_id = ingest_id
+
+
+def _describe(path: Path, rejects: Rejects, k: int) -> str:
     where = (
         f"line {rejects.line[k]}" if rejects.line[k] is not None else f"offset {rejects.offset[k]}"
     )
@@ -109,50 +153,87 @@ def ingest_file(
     path = Path(path)
     began = time.perf_counter()
     result = IngestResult(path=path, status="failed")
+    archiver: Archiver | None = None
     try:
-        sha = sha256_file(path)
-        existing = store.find_ingest(sha)
-        if existing is not None:
-            result.status, result.ingest_id = "skipped", existing
-            return result
+        size = path.stat().st_size
+        if store.seen_path(str(path), size):  # a likely re-run: hash first, skip cheaply
+            existing = store.find_ingest(sha256_file(path))
+            if existing is not None:
+                result.status, result.ingest_id = "skipped", existing
+                return result
         result.format = fmt or detect(path)
         stream = Stream(path)
-        anchor = start if start is not None else path.stat().st_mtime
-        ctx = ReadContext(path=path, anchor=anchor)
-        archived = archive_copy(path, sha, archive_dir or store.archive_dir)
-        row = IngestRow(
-            path=str(path),
-            sha256=sha,
-            size=stream.size,
-            format=result.format,
-            compression=stream.compression,
-            archive=str(archived),
-            options={"start": start, "format_forced": fmt is not None},
-        )
-        with store.ingest_transaction(row) as ingest_id:
-            for positions, rejects, records in decode_stream(stream, result.format, ctx, settings):
-                store.append("positions", positions, ingest_id)
-                store.append("rejects", rejects.to_arrow(), ingest_id)
-                result.records += records
-                result.positions += positions.num_rows
-                result.rejected.update(rejects.counts())
-                for k in range(min(len(rejects), SHOW_FIRST - len(result.first_rejects))):
-                    result.first_rejects.append(_describe(rejects, k, path))
-                if progress:
-                    progress(stream.consumed, stream.size)
-            if stream.error:
-                result.stream_error = stream.error
-                result.rejected["truncated"] += 1
-                store.append("rejects", _truncation(stream).to_arrow(), ingest_id)
+        ctx = ReadContext(path=path, anchor=start if start is not None else path.stat().st_mtime)
+        archiver = Archiver(path, archive_dir or store.archive_dir)
+        started = datetime.now(UTC).replace(tzinfo=None)
+        with store.ingest_transaction() as ingest_id:
+            _write_positions(store, ingest_id, result, stream, ctx, settings, progress)
+            sha, archived = archiver.finish()
+            existing = store.find_ingest(sha)
+            if existing is not None:
+                raise _AlreadyIngested(existing)
+            row = IngestRow(
+                started=started,
+                path=str(path),
+                sha256=sha,
+                size=size,
+                format=result.format,
+                compression=stream.compression,
+                archive=str(archived),
+                options={"start": start, "format_forced": fmt is not None},
+            )
             store.finish_ingest(
-                ingest_id, result.records, result.positions, dict(result.rejected), stream.error
+                ingest_id,
+                row,
+                result.records,
+                result.positions,
+                dict(result.rejected),
+                stream.error,
             )
         result.status, result.ingest_id = "ingested", ingest_id
+    except _AlreadyIngested as dup:
+        result = IngestResult(path=path, status="skipped", ingest_id=dup.ingest_id)
     except (JetwatchError, OSError) as exc:
         result.error = str(exc)
+        if archiver is not None:
+            archiver.discard()
     finally:
         result.seconds = time.perf_counter() - began
     return result
+
+
+def _write_positions(
+    store: Store,
+    ingest_id: int,
+    result: IngestResult,
+    stream: Stream,
+    ctx: ReadContext,
+    settings: DecoderSettings | None,
+    progress: Progress | None,
+) -> None:
+    """Decode the stream and append its positions and rejects; count into ``result``."""
+    assert result.format is not None
+    pending: list[pa.Table] = []
+    for positions, rejects, records in decode_stream(stream, result.format, ctx, settings):
+        pending.append(positions)
+        if sum(t.num_rows for t in pending) >= FLUSH_ROWS:
+            store.append("positions", pa.concat_tables(pending), ingest_id)
+            pending = []
+        if len(rejects):
+            store.append("rejects", rejects.to_arrow(), ingest_id)
+        result.records += records
+        result.positions += positions.num_rows
+        result.rejected.update(rejects.counts())
+        for k in range(min(len(rejects), SHOW_FIRST - len(result.first_rejects))):
+            result.first_rejects.append(_describe(result.path, rejects, k))
+        if progress:
+            progress(stream.consumed, stream.size)
+    if pending:
+        store.append("positions", pa.concat_tables(pending), ingest_id)
+    if stream.error:
+        result.stream_error = stream.error
+        result.rejected["truncated"] += 1
+        store.append("rejects", _truncation(stream).to_arrow(), ingest_id)
 
 
 def _truncation(stream: Stream) -> Rejects:

@@ -64,7 +64,7 @@ def residual(msg: npt.NDArray[np.uint8], nbytes: int) -> npt.NDArray[np.uint32]:
         | (msg[:, nbytes - 2].astype(np.uint32) << 8)
         | msg[:, nbytes - 1]
     )
-    return crc ^ parity
+    return (crc ^ parity).astype(np.uint32)
 
 
 def _syndromes(nbytes: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:

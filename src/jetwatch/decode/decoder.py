@@ -312,7 +312,7 @@ class Decoder:
         rows = np.flatnonzero(emit)
         surf = m.kind[rows] == K_SURFACE
 
-        def pick(values: npt.NDArray, idx: I64, empty: object) -> npt.NDArray:
+        def pick(values: npt.NDArray, idx: I64, empty: float | bytes) -> npt.NDArray:
             k = idx[rows]
             return np.where(k >= 0, values[np.maximum(k, 0)], empty)
 
@@ -359,10 +359,11 @@ class Decoder:
         m = s.m
         icao = m.icao.astype(np.uint64) << np.uint64(8)
         kinds = (K_IDENT, K_VELOCITY, K_SQUAWK, K_ALT, K_AIRBORNE, K_SURFACE)
-        parity = np.where(one_of(m.kind, K_AIRBORNE, K_SURFACE), m.odd, False)
-        key_msg = icao | (m.kind.astype(np.uint64) << np.uint64(1)) | parity.astype(np.uint64)
+        parity = (one_of(m.kind, K_AIRBORNE, K_SURFACE) & m.odd).astype(np.uint64)
+        key_msg = icao | (m.kind.astype(np.uint64) << np.uint64(1)) | parity
         msg_rows = _last_per_key(np.flatnonzero(one_of(m.kind, *kinds)), key_msg)
-        pos_rows = _last_per_key(np.flatnonzero(emit | ((m.kind == K_POSREF) & s.carry)), icao)
+        refs_at = np.flatnonzero(emit | ((m.kind == K_POSREF) & s.carry))
+        pos_rows = _last_per_key(refs_at, icao)
         messages = m.take(msg_rows)
         messages.lat[:] = np.nan
         messages.lon[:] = np.nan

@@ -72,14 +72,13 @@ def _reject(rejects: Rejects, batch: FrameBatch, rows: npt.NDArray[np.int64], re
 
 
 def accept(
-    batch: FrameBatch, known: npt.NDArray[np.uint32]
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], npt.NDArray[np.uint32], Rejects, int]:
+    batch: FrameBatch, known: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], Rejects, int]:
     """Check length and parity.
 
-    Returns accepted rows, their addresses, the trusted addresses, rejects and repairs.
-
-    ``known`` is the sorted array of addresses already trusted; repaired frames are
-    fixed in ``batch.msg`` in place.
+    Returns accepted rows, their addresses, rejects and repairs. ``known`` is a
+    table of 2^24 flags, one per address, updated in place with the addresses this
+    batch proves; repaired frames are fixed in ``batch.msg`` in place.
     """
     rejects = Rejects()
     msg = batch.msg
@@ -120,7 +119,7 @@ def accept(
     other = ~(bad_len | es | ap | (df == 11))
     _reject(rejects, batch, np.flatnonzero(other), "unsupported")
 
-    rows = np.flatnonzero(es_ok | df11_ok | ap_known)
+    rows = np.flatnonzero(es_ok | df11_ok | ap_known).astype(np.int64)
     icao = np.where(ap_known, res, addr_in_frame)[rows].astype(np.uint32)
     return rows, icao, rejects, repaired
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -65,12 +65,12 @@ def sniff(head: bytes) -> bool:
     return {b"icao24", b"lat", b"lon", b"time"} <= names
 
 
-def _source(stream: Stream, tmp: Path) -> tuple[str, bool]:
-    """A DuckDB table expression for the file, and whether it is CSV."""
+def _source(stream: Stream, tmp: Path) -> tuple[str, Path | None]:
+    """A DuckDB table expression for the file, and the plain CSV path (None: Parquet)."""
     with open(stream.path, "rb") as fh:
         parquet = fh.read(4) == b"PAR1"
     if parquet:
-        return f"read_parquet('{_quote(stream.path)}')", False
+        return f"read_parquet('{_quote(stream.path)}')", None
     path = stream.path
     if stream.compression != "none":
         path = tmp / "states.csv"
@@ -81,7 +81,7 @@ def _source(stream: Stream, tmp: Path) -> tuple[str, bool]:
         f"read_csv('{_quote(path)}', header=true, store_rejects=true, "
         "rejects_scan='jw_scans', rejects_table='jw_errors', "
         f"types={TYPES_SQL})",
-        True,
+        path,
     )
 
 
@@ -138,7 +138,8 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[StateBatch]:
 def _read(stream: Stream, ctx: ReadContext, tmp: Path) -> Iterator[StateBatch]:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
-    source, is_csv = _source(stream, tmp)
+    source, csv = _source(stream, tmp)
+    is_csv = csv is not None
     columns = dict(
         (r[0].lower(), r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     )
@@ -150,17 +151,16 @@ def _read(stream: Stream, ctx: ReadContext, tmp: Path) -> Iterator[StateBatch]:
         return
     con.execute(f"CREATE TEMP VIEW src AS SELECT * FROM {source}")
     has_pos = "lat IS NOT NULL AND lon IS NOT NULL"
-    sql = f"SELECT {_select(columns)}, {has_pos} AS _pos, {VALID} AS _ok FROM src"
-    records = bad = 0
-    for batch in con.sql(sql).to_arrow_reader(ctx.batch_size):
-        records += batch.num_rows
-        pos = batch.column("_pos")
-        ok = batch.column("_ok")
-        bad += pc.sum(pc.and_(pos, pc.invert(ok))).as_py() or 0
-        table = (
-            pa.Table.from_batches([batch]).filter(pc.and_(pos, ok)).select(POSITIONS_SCHEMA.names)
-        )
-        yield StateBatch(table.cast(POSITIONS_SCHEMA), batch.num_rows)
+    sql = f"SELECT {_select(columns)} FROM src WHERE {has_pos}"
+    seen = bad = 0
+    for batch in _regroup(con.sql(sql).to_arrow_reader(ctx.batch_size), ctx.batch_size):
+        seen += batch.num_rows
+        ok = _valid(batch)
+        if not pc.all(ok).as_py():
+            bad += batch.num_rows - (pc.sum(ok).as_py() or 0)
+            batch = batch.filter(ok)
+        yield StateBatch(batch.cast(POSITIONS_SCHEMA), batch.num_rows)
+    total = _data_lines(csv) if csv else con.execute("SELECT count(*) FROM src").fetchall()[0][0]
     header = 1 if is_csv else 0
     if is_csv:
         for line, byte, text, message in con.execute(
@@ -180,4 +180,51 @@ def _read(stream: Stream, ctx: ReadContext, tmp: Path) -> Iterator[StateBatch]:
                 n += line <= n
             text = ",".join("" if v is None else str(v) for v in row[1:]).encode()
             rejects.add(n, "out_of_range", text, "icao24, lat or lon", line=n if is_csv else None)
-    yield StateBatch(POSITIONS_SCHEMA.empty_table(), len(rejects) - bad, rejects)
+        for _ in range(bad - len(rows)):  # damaged Parquet statistics hide some rows from SQL
+            rejects.add(0, "out_of_range", b"", "icao24, lat or lon; row not locatable")
+    yield StateBatch(POSITIONS_SCHEMA.empty_table(), total - seen + bad, rejects)
+
+
+def _valid(table: pa.Table) -> pa.ChunkedArray:
+    """Rows with a 6-hex-digit address and a position on Earth.
+
+    Checked on the Arrow result, not in SQL: DuckDB may fold a range test using a
+    Parquet file's statistics, which a damaged file can get wrong.
+    """
+    lat, lon = table.column("lat"), table.column("lon")
+    ok = pc.and_(
+        pc.match_substring_regex(table.column("icao24"), "^[0-9a-f]{6}$"),
+        pc.and_(
+            pc.and_(pc.greater_equal(lat, -90.0), pc.less_equal(lat, 90.0)),
+            pc.and_(pc.greater_equal(lon, -180.0), pc.less_equal(lon, 180.0)),
+        ),
+    )
+    return pc.fill_null(ok, False)
+
+
+def _data_lines(path: Path) -> int:
+    """Non-empty lines after the header: every CSV record, parsable or not."""
+    lines = blank = 0
+    last = b"\n"
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 24):
+            lines += block.count(b"\n")
+            blank += block.count(b"\n\n") + (last == b"\n" and block[:1] == b"\n")
+            last = block[-1:]
+    if last != b"\n":
+        lines += 1
+    return max(lines - blank - 1, 0)
+
+
+def _regroup(reader: Iterable[pa.RecordBatch], rows: int) -> Iterator[pa.Table]:
+    """DuckDB's record batches, gathered into tables of at least ``rows`` rows."""
+    pending: list[pa.RecordBatch] = []
+    size = 0
+    for batch in reader:
+        pending.append(batch)
+        size += batch.num_rows
+        if size >= rows:
+            yield pa.Table.from_batches(pending)
+            pending, size = [], 0
+    if pending:
+        yield pa.Table.from_batches(pending)

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -26,6 +27,7 @@ from jetwatch.store.schema import DDL, SCHEMA_VERSION
 
 @dataclass
 class IngestRow:
+    started: datetime
     path: str
     sha256: str
     size: int
@@ -45,6 +47,9 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"cannot open the database: {exc}", where=str(self.path)) from exc
         self.con.execute("SET TimeZone = 'UTC'")
+        # Row order within a table carries no meaning here (every reader orders by
+        # time); letting DuckDB insert in parallel halves the cost of large appends.
+        self.con.execute("SET preserve_insertion_order = false")
         if not read_only:
             self.con.execute(DDL)
             self.con.execute(
@@ -69,26 +74,22 @@ class Store:
         rows = self.con.execute("SELECT id FROM ingests WHERE sha256 = ?", [sha256]).fetchall()
         return int(rows[0][0]) if rows else None
 
+    def seen_path(self, path: str, size: int) -> bool:
+        """Whether a file of this path and size was ingested (a likely re-run)."""
+        rows = self.con.execute(
+            "SELECT 1 FROM ingests WHERE path = ? AND size = ? LIMIT 1", [path, size]
+        ).fetchall()
+        return bool(rows)
+
     @contextmanager
-    def ingest_transaction(self, row: IngestRow) -> Iterator[int]:
-        """Open a transaction with a new ``ingests`` row; commit on success only."""
+    def ingest_transaction(self) -> Iterator[int]:
+        """Open a transaction for one file and give its ingest id; commit on success.
+
+        The ``ingests`` row itself is written by :meth:`finish_ingest`, last.
+        """
         self.con.execute("BEGIN TRANSACTION")
         try:
-            ingest_id = self.con.execute(
-                "INSERT INTO ingests (id, path, sha256, size, format, compression, archive, "
-                "started, jetwatch_version, options) VALUES (nextval('ingest_ids'), ?, ?, ?, ?, "
-                "?, ?, now(), ?, ?) RETURNING id",
-                [
-                    row.path,
-                    row.sha256,
-                    row.size,
-                    row.format,
-                    row.compression,
-                    row.archive,
-                    __version__,
-                    json.dumps(row.options, sort_keys=True),
-                ],
-            ).fetchall()[0][0]
+            ingest_id = self.con.execute("SELECT nextval('ingest_ids')").fetchall()[0][0]
             yield int(ingest_id)
         except BaseException:
             self.con.execute("ROLLBACK")
@@ -116,23 +117,35 @@ class Store:
     def finish_ingest(
         self,
         ingest_id: int,
+        row: IngestRow,
         records: int,
         positions: int,
         rejected: dict[str, int],
         stream_error: str | None,
     ) -> None:
+        """Write the file's ``ingests`` row (inside its transaction)."""
         self.con.execute(
-            "UPDATE ingests SET records = ?, positions = ?, rejected = ?, "
-            "rejected_by_reason = MAP(?::VARCHAR[], ?::BIGINT[]), stream_error = ?, "
-            "finished = now() WHERE id = ?",
+            "INSERT INTO ingests (id, path, sha256, size, format, compression, archive, records, "
+            "positions, rejected, rejected_by_reason, stream_error, started, finished, "
+            "jetwatch_version, options) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "MAP(?::VARCHAR[], ?::BIGINT[]), ?, ?, now(), ?, ?)",
             [
+                ingest_id,
+                row.path,
+                row.sha256,
+                row.size,
+                row.format,
+                row.compression,
+                row.archive,
                 records,
                 positions,
                 sum(rejected.values()),
                 list(rejected),
                 list(rejected.values()),
                 stream_error,
-                ingest_id,
+                row.started,
+                __version__,
+                json.dumps(row.options, sort_keys=True),
             ],
         )
 

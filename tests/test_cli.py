@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from jetwatch.cli import main
+from jetwatch.samples import SAMPLES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_ingest_prints_a_summary_and_is_idempotent(tmp_path: Path) -> None:
+    db = tmp_path / "jw.duckdb"
+    runner = CliRunner()
+    sample = SAMPLES[3].path
+    first = runner.invoke(main, ["ingest", str(sample), "--db", str(db), "--json"])
+    assert first.exit_code == 0, first.output
+    rows = json.loads(first.output)
+    assert rows[0]["status"] == "ingested" and rows[0]["positions"] == 2500
+    again = runner.invoke(main, ["ingest", str(sample), "--db", str(db)])
+    assert again.exit_code == 0
+    assert "skipped" in again.output
+
+
+def test_exit_code_is_nonzero_only_when_nothing_could_be_read(tmp_path: Path) -> None:
+    db = tmp_path / "jw.duckdb"
+    junk = tmp_path / "junk.txt"
+    junk.write_text("hello\n")
+    runner = CliRunner()
+    only_junk = runner.invoke(main, ["ingest", str(junk), "--db", str(db)])
+    assert only_junk.exit_code == 1
+    assert "junk.txt" in only_junk.output
+    mixed = runner.invoke(main, ["ingest", str(junk), str(SAMPLES[4].path), "--db", str(db)])
+    assert mixed.exit_code == 0
+
+
+def test_hostile_strings_are_shown_as_text(tmp_path: Path) -> None:
+    sbs = tmp_path / "[bold]hostile.sbs"
+    sbs.write_text(
+        "MSG,1,1,1,4AC8B3,1,2019/12/10,19:10:46.320,2019/12/10,19:10:46.320,[red]X,,,,,,,,,,,0\n"
+        "MSG,3,1,1,[red]ZZ,1,2019/12/10,19:10:46.400,,,,36000,,,51.1,10.2,,,,,,0\n"
+        "MSG,3,1,1,4AC8B3,1,2019/12/10,19:10:46.400,,,,36000,,,51.1,10.2,,,,,,0\n"
+    )
+    db = tmp_path / "jw.duckdb"
+    result = CliRunner().invoke(main, ["ingest", str(sbs), "--db", str(db)])
+    assert result.exit_code == 0
+    assert "[bold]hostile.sbs" in result.output  # file names are not markup
+    assert "[red]ZZ" in result.output  # nor are rejected records
+    from jetwatch.store.db import Store
+
+    with Store(db, read_only=True) as store:
+        assert store.con.execute("SELECT callsign FROM positions").fetchall() == [("[red]X",)]
+
+
+def test_export_import_and_info(tmp_path: Path) -> None:
+    runner = CliRunner()
+    a, b, out = tmp_path / "a.duckdb", tmp_path / "b.duckdb", tmp_path / "out"
+    assert runner.invoke(main, ["ingest", str(SAMPLES[4].path), "--db", str(a)]).exit_code == 0
+    assert runner.invoke(main, ["export", str(out), "--db", str(a)]).exit_code == 0
+    result = runner.invoke(main, ["import", str(out), "--db", str(b)])
+    assert result.exit_code == 0 and "positions 1,365" in result.output
+    info = runner.invoke(main, ["info", "--db", str(b)])
+    assert re.search(r"positions\s+1,365", info.output)
+
+
+def test_demo_runs(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["demo", "--db", str(tmp_path / "demo.duckdb")])
+    assert result.exit_code == 0, result.output
+    assert "AFR34ZG" in result.output and "KLM1302" in result.output
+
+
+def test_every_command_is_documented() -> None:
+    doc = (ROOT / "docs/cli.md").read_text()
+    for name, command in main.commands.items():
+        assert f"## jetwatch {name}" in doc, f"docs/cli.md lacks `jetwatch {name}`"
+        for param in command.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("--"):
+                    assert opt in doc, f"docs/cli.md lacks {opt} of `jetwatch {name}`"
+
+
+def test_every_format_is_documented() -> None:
+    from jetwatch.sources import READERS
+
+    doc = (ROOT / "docs/formats.md").read_text()
+    for name in READERS:
+        assert f"`{name}`" in doc

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import gzip
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from jetwatch.decode import DecoderSettings
+from jetwatch.ingest import ingest_file, ingest_files, sha256_file
+from jetwatch.samples import SAMPLES
+from jetwatch.store.db import Store
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    with Store(tmp_path / "jw.duckdb") as s:
+        yield s
+
+
+def _rows(store: Store) -> list[tuple]:
+    return store.con.execute("SELECT * EXCLUDE (ingest_id) FROM positions ORDER BY ALL").fetchall()
+
+
+def test_every_bundled_sample_ingests(store: Store) -> None:
+    for sample in SAMPLES:
+        settings = DecoderSettings(receiver=sample.receiver)
+        result = ingest_file(store, sample.path, start=sample.start, settings=settings)
+        assert result.status == "ingested", result.error
+        assert result.positions > 0
+    counts = store.counts()
+    assert counts["ingests"] == len(SAMPLES)
+    logged = store.con.execute("SELECT sum(positions) FROM ingests").fetchall()[0][0]
+    assert logged == counts["positions"]
+
+
+def test_reingesting_adds_nothing_even_under_another_name(store: Store, tmp_path: Path) -> None:
+    src = SAMPLES[0].path
+    first = ingest_file(store, src, start=SAMPLES[0].start)
+    before = _rows(store)
+    again = ingest_file(store, src, start=SAMPLES[0].start)
+    copy = tmp_path / "renamed.bin"
+    shutil.copyfile(src, copy)
+    renamed = ingest_file(store, copy)
+    assert again.status == renamed.status == "skipped"
+    assert again.ingest_id == renamed.ingest_id == first.ingest_id
+    assert _rows(store) == before
+
+
+def test_input_is_archived_by_content(store: Store) -> None:
+    src = SAMPLES[1].path
+    result = ingest_file(store, src, start=SAMPLES[1].start)
+    archive = Path(
+        store.con.execute(
+            "SELECT archive FROM ingests WHERE id = ?", [result.ingest_id]
+        ).fetchall()[0][0]
+    )
+    assert archive.read_bytes() == src.read_bytes()
+    assert archive.name == hashlib.sha256(src.read_bytes()).hexdigest() == sha256_file(src)
+
+
+def test_rejects_are_stored_with_place_and_bytes(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "dirty.avr"
+    path.write_bytes(
+        b"*8D4840D6202CC371C32CE0576098;\nnot a frame\n*8D4840D6202CC371C32CE057609B;\n"
+    )
+    result = ingest_file(store, path)
+    assert result.status == "ingested"
+    assert dict(result.rejected) == {"unparsable": 1, "bad_crc": 1}
+    rows = store.con.execute(
+        'SELECT line, "offset", reason, data FROM rejects ORDER BY line'
+    ).fetchall()
+    assert rows == [
+        (2, 31, "unparsable", b"not a frame"),
+        (3, 43, "bad_crc", bytes.fromhex("8D4840D6202CC371C32CE057609B")),
+    ]
+    assert result.first_rejects[0].startswith(f"{path}:line 2: unparsable")
+
+
+def test_truncated_gzip_keeps_its_beginning(store: Store, tmp_path: Path) -> None:
+    whole = gzip.decompress(SAMPLES[0].path.read_bytes())
+    full = tmp_path / "full.avr"
+    full.write_bytes(whole)
+    cut = tmp_path / "cut.avr.gz"
+    data = gzip.compress(whole)
+    cut.write_bytes(data[: len(data) // 2])
+    complete = ingest_file(store, full, start=SAMPLES[0].start)
+    partial = ingest_file(store, cut, start=SAMPLES[0].start)
+    assert partial.status == "ingested"
+    assert partial.stream_error and "truncated" in partial.stream_error
+    assert partial.rejected["truncated"] == 1
+    assert 0 < partial.positions < complete.positions
+
+
+def test_a_bad_file_does_not_stop_the_others(store: Store, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.txt"
+    junk.write_text("hello\n")
+    empty = tmp_path / "empty"
+    empty.write_bytes(b"")
+    missing = tmp_path / "missing.bin"
+    results = ingest_files(store, [junk, empty, missing, SAMPLES[3].path])
+    assert [r.status for r in results] == ["failed", "failed", "failed", "ingested"]
+    assert "junk.txt" in results[0].error and "not a format" in results[0].error
+    assert "empty" in results[1].error
+    assert results[3].positions > 0
+    assert store.counts()["ingests"] == 1
+
+
+def test_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = tmp_path / "locked.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"from jetwatch.store.db import Store; s = Store({str(db)!r}); input()",
+        ],
+        stdin=subprocess.PIPE,
+    )
+    try:
+        for _ in range(100):
+            if db.exists():
+                break
+            import time
+
+            time.sleep(0.05)
+        from jetwatch.errors import StoreError
+
+        with pytest.raises(StoreError, match="locked.duckdb"):
+            Store(db)
+    finally:
+        holder.communicate(b"\n", timeout=10)
