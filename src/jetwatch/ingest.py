@@ -7,12 +7,14 @@ For each file:
 2. In a background thread, hash the file (SHA-256) and copy it into the store's
    archive directory; the copy ends up at ``<sha256[:2]>/<sha256>``, so every
    rejected record can be found and every frame re-decoded later.
-3. Meanwhile read and decode batch by batch (bounded memory), writing positions and
-   rejects in one transaction per file.
-4. Before committing, compare the hash with ``ingests``: a file already there is
-   rolled back and reported skipped, so re-running an ingest never duplicates rows,
-   whatever the file is called. The ``ingests`` row with the counts is committed
-   with the rows, so an interrupted ingest leaves nothing and a re-run redoes it.
+3. Meanwhile read and decode batch by batch (bounded memory), appending positions
+   and rejects under an ingest marked ``running`` (:mod:`jetwatch.store.db`).
+4. At the end, compare the hash with ``ingests``: a file already there is dropped
+   and reported skipped, so re-running an ingest never duplicates rows, whatever
+   the file is called. Otherwise the ingest is marked ``done`` with its counts, in
+   one transaction: only then do its rows show in ``positions``. An interrupted
+   ingest is cleaned up when the store is next opened for writing, and a re-run
+   redoes it.
 
 A file whose path and size match an earlier ingest (a likely re-run) is hashed
 first, so that skipping it costs one read and no decoding.
@@ -47,7 +49,7 @@ from jetwatch.messages import Messages
 from jetwatch.sources import detect, reader
 from jetwatch.sources.base import FrameBatch, MessageBatch, Rejects, StateBatch
 from jetwatch.sources.context import ReadContext
-from jetwatch.store.db import IngestRow, Store
+from jetwatch.store.db import IngestCounts, IngestRow, Store
 
 Progress = Callable[[int, int], None]  # (bytes consumed, file size)
 T = TypeVar("T")
@@ -127,11 +129,6 @@ class Archiver:
         self.tmp.unlink(missing_ok=True)
 
 
-class _AlreadyIngested(Exception):
-    def __init__(self, ingest_id: int) -> None:
-        self.ingest_id = ingest_id
-
-
 def _describe(path: Path, rejects: Rejects, k: int) -> str:
     where = (
         f"line {rejects.line[k]}" if rejects.line[k] is not None else f"offset {rejects.offset[k]}"
@@ -165,34 +162,34 @@ def ingest_file(
         stream = Stream(path)
         ctx = ReadContext(path=path, anchor=start if start is not None else path.stat().st_mtime)
         archiver = Archiver(path, archive_dir or store.archive_dir)
-        started = datetime.now(UTC).replace(tzinfo=None)
-        with store.ingest_transaction() as ingest_id:
+        row = IngestRow(
+            started=datetime.now(UTC).replace(tzinfo=None),
+            path=str(path),
+            size=size,
+            format=result.format,
+            compression=stream.compression,
+            options={"start": start, "format_forced": fmt is not None},
+        )
+        ingest_id = store.begin_ingest(row)
+        try:
             _write_positions(store, ingest_id, result, stream, ctx, settings, progress)
             sha, archived = archiver.finish()
-            existing = store.find_ingest(sha)
-            if existing is not None:
-                raise _AlreadyIngested(existing)
-            row = IngestRow(
-                started=started,
-                path=str(path),
-                sha256=sha,
-                size=size,
-                format=result.format,
-                compression=stream.compression,
-                archive=str(archived),
-                options={"start": start, "format_forced": fmt is not None},
-            )
-            store.finish_ingest(
-                ingest_id,
-                row,
-                result.records,
-                result.positions,
-                dict(result.rejected),
-                stream.error,
-            )
-        result.status, result.ingest_id = "ingested", ingest_id
-    except _AlreadyIngested as dup:
-        result = IngestResult(path=path, status="skipped", ingest_id=dup.ingest_id)
+        except BaseException:
+            store.abandon_ingest(ingest_id)
+            raise
+        counts = IngestCounts(
+            sha256=sha,
+            archive=str(archived),
+            records=result.records,
+            positions=result.positions,
+            rejected=dict(result.rejected),
+            stream_error=stream.error,
+        )
+        existing = store.complete_ingest(ingest_id, counts)
+        if existing is not None:
+            result = IngestResult(path=path, status="skipped", ingest_id=existing)
+        else:
+            result.status, result.ingest_id = "ingested", ingest_id
     except (JetwatchError, OSError) as exc:
         result.error = str(exc)
         if archiver is not None:

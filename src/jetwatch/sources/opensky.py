@@ -34,6 +34,7 @@ from jetwatch.units import FPM_PER_MS, FT_PER_M, KT_PER_MS
 
 NAME = "opensky"
 STALE_S = 15.0
+MEMORY_LIMIT = "256MB"
 REQUIRED = ("time", "icao24", "lat", "lon")
 TYPES = {
     "time": "DOUBLE",
@@ -138,6 +139,7 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[StateBatch]:
 def _read(stream: Stream, ctx: ReadContext, tmp: Path) -> Iterator[StateBatch]:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     source, csv = _source(stream, tmp)
     is_csv = csv is not None
     columns = dict(

@@ -1,18 +1,22 @@
-"""The embedded store: one DuckDB file, one writer, atomic per ingested file.
+"""The embedded store: one DuckDB file, one writer, all-or-nothing per ingested file.
 
-A :class:`Store` wraps a DuckDB connection. Writes for one input file happen in one
-transaction (:meth:`Store.ingest_transaction`), so a crash or ``kill -9`` at any
-moment leaves either all of that file's rows or none of them, and re-running the
-ingest finishes the job without duplicates. DuckDB allows one read-write process
-per file; a second writer gets a :class:`~jetwatch.errors.StoreError` naming the
-file. Readers that must not block the writer read exported Parquet instead.
+A :class:`Store` wraps a DuckDB connection. An ingest first records its file in
+``ingests`` with status ``running``, then appends positions and rejects in chunks
+(each its own transaction, so memory stays bounded whatever the file size), and
+finally marks the file ``done`` together with its hash and counts, in one
+transaction. The ``positions`` and ``rejects`` views show only ``done`` files, so a
+crash or ``kill -9`` at any moment never shows half a file; the next writer to open
+the store deletes what such an interrupted ingest left (:meth:`Store.recover`), and
+re-running the ingest completes the job without duplicates.
+
+DuckDB allows one read-write process per file; a second writer gets a
+:class:`~jetwatch.errors.StoreError` naming the file. Readers that must not block
+the writer read exported Parquet instead.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,17 +28,31 @@ from jetwatch import __version__
 from jetwatch.errors import StoreError
 from jetwatch.store.schema import DDL, SCHEMA_VERSION
 
+MEMORY_LIMIT = "400MB"
+
 
 @dataclass
 class IngestRow:
+    """What is known of a file when its ingest starts."""
+
     started: datetime
     path: str
-    sha256: str
     size: int
     format: str
     compression: str
-    archive: str | None
     options: dict[str, object]
+
+
+@dataclass
+class IngestCounts:
+    """What is known when it ends."""
+
+    sha256: str
+    archive: str
+    records: int
+    positions: int
+    rejected: dict[str, int]
+    stream_error: str | None
 
 
 class Store:
@@ -50,11 +68,14 @@ class Store:
         # Row order within a table carries no meaning here (every reader orders by
         # time); letting DuckDB insert in parallel halves the cost of large appends.
         self.con.execute("SET preserve_insertion_order = false")
+        # Bounded memory whatever the input size: DuckDB spills to disk beyond this.
+        self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         if not read_only:
             self.con.execute(DDL)
             self.con.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
             )
+            self.recover()
 
     def close(self) -> None:
         self.con.close()
@@ -70,32 +91,48 @@ class Store:
         """Where input files are archived by default: ``<db name>-archive/`` beside it."""
         return self.path.with_name(self.path.stem + "-archive")
 
+    def recover(self) -> int:
+        """Delete what interrupted ingests left behind; returns how many there were."""
+        running = [
+            r[0]
+            for r in self.con.execute("SELECT id FROM ingests WHERE status = 'running'").fetchall()
+        ]
+        for ingest_id in running:
+            self.abandon_ingest(ingest_id)
+        return len(running)
+
     def find_ingest(self, sha256: str) -> int | None:
-        rows = self.con.execute("SELECT id FROM ingests WHERE sha256 = ?", [sha256]).fetchall()
+        rows = self.con.execute(
+            "SELECT id FROM ingests WHERE sha256 = ? AND status = 'done'", [sha256]
+        ).fetchall()
         return int(rows[0][0]) if rows else None
 
     def seen_path(self, path: str, size: int) -> bool:
         """Whether a file of this path and size was ingested (a likely re-run)."""
         rows = self.con.execute(
-            "SELECT 1 FROM ingests WHERE path = ? AND size = ? LIMIT 1", [path, size]
+            "SELECT 1 FROM ingests WHERE path = ? AND size = ? AND status = 'done' LIMIT 1",
+            [path, size],
         ).fetchall()
         return bool(rows)
 
-    @contextmanager
-    def ingest_transaction(self) -> Iterator[int]:
-        """Open a transaction for one file and give its ingest id; commit on success.
-
-        The ``ingests`` row itself is written by :meth:`finish_ingest`, last.
-        """
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            ingest_id = self.con.execute("SELECT nextval('ingest_ids')").fetchall()[0][0]
-            yield int(ingest_id)
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        else:
-            self.con.execute("COMMIT")
+    def begin_ingest(self, row: IngestRow) -> int:
+        """Record a file as being ingested; returns its ingest id."""
+        return int(
+            self.con.execute(
+                "INSERT INTO ingests (id, status, path, size, format, compression, started, "
+                "jetwatch_version, options) VALUES (nextval('ingest_ids'), 'running', ?, ?, ?, "
+                "?, ?, ?, ?) RETURNING id",
+                [
+                    row.path,
+                    row.size,
+                    row.format,
+                    row.compression,
+                    row.started,
+                    __version__,
+                    json.dumps(row.options, sort_keys=True),
+                ],
+            ).fetchall()[0][0]
+        )
 
     def append(self, table_name: str, table: pa.Table, ingest_id: int) -> None:
         """Append an Arrow table to ``positions`` or ``rejects`` for one ingest."""
@@ -104,53 +141,63 @@ class Store:
         self.con.register("_batch", table)
         try:
             if table_name == "positions":
-                self.con.execute("INSERT INTO positions SELECT *, ? FROM _batch", [ingest_id])
+                self.con.execute("INSERT INTO position_rows SELECT *, ? FROM _batch", [ingest_id])
             else:
                 self.con.execute(
-                    "INSERT INTO rejects "
+                    "INSERT INTO reject_rows "
                     'SELECT ?, "offset", line, reason, detail, data FROM _batch',
                     [ingest_id],
                 )
         finally:
             self.con.unregister("_batch")
 
-    def finish_ingest(
-        self,
-        ingest_id: int,
-        row: IngestRow,
-        records: int,
-        positions: int,
-        rejected: dict[str, int],
-        stream_error: str | None,
-    ) -> None:
-        """Write the file's ``ingests`` row (inside its transaction)."""
-        self.con.execute(
-            "INSERT INTO ingests (id, path, sha256, size, format, compression, archive, records, "
-            "positions, rejected, rejected_by_reason, stream_error, started, finished, "
-            "jetwatch_version, options) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "MAP(?::VARCHAR[], ?::BIGINT[]), ?, ?, now(), ?, ?)",
-            [
-                ingest_id,
-                row.path,
-                row.sha256,
-                row.size,
-                row.format,
-                row.compression,
-                row.archive,
-                records,
-                positions,
-                sum(rejected.values()),
-                list(rejected),
-                list(rejected.values()),
-                stream_error,
-                row.started,
-                __version__,
-                json.dumps(row.options, sort_keys=True),
-            ],
-        )
+    def complete_ingest(self, ingest_id: int, counts: IngestCounts) -> int | None:
+        """Mark an ingest done, atomically; if its file (by SHA-256) is already in the
+        store, drop this ingest instead and return the existing ingest's id."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            existing = self.find_ingest(counts.sha256)
+            if existing is not None:
+                self._delete(ingest_id)
+            else:
+                self.con.execute(
+                    "UPDATE ingests SET status = 'done', sha256 = ?, archive = ?, records = ?, "
+                    "positions = ?, rejected = ?, rejected_by_reason = MAP(?::VARCHAR[], "
+                    "?::BIGINT[]), stream_error = ?, finished = now() WHERE id = ?",
+                    [
+                        counts.sha256,
+                        counts.archive,
+                        counts.records,
+                        counts.positions,
+                        sum(counts.rejected.values()),
+                        list(counts.rejected),
+                        list(counts.rejected.values()),
+                        counts.stream_error,
+                        ingest_id,
+                    ],
+                )
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+        return existing
+
+    def abandon_ingest(self, ingest_id: int) -> None:
+        """Delete an unfinished ingest and everything it wrote."""
+        self.con.execute("BEGIN TRANSACTION")
+        self._delete(ingest_id)
+        self.con.execute("COMMIT")
+
+    def _delete(self, ingest_id: int) -> None:
+        for table in ("position_rows", "reject_rows"):
+            self.con.execute(f"DELETE FROM {table} WHERE ingest_id = ?", [ingest_id])
+        self.con.execute("DELETE FROM ingests WHERE id = ?", [ingest_id])
 
     def counts(self) -> dict[str, int]:
-        return {
-            name: int(self.con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0])
-            for name in ("ingests", "positions", "rejects")
+        """Rows in ``positions`` and ``rejects`` and finished ``ingests``."""
+        queries = {
+            "ingests": "SELECT count(*) FROM ingests WHERE status = 'done'",
+            "positions": "SELECT count(*) FROM positions",
+            "rejects": "SELECT count(*) FROM rejects",
         }
+        return {name: int(self.con.execute(q).fetchall()[0][0]) for name, q in queries.items()}

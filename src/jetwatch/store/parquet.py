@@ -29,7 +29,10 @@ def export(store: Store, out: Path) -> dict[str, int]:
         f"COPY (SELECT *, CAST(time AS DATE) AS day FROM positions ORDER BY icao24, time) "
         f"TO '{_q(out / 'positions')}' (FORMAT PARQUET, PARTITION_BY (day), OVERWRITE_OR_IGNORE)"
     )
-    con.execute(f"COPY ingests TO '{_q(out / 'ingests.parquet')}' (FORMAT PARQUET)")
+    con.execute(
+        f"COPY (SELECT * FROM ingests WHERE status = 'done') "
+        f"TO '{_q(out / 'ingests.parquet')}' (FORMAT PARQUET)"
+    )
     con.execute(f"COPY rejects TO '{_q(out / 'rejects.parquet')}' (FORMAT PARQUET)")
     return store.counts()
 
@@ -45,18 +48,20 @@ def import_(store: Store, src: Path) -> dict[str, int]:
     try:
         con.execute(
             f"CREATE TEMP TABLE _new AS SELECT i.id AS old_id, nextval('ingest_ids') AS new_id "
-            f"FROM {ingests} i WHERE i.sha256 NOT IN (SELECT sha256 FROM ingests)"
+            f"FROM {ingests} i WHERE i.sha256 NOT IN "
+            f"(SELECT sha256 FROM ingests WHERE sha256 IS NOT NULL)"
         )
         con.execute(
             f"INSERT INTO ingests SELECT n.new_id, i.* EXCLUDE (id) FROM {ingests} i "
             f"JOIN _new n ON i.id = n.old_id"
         )
         con.execute(
-            f"INSERT INTO positions SELECT p.* EXCLUDE (ingest_id, day), n.new_id "
+            f"INSERT INTO position_rows SELECT p.* EXCLUDE (ingest_id, day), n.new_id "
             f"FROM {positions} p JOIN _new n ON p.ingest_id = n.old_id ORDER BY p.time"
         )
         con.execute(
-            f'INSERT INTO rejects SELECT n.new_id, r."offset", r.line, r.reason, r.detail, r.data '
+            "INSERT INTO reject_rows "
+            f'SELECT n.new_id, r."offset", r.line, r.reason, r.detail, r.data '
             f"FROM {rejects} r JOIN _new n ON r.ingest_id = n.old_id"
         )
         con.execute("DROP TABLE _new")

@@ -1,10 +1,13 @@
 """The DuckDB schema of a jetwatch store. See ``docs/store.md`` for every column.
 
 - ``ingests``: one row per ingested file (path, SHA-256, size, format, counts, the
-  archived copy). A file whose SHA-256 is here is never ingested again.
-- ``positions``: one row per decoded position, every source in one shape. Units:
-  altitude and geo_altitude ft, ground_speed kt, track deg, vertical_rate ft/min;
-  ``time`` is UTC. ``flags`` bits are in :mod:`jetwatch.sources.base`.
+  archived copy, ``status``). A file whose SHA-256 is here is never ingested again.
+- ``position_rows`` / ``reject_rows``: the rows as written, in chunks, during an
+  ingest. Query the views instead:
+- ``positions``: one row per decoded position, every source in one shape, from
+  ingests whose status is ``done``. Units: altitude and geo_altitude ft,
+  ground_speed kt, track deg, vertical_rate ft/min; ``time`` is UTC. ``flags`` bits
+  are in :mod:`jetwatch.sources.base`.
 - ``rejects``: every record that could not be used: where (byte offset and, for
   text, line), why (``reason``), and its exact bytes.
 - ``meta``: key/value, including the schema version.
@@ -19,8 +22,9 @@ CREATE SEQUENCE IF NOT EXISTS ingest_ids START 1;
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS ingests (
     id INTEGER PRIMARY KEY,
+    status VARCHAR NOT NULL,
     path VARCHAR NOT NULL,
-    sha256 VARCHAR NOT NULL UNIQUE,
+    sha256 VARCHAR UNIQUE,
     size BIGINT NOT NULL,
     format VARCHAR NOT NULL,
     compression VARCHAR NOT NULL,
@@ -35,7 +39,7 @@ CREATE TABLE IF NOT EXISTS ingests (
     jetwatch_version VARCHAR,
     options VARCHAR
 );
-CREATE TABLE IF NOT EXISTS positions (
+CREATE TABLE IF NOT EXISTS position_rows (
     time TIMESTAMP NOT NULL,
     icao24 VARCHAR NOT NULL,
     callsign VARCHAR,
@@ -53,7 +57,7 @@ CREATE TABLE IF NOT EXISTS positions (
     flags USMALLINT NOT NULL,
     ingest_id INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS rejects (
+CREATE TABLE IF NOT EXISTS reject_rows (
     ingest_id INTEGER NOT NULL,
     "offset" BIGINT,
     line BIGINT,
@@ -61,4 +65,10 @@ CREATE TABLE IF NOT EXISTS rejects (
     detail VARCHAR,
     data BLOB
 );
+CREATE OR REPLACE VIEW positions AS
+    SELECT * FROM position_rows
+    WHERE ingest_id IN (SELECT id FROM ingests WHERE status = 'done');
+CREATE OR REPLACE VIEW rejects AS
+    SELECT * FROM reject_rows
+    WHERE ingest_id IN (SELECT id FROM ingests WHERE status = 'done');
 """
