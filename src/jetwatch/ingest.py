@@ -47,7 +47,7 @@ from jetwatch.decode import Decoder, DecoderSettings
 from jetwatch.errors import JetwatchError
 from jetwatch.messages import Messages
 from jetwatch.sources import detect, reader
-from jetwatch.sources.base import FrameBatch, MessageBatch, Rejects, StateBatch
+from jetwatch.sources.base import Batch, FrameBatch, Rejects, StateBatch
 from jetwatch.sources.context import ReadContext
 from jetwatch.store.db import IngestCounts, IngestRow, Store
 
@@ -239,7 +239,6 @@ def _truncation(stream: Stream) -> Rejects:
     return rejects
 
 
-AnyBatch = FrameBatch | MessageBatch | StateBatch
 Fields = tuple[Messages, Rejects] | None
 
 
@@ -252,15 +251,13 @@ def decode_stream(
         yield _decode(decoder, batch, fields)
 
 
-def _with_fields(
-    decoder: Decoder, batches: Iterable[AnyBatch]
-) -> Iterator[tuple[AnyBatch, Fields]]:
+def _with_fields(decoder: Decoder, batches: Iterable[Batch]) -> Iterator[tuple[Batch, Fields]]:
     """Frame batches with their decoded fields (the part that can run ahead)."""
     for batch in batches:
         yield batch, decoder.fields(batch) if isinstance(batch, FrameBatch) else None
 
 
-def _decode(decoder: Decoder, batch: AnyBatch, fields: Fields) -> tuple[pa.Table, Rejects, int]:
+def _decode(decoder: Decoder, batch: Batch, fields: Fields) -> tuple[pa.Table, Rejects, int]:
     """Positions, rejects and the number of records read, for any kind of batch."""
     if isinstance(batch, StateBatch):
         return batch.table, batch.rejects, batch.records

@@ -19,8 +19,8 @@ F64 = npt.NDArray[np.float64]
 
 # Message kinds (one per piece of state a message updates).
 K_OTHER, K_IDENT, K_SURFACE, K_AIRBORNE, K_VELOCITY, K_SQUAWK, K_ALT, K_POSREF = range(8)
-SOURCES = np.array(["adsb", "tisb", "adsr", "modes", "sbs", "mlat"])
-S_ADSB, S_TISB, S_ADSR, S_MODES, S_SBS, S_MLAT = range(6)
+SOURCES = np.array(["adsb", "tisb", "adsr", "modes", "sbs"])
+S_ADSB, S_TISB, S_ADSR, S_MODES, S_SBS = range(5)
 
 
 @dataclass

@@ -293,8 +293,8 @@ class Decoder:
             dist = haversine_km(m.lat[a], m.lon[a], m.lat[b], m.lon[b])
             allowed = speed_km_s * np.abs(m.time[b] - m.time[a]) + self.settings.speed_margin_km
             ok = same & (dist <= allowed)
-            for side, sl in ((ok, slice(0, n - step)), (ok, slice(step, n))):
-                consistent[sl] |= side
+            consistent[: n - step] |= ok
+            consistent[step:] |= ok
             linked[: n - step] |= same
             linked[step:] |= same
         outlier = linked & ~consistent

@@ -87,6 +87,8 @@ class Rejects:
     def add(
         self, offset: int, reason: str, data: bytes, detail: str = "", line: int | None = None
     ) -> None:
+        if reason not in REASONS:
+            raise ValueError(f"unknown reject reason {reason!r}")
         self.offset.append(int(offset))
         self.line.append(None if line is None else int(line))
         self.reason.append(reason)

@@ -54,18 +54,15 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
         offsets: list[int] = []
         lines: list[int] = []
         addresses: list[int] = []
-        offset = chunk.offset
-        for k, raw in enumerate(chunk.data.split(b"\n")):
-            line_no = chunk.first_line + k
-            text = raw.rstrip(b"\r")
-            if not text.strip() or text.startswith(b"#"):
-                offset += len(raw) + 1
+        for line_no, offset, text in chunk.lines():
+            if text.startswith(b"#"):
                 continue
             cells = [c.strip().strip(b'"') for c in text.removeprefix(BOM).split(b",")]
             if cols is None:
                 cols = _columns(text)
             try:
-                assert cols is not None
+                if cols is None:
+                    raise ValueError("no time and hex frame columns")
                 t = float(cells[cols[0]])
                 frame = bytes.fromhex(cells[cols[1]].decode("ascii"))
                 if frame[:1] == b"\x1a":
@@ -73,7 +70,7 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
                 if len(frame) not in (7, 14):
                     raise ValueError(f"{len(frame)} bytes")
                 address = -1 if cols[2] is None else int(cells[cols[2]], 16)
-            except (AssertionError, IndexError, ValueError, UnicodeDecodeError) as exc:
+            except (IndexError, ValueError, UnicodeDecodeError) as exc:
                 rejects.add(offset, "unparsable", text, str(exc)[:80], line=line_no)
             else:
                 times.append(t)
@@ -81,7 +78,6 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
                 offsets.append(offset)
                 lines.append(line_no)
                 addresses.append(address)
-            offset += len(raw) + 1
         batch = FrameBatch.from_frames(frames, times, offsets, lines, rejects)
         if cols is not None and cols[2] is not None:
             batch.address = np.array(addresses, dtype=np.int64)

@@ -44,21 +44,18 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
         frames: list[bytes] = []
         offsets: list[int] = []
         lines: list[int] = []
-        offset = chunk.offset
-        for k, raw in enumerate(chunk.data.split(b"\n")):
-            if raw.strip():
-                try:
-                    obj = orjson.loads(raw)
-                    frame = bytes.fromhex(str(_pick(obj, FRAME_KEYS)))
-                    t = float(_pick(obj, TIME_KEYS))  # type: ignore[arg-type]
-                    if len(frame) not in (7, 14):
-                        raise ValueError(f"{len(frame)}-byte frame")
-                except (orjson.JSONDecodeError, ValueError, TypeError, AttributeError) as exc:
-                    rejects.add(offset, "unparsable", raw, str(exc)[:80], line=chunk.first_line + k)
-                else:
-                    times.append(t)
-                    frames.append(frame)
-                    offsets.append(offset)
-                    lines.append(chunk.first_line + k)
-            offset += len(raw) + 1
+        for line_no, offset, text in chunk.lines():
+            try:
+                obj = orjson.loads(text)
+                frame = bytes.fromhex(str(_pick(obj, FRAME_KEYS)))
+                t = float(_pick(obj, TIME_KEYS))  # type: ignore[arg-type]
+                if len(frame) not in (7, 14):
+                    raise ValueError(f"{len(frame)}-byte frame")
+            except (orjson.JSONDecodeError, ValueError, TypeError, AttributeError) as exc:
+                rejects.add(offset, "unparsable", text, str(exc)[:80], line=line_no)
+            else:
+                times.append(t)
+                frames.append(frame)
+                offsets.append(offset)
+                lines.append(line_no)
         yield FrameBatch.from_frames(frames, times, offsets, lines, rejects)

@@ -21,6 +21,15 @@ class LineChunk:
     offset: int  # byte offset of data[0] in the decompressed stream
     first_line: int  # 1-based line number of the first line in data
 
+    def lines(self) -> Iterator[tuple[int, int, bytes]]:
+        """``(line number, byte offset, text)`` of every non-blank line, without ``\r\n``."""
+        offset = self.offset
+        for k, raw in enumerate(self.data.split(b"\n")):
+            text = raw.rstrip(b"\r")
+            if text.strip():
+                yield self.first_line + k, offset, text
+            offset += len(raw) + 1
+
     def bounds(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Start and end (exclusive, without ``\\r\\n``) of every line in the chunk."""
         buf = np.frombuffer(self.data, dtype=np.uint8)

@@ -92,14 +92,7 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[MessageBatch]:
         offsets: list[int] = []
         lines: list[int] = []
         raws: list[bytes] = []
-        offset = chunk.offset
-        for k, raw in enumerate(chunk.data.split(b"\n")):
-            text = raw.rstrip(b"\r")
-            line_no = chunk.first_line + k
-            here = offset
-            offset += len(raw) + 1
-            if not text.strip():
-                continue
+        for line_no, here, text in chunk.lines():
             f = text.split(b",")
             if f[0] in OTHER_LINES:
                 continue
