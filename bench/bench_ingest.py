@@ -15,7 +15,8 @@ own process, so its peak RSS is its own:
   batches of ``--rs1090-batch``; it pairs CPR messages itself.
 - **pyModeS**: ``pyModeS.PipeDecoder().decode(frame, timestamp=t)`` per frame.
 
-Prints frames/s for each, the ratios and each process's peak RSS.
+Each contender runs ``--repeat`` times (default 3); prints the median and best
+frames/s, the ratios of the medians and the peak RSS.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def child(which: str, avr_path: str, start_text: str, batch_text: str) -> dict[s
 
         with tempfile.TemporaryDirectory() as tmp:
             store = Store(Path(tmp) / "bench.duckdb")
+            harness.warm_up(store)
             began = time.perf_counter()
             result = ingest_file(store, avr, start=start)
             seconds = time.perf_counter() - began
@@ -82,6 +84,7 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared" / "data")
     parser.add_argument("--rs1090-batch", type=int, default=10_000)
     parser.add_argument("--skip", nargs="*", default=[], help="contenders to leave out")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per contender (median)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         avr = Path(tmp) / "corpus.avr"
@@ -93,7 +96,12 @@ def main() -> None:
         for which in ("jetwatch", "rs1090", "pyModeS"):
             if which not in args.skip:
                 results[which] = harness.run(
-                    __file__, which, str(avr), repr(start), str(args.rs1090_batch)
+                    __file__,
+                    which,
+                    str(avr),
+                    repr(start),
+                    str(args.rs1090_batch),
+                    repeat=args.repeat,
                 )
                 print(f"  {which}: {results[which]['positions']:,.0f} positions", flush=True)
     harness.report(results, "frames")

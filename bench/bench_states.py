@@ -12,7 +12,8 @@ units. Each contender runs in its own process:
   dtypes and traffic's column renaming; no unit conversion, nothing stored). It
   needs the ``bench`` extra (``pip install -e '.[bench]'``).
 
-Prints rows/s for each, the ratio and each process's peak RSS.
+Each contender runs ``--repeat`` times (default 3); prints the median and best
+rows/s, the ratio of the medians and the peak RSS.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def child(which: str, csv_path: str) -> dict[str, float]:
 
         with tempfile.TemporaryDirectory() as tmp:
             store = Store(Path(tmp) / "bench.duckdb")
+            harness.warm_up(store)
             began = time.perf_counter()
             result = ingest_file(store, csv)
             seconds = time.perf_counter() - began
@@ -56,13 +58,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=2_000_000)
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared" / "data")
     parser.add_argument("--skip", nargs="*", default=[], help="contenders to leave out")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per contender (median)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         csv = Path(tmp) / "states.csv"
         rows = corpus.state_vectors(args.shared, args.rows, csv)
         print(f"corpus: {rows:,} rows, {csv.stat().st_size / 1e6:.1f} MB of CSV", flush=True)
         results = {
-            which: harness.run(__file__, which, str(csv))
+            which: harness.run(__file__, which, str(csv), repeat=args.repeat)
             for which in ("jetwatch", "traffic")
             if which not in args.skip
         }

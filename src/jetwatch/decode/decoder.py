@@ -341,8 +341,8 @@ class Decoder:
             "lon": pa.array(m.lon[rows]),
             "altitude": _int(altitude),
             "geo_altitude": _int(geo),
-            "ground_speed": pa.array(gs.astype(np.float32), from_pandas=True),
-            "track": pa.array(track.astype(np.float32), from_pandas=True),
+            "ground_speed": _float(gs),
+            "track": _float(track),
             "vertical_rate": _int(vrate),
             "on_ground": pa.array(surf),
             "squawk": _text(pick(m.squawk, sq, b"")),
@@ -436,6 +436,11 @@ def _text(values: npt.NDArray[np.bytes_], strip: bool = False) -> pa.Array:
             pa.py_buffer(data),
         ],
     )
+
+
+def _float(values: npt.NDArray[np.float64]) -> pa.Array:
+    """NaN as null (without ``from_pandas``, which imports pandas when installed)."""
+    return pa.array(values.astype(np.float32), pa.float32(), mask=np.isnan(values))
 
 
 def _int(values: npt.NDArray[np.float64]) -> pa.Array:
