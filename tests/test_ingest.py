@@ -133,3 +133,20 @@ def test_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
             Store(db)
     finally:
         holder.communicate(b"\n", timeout=10)
+
+
+def test_copies_left_by_a_killed_ingest_are_cleaned(store: Store) -> None:
+    import os
+    import time
+
+    store.archive_dir.mkdir(parents=True, exist_ok=True)
+    orphan = store.archive_dir / ".incoming-left-by-kill"
+    orphan.write_bytes(b"partial copy")
+    old = time.time() - 2 * 3600
+    os.utime(orphan, (old, old))
+    fresh = store.archive_dir / ".incoming-another-writer"
+    fresh.write_bytes(b"in progress")
+    assert ingest_file(store, SAMPLES[3].path).status == "ingested"
+    assert not orphan.exists()
+    assert fresh.exists()
+    assert not [p for p in store.archive_dir.glob(".incoming-*") if p != fresh]

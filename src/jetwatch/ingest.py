@@ -75,7 +75,8 @@ class IngestResult:
 
     @property
     def read_anything(self) -> bool:
-        return self.status == "skipped" or self.records > len(self.rejected)
+        """The file could be read (even if every record in it was rejected)."""
+        return self.status in ("ingested", "skipped")
 
 
 def sha256_file(path: Path) -> str:
@@ -94,10 +95,16 @@ class Archiver:
     returns the SHA-256 and the archived path. :meth:`discard` drops the copy.
     """
 
+    STALE_S = 3600.0  # temporary copies older than this were left by a killed ingest
+
     def __init__(self, path: Path, archive_dir: Path) -> None:
         self.path = path
         self.archive_dir = archive_dir
         archive_dir.mkdir(parents=True, exist_ok=True)
+        now = time.time()
+        for orphan in archive_dir.glob(".incoming-*"):
+            if now - orphan.stat().st_mtime > self.STALE_S:
+                orphan.unlink(missing_ok=True)
         self.tmp = archive_dir / f".incoming-{uuid.uuid4().hex}"
         self.sha: str | None = None
         self.error: BaseException | None = None
