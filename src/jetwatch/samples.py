@@ -38,7 +38,10 @@ SAMPLES = (
         # the airborne positions of the whole capture (it needs to be within 45 deg).
         receiver=(48.67, 1.50),
     ),
-    Sample("klm-port30003.sbs.gz", "SBS port 30003: the same receiver, the next 10 minutes"),
+    Sample(
+        "klm-port30003.sbs.gz",
+        "SBS port 30003: the next 10 minutes of that capture, decoded and written by jetwatch",
+    ),
     Sample("trace_full_ac671b.json.gz", "readsb trace: N899DN (B739), 2025-02-04"),
     Sample(
         "state_vectors_EDW24_20240406.parquet",
