@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from jetwatch.decode import DecoderSettings
-from jetwatch.ingest import ingest_file, ingest_files, sha256_file
+from jetwatch.ingest import ingest_file, ingest_files
 from jetwatch.samples import SAMPLES
+from jetwatch.store.archive import sha256_file
 from jetwatch.store.db import Store
 
 

@@ -26,19 +26,12 @@ and the other files are still ingested.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import shutil
-import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from queue import Empty, Full, Queue
-from typing import TypeVar
 
 import pyarrow as pa
 
@@ -46,13 +39,14 @@ from jetwatch.compress import Stream
 from jetwatch.decode import Decoder, DecoderSettings
 from jetwatch.errors import JetwatchError
 from jetwatch.messages import Messages
+from jetwatch.pipeline import prefetch
 from jetwatch.sources import detect, reader
 from jetwatch.sources.base import Batch, FrameBatch, Rejects, StateBatch
 from jetwatch.sources.context import ReadContext
+from jetwatch.store.archive import Archiver, sha256_file
 from jetwatch.store.db import IngestCounts, IngestRow, Store
 
 Progress = Callable[[int, int], None]  # (bytes consumed, file size)
-T = TypeVar("T")
 SHOW_FIRST = 3
 FLUSH_ROWS = 1 << 19  # positions are written in appends of at least this many rows
 
@@ -77,63 +71,6 @@ class IngestResult:
     def read_anything(self) -> bool:
         """The file could be read (even if every record in it was rejected)."""
         return self.status in ("ingested", "skipped")
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 22):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-class Archiver:
-    """Hash a file and copy it into the archive, in a background thread.
-
-    The copy goes to a temporary name; :meth:`finish` waits for it and moves it to
-    ``archive_dir/<sha[:2]>/<sha>`` (or drops it when that copy already exists) and
-    returns the SHA-256 and the archived path. :meth:`discard` drops the copy.
-    """
-
-    STALE_S = 3600.0  # temporary copies older than this were left by a killed ingest
-
-    def __init__(self, path: Path, archive_dir: Path) -> None:
-        self.path = path
-        self.archive_dir = archive_dir
-        archive_dir.mkdir(parents=True, exist_ok=True)
-        now = time.time()
-        for orphan in archive_dir.glob(".incoming-*"):
-            if now - orphan.stat().st_mtime > self.STALE_S:
-                orphan.unlink(missing_ok=True)
-        self.tmp = archive_dir / f".incoming-{uuid.uuid4().hex}"
-        self.sha: str | None = None
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._copy, name="jetwatch-archive", daemon=True)
-        self.thread.start()
-
-    def _copy(self) -> None:
-        try:
-            self.sha = sha256_file(self.path)
-            shutil.copyfile(self.path, self.tmp)  # sendfile: no trip through Python
-        except BaseException as exc:  # reported by finish()
-            self.error = exc
-
-    def finish(self) -> tuple[str, Path]:
-        self.thread.join()
-        if self.error is not None or self.sha is None:
-            self.discard()
-            raise OSError(f"{self.path}: could not archive: {self.error}")
-        target = self.archive_dir / self.sha[:2] / self.sha
-        if target.exists():
-            self.tmp.unlink(missing_ok=True)
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.tmp, target)
-        return self.sha, target
-
-    def discard(self) -> None:
-        self.thread.join()
-        self.tmp.unlink(missing_ok=True)
 
 
 def _describe(path: Path, rejects: Rejects, k: int) -> str:
@@ -279,51 +216,6 @@ def _decode(decoder: Decoder, batch: Batch, fields: Fields) -> tuple[pa.Table, R
     for r in implausible.tolist():
         rejects.add(batch.offset[r], "implausible_position", batch.raw[r], line=batch.line[r])
     return table, rejects, len(batch)
-
-
-def prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:
-    """Iterate ``items`` in a background thread, up to ``depth`` items ahead.
-
-    Reading and decoding frames (numpy releases the GIL) then overlaps with
-    assembling positions and writing them. An exception in the thread is raised
-    here; stopping early stops the thread.
-    """
-    queue: Queue[tuple[str, object]] = Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                while not stop.is_set():
-                    try:
-                        queue.put(("item", item), timeout=0.1)
-                        break
-                    except Full:
-                        continue
-                if stop.is_set():
-                    return
-            queue.put(("done", None))
-        except BaseException as exc:  # handed to the consumer
-            queue.put(("error", exc))
-
-    thread = threading.Thread(target=produce, name="jetwatch-prefetch", daemon=True)
-    thread.start()
-    try:
-        while True:
-            kind, value = queue.get()
-            if kind == "done":
-                return
-            if kind == "error":
-                assert isinstance(value, BaseException)
-                raise value
-            yield value  # type: ignore[misc]
-    finally:
-        stop.set()
-        while thread.is_alive():
-            try:
-                queue.get_nowait()
-            except Empty:
-                thread.join(timeout=0.1)
 
 
 def ingest_files(

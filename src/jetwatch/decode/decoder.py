@@ -2,7 +2,8 @@
 
 Within a batch, messages are sorted by (aircraft, time) and every look-back ("the
 last odd CPR message of this aircraft", "its last callsign") is a running maximum of
-row indices, so the whole batch is handled in column operations, never row by row.
+row indices (:mod:`.lookback`), so the whole batch is handled in column operations,
+never row by row.
 
 1. **Airborne CPR, global.** Each airborne position message is paired with the last
    message of the other parity from the same aircraft, at most
@@ -14,11 +15,8 @@ row indices, so the whole batch is handled in column operations, never row by ro
    against the aircraft's last known position, else the receiver reference.
 4. **Local CPR.** Messages still without a position are decoded against the
    aircraft's last global position, if it is at most ``local_window_s`` old.
-5. **Speed check.** A position is *implausible* when it is inconsistent with every
-   one of its up-to-four neighbours (two before, two after, same aircraft): the
-   distance exceeds ``max_speed_kt`` x elapsed time + ``speed_margin_km``. An
-   isolated bad decode is dropped, and the good points around it survive. Two
-   consecutive bad points that agree with each other pass (a known limit).
+5. **Speed check** (:mod:`.speed`): a position no neighbour of the same aircraft
+   can explain at ``max_speed_kt`` (+ ``speed_margin_km``) is implausible.
 6. **Other fields** are taken as of each position: callsign and category from the
    last identification (``ident_window_s``), ground speed, track, vertical rate
    and GNSS-baro difference from the last velocity (``velocity_window_s``), squawk
@@ -33,15 +31,15 @@ no time windows, and get no speed check.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from jetwatch.decode import cpr
+from jetwatch.decode import columns, cpr, speed
 from jetwatch.decode.frames import decode
-from jetwatch.geo import haversine_km
+from jetwatch.decode.lookback import Sorted, by_aircraft_and_time, last_per_key
 from jetwatch.messages import (
     K_AIRBORNE,
     K_ALT,
@@ -57,11 +55,9 @@ from jetwatch.messages import (
 )
 from jetwatch.sources import base
 from jetwatch.sources.base import FrameBatch, Rejects
-from jetwatch.units import KM_PER_NM
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
-HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
 @dataclass(frozen=True)
@@ -91,36 +87,6 @@ class DecodeStats:
     repaired: int = 0
     positions: int = 0
     position_messages: int = 0
-
-
-@dataclass
-class _Sorted:
-    """A batch (plus carried state) sorted by aircraft and time."""
-
-    m: Messages
-    carry: B
-    timed: bool
-    i: I64 = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.i = np.arange(len(self.m), dtype=np.int64)
-
-    def last(self, mask: B, window: float) -> I64:
-        """Index of the latest row at or before each row with ``mask``, same aircraft,
-        at most ``window`` seconds older; -1 where there is none."""
-        return self._valid(np.maximum.accumulate(np.where(mask, self.i, -1)), window)
-
-    def previous(self, mask: B, window: float) -> I64:
-        """Like :meth:`last` but strictly before each row."""
-        acc = np.maximum.accumulate(np.where(mask, self.i, -1))
-        return self._valid(np.concatenate([[-1], acc])[: len(acc)].astype(np.int64), window)
-
-    def _valid(self, idx: I64, window: float) -> I64:
-        safe = np.maximum(idx, 0)
-        ok = (idx >= 0) & (self.m.icao[safe] == self.m.icao)
-        if self.timed:
-            ok &= (self.m.time - self.m.time[safe]) <= window
-        return np.where(ok, idx, -1)
 
 
 class Decoder:
@@ -185,8 +151,8 @@ class Decoder:
         merged = Messages.concat([self.carry, msgs])
         carry = np.zeros(len(merged), dtype=bool)
         carry[: len(self.carry)] = True
-        order = _by_aircraft_and_time(merged)
-        s = _Sorted(merged.take(order), carry[order], timed)
+        order = by_aircraft_and_time(merged)
+        s = Sorted(merged.take(order), carry[order], timed)
         flags = np.zeros(len(s.m), dtype=np.uint16)
 
         self._global_airborne(s)
@@ -194,7 +160,7 @@ class Decoder:
         self._local(s, flags)
         is_pos = one_of(s.m.kind, K_AIRBORNE, K_SURFACE) & ~s.carry
         self.stats.position_messages += int(is_pos.sum())
-        implausible = self._speed_check(s)
+        implausible = self._implausible(s)
         s.m.lat[implausible] = np.nan
         s.m.lon[implausible] = np.nan
         emit = is_pos & ~np.isnan(s.m.lat)
@@ -216,7 +182,7 @@ class Decoder:
             return msgs.kind != K_OTHER
         return ~one_of(msgs.kind, K_OTHER, K_ALT)
 
-    def _global_airborne(self, s: _Sorted) -> None:
+    def _global_airborne(self, s: Sorted) -> None:
         m = s.m
         air = (m.kind == K_AIRBORNE) & ~s.carry & np.isnan(m.lat)
         cpr_air = (m.kind == K_AIRBORNE) & ~np.isnan(m.cpr_lat)
@@ -226,7 +192,7 @@ class Decoder:
             if got.any():
                 self.reference = (float(np.median(m.lat[got])), float(np.median(m.lon[got])))
 
-    def _pair(self, s: _Sorted, kind: B, todo: B, window: float, surface: bool) -> B:
+    def _pair(self, s: Sorted, kind: B, todo: B, window: float, surface: bool) -> B:
         m = s.m
         even = s.last(kind & ~m.odd, window)
         odd = s.last(kind & m.odd, window)
@@ -242,7 +208,7 @@ class Decoder:
         done[rows] = ~np.isnan(lat)
         return done
 
-    def _surface(self, s: _Sorted) -> None:
+    def _surface(self, s: Sorted) -> None:
         m = s.m
         surf = (m.kind == K_SURFACE) & ~np.isnan(m.cpr_lat)
         todo = surf & ~s.carry & np.isnan(m.lat)
@@ -257,7 +223,7 @@ class Decoder:
         ref_lon = np.where(ref >= 0, m.lon[np.maximum(ref, 0)], fallback[1])
         m.lat[rows], m.lon[rows] = cpr.resolve_surface(m.lat[rows], m.lon[rows], ref_lat, ref_lon)
 
-    def _local(self, s: _Sorted, flags: npt.NDArray[np.uint16]) -> None:
+    def _local(self, s: Sorted, flags: npt.NDArray[np.uint16]) -> None:
         m = s.m
         st = self.settings
         has = ~np.isnan(m.lat)
@@ -275,34 +241,22 @@ class Decoder:
         m.lat[rows], m.lon[rows] = lat, lon
         flags[rows] |= base.FLAG_LOCAL_CPR
 
-    def _speed_check(self, s: _Sorted) -> B:
+    def _implausible(self, s: Sorted) -> B:
+        """The speed check (:mod:`.speed`) over this batch's positions, carried ones
+        included as neighbours but never rejected."""
         m = s.m
         bad = np.zeros(len(m), dtype=bool)
         if not s.timed:
             return bad
         pos = np.flatnonzero(one_of(m.kind, K_AIRBORNE, K_SURFACE, K_POSREF) & ~np.isnan(m.lat))
-        n = len(pos)
-        if n < 2:
-            return bad
-        speed_km_s = self.settings.max_speed_kt * KM_PER_NM / 3600.0
-        consistent = np.zeros(n, dtype=bool)
-        linked = np.zeros(n, dtype=bool)
-        for step in (1, 2):
-            a, b = pos[:-step], pos[step:]
-            same = m.icao[a] == m.icao[b]
-            dist = haversine_km(m.lat[a], m.lon[a], m.lat[b], m.lon[b])
-            allowed = speed_km_s * np.abs(m.time[b] - m.time[a]) + self.settings.speed_margin_km
-            ok = same & (dist <= allowed)
-            consistent[: n - step] |= ok
-            consistent[step:] |= ok
-            linked[: n - step] |= same
-            linked[step:] |= same
-        outlier = linked & ~consistent
-        bad[pos[outlier]] = True
+        st = self.settings
+        bad[pos] = speed.implausible(
+            m.icao[pos], m.time[pos], m.lat[pos], m.lon[pos], st.max_speed_kt, st.speed_margin_km
+        )
         return bad & ~s.carry & (m.kind != K_POSREF)
 
     def _positions(
-        self, s: _Sorted, emit: B, flags: npt.NDArray[np.uint16], anchored: bool
+        self, s: Sorted, emit: B, flags: npt.NDArray[np.uint16], anchored: bool
     ) -> pa.Table:
         m, st = s.m, self.settings
         ident = s.last(m.kind == K_IDENT, st.ident_window_s)
@@ -335,18 +289,18 @@ class Decoder:
             f |= base.FLAG_TIME_ESTIMATED
         cols = {
             "time": pa.array((m.time[rows] * 1e6).astype(np.int64), pa.timestamp("us")),
-            "icao24": hex_icao(m.icao[rows]),
-            "callsign": _text(pick(m.callsign, ident, b""), strip=True),
+            "icao24": columns.hex_icao(m.icao[rows]),
+            "callsign": columns.text(pick(m.callsign, ident, b""), strip=True),
             "lat": pa.array(m.lat[rows]),
             "lon": pa.array(m.lon[rows]),
-            "altitude": _int(altitude),
-            "geo_altitude": _int(geo),
-            "ground_speed": _float(gs),
-            "track": _float(track),
-            "vertical_rate": _int(vrate),
+            "altitude": columns.ints(altitude),
+            "geo_altitude": columns.ints(geo),
+            "ground_speed": columns.floats(gs),
+            "track": columns.floats(track),
+            "vertical_rate": columns.ints(vrate),
             "on_ground": pa.array(surf),
-            "squawk": _text(pick(m.squawk, sq, b"")),
-            "category": _text(pick(m.category, ident, b"")),
+            "squawk": columns.text(pick(m.squawk, sq, b"")),
+            "category": columns.text(pick(m.category, ident, b"")),
             "source": pa.DictionaryArray.from_arrays(
                 pa.array(m.source[rows].astype(np.int8)), pa.array(SOURCES)
             ).cast(pa.string()),
@@ -354,16 +308,16 @@ class Decoder:
         }
         return pa.table(cols, schema=base.POSITIONS_SCHEMA)
 
-    def _keep_state(self, s: _Sorted, emit: B) -> None:
+    def _keep_state(self, s: Sorted, emit: B) -> None:
         """Carry, per aircraft, the last message of each kind and the last position."""
         m = s.m
         icao = m.icao.astype(np.uint64) << np.uint64(8)
         kinds = (K_IDENT, K_VELOCITY, K_SQUAWK, K_ALT, K_AIRBORNE, K_SURFACE)
         parity = (one_of(m.kind, K_AIRBORNE, K_SURFACE) & m.odd).astype(np.uint64)
         key_msg = icao | (m.kind.astype(np.uint64) << np.uint64(1)) | parity
-        msg_rows = _last_per_key(np.flatnonzero(one_of(m.kind, *kinds)), key_msg)
+        msg_rows = last_per_key(np.flatnonzero(one_of(m.kind, *kinds)), key_msg)
         refs_at = np.flatnonzero(emit | ((m.kind == K_POSREF) & s.carry))
-        pos_rows = _last_per_key(refs_at, icao)
+        pos_rows = last_per_key(refs_at, icao)
         messages = m.take(msg_rows)
         messages.lat[:] = np.nan
         messages.lon[:] = np.nan
@@ -375,74 +329,3 @@ class Decoder:
             fresh = state.time >= np.nanmax(m.time) - self.settings.state_ttl_s
             state = state.take(np.flatnonzero(fresh))
         self.carry = state
-
-
-def _by_aircraft_and_time(m: Messages) -> I64:
-    """Stable order by (address, time): one radix-friendly key when times allow."""
-    if not len(m):
-        return np.arange(0, dtype=np.int64)
-    t0 = np.nanmin(m.time)
-    offset_us = np.round((m.time - t0) * 1e6)
-    if np.nanmax(offset_us) < 2**38 and not np.isnan(offset_us).any():
-        key = (m.icao.astype(np.int64) << 38) | offset_us.astype(np.int64)
-        return np.argsort(key, kind="stable")
-    return np.lexsort((np.arange(len(m)), m.time, m.icao))
-
-
-def _last_per_key(rows: I64, key: npt.NDArray[np.uint64]) -> I64:
-    """The last of ``rows`` (in order) for each distinct ``key``."""
-    if not len(rows):
-        return rows
-    _, first = np.unique(key[rows][::-1], return_index=True)
-    return rows[len(rows) - 1 - first]
-
-
-def hex_icao(icao: npt.NDArray[np.uint32]) -> pa.Array:
-    """24-bit addresses as 6 lowercase hex digits."""
-    n = len(icao)
-    chars = np.empty((n, 6), dtype=np.uint8)
-    for k in range(6):
-        chars[:, k] = HEX[(icao >> np.uint32(20 - 4 * k)) & np.uint32(0xF)]
-    return pa.Array.from_buffers(
-        pa.string(),
-        n,
-        [None, pa.py_buffer(np.arange(0, 6 * n + 1, 6, dtype=np.int32)), pa.py_buffer(chars)],
-    )
-
-
-def _text(values: npt.NDArray[np.bytes_], strip: bool = False) -> pa.Array:
-    """Fixed-width byte strings to a string column; empty ones become null."""
-    width = values.dtype.itemsize
-    n = len(values)
-    raw = (
-        np.ascontiguousarray(values).view(np.uint8).reshape(n, width)
-        if n
-        else np.zeros((0, width), np.uint8)
-    )
-    filler = (raw == 0) | ((raw == ord(" ")) if strip else False)
-    keep = ~filler
-    lengths = np.where(keep.any(axis=1), width - np.argmax(keep[:, ::-1], axis=1), 0)
-    offsets = np.zeros(n + 1, dtype=np.int32)
-    np.cumsum(lengths, out=offsets[1:])
-    mask = np.arange(width) < lengths[:, None]
-    data = raw[mask]
-    valid = lengths > 0
-    return pa.Array.from_buffers(
-        pa.string(),
-        n,
-        [
-            pa.py_buffer(np.packbits(valid, bitorder="little")),
-            pa.py_buffer(offsets),
-            pa.py_buffer(data),
-        ],
-    )
-
-
-def _float(values: npt.NDArray[np.float64]) -> pa.Array:
-    """NaN as null (without ``from_pandas``, which imports pandas when installed)."""
-    return pa.array(values.astype(np.float32), pa.float32(), mask=np.isnan(values))
-
-
-def _int(values: npt.NDArray[np.float64]) -> pa.Array:
-    ok = ~np.isnan(values)
-    return pa.array(np.where(ok, np.round(values), 0).astype(np.int32), pa.int32(), mask=~ok)
