@@ -21,6 +21,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -154,6 +155,21 @@ def _read(stream: Stream, ctx: ReadContext, tmp: Path) -> Iterator[StateBatch]:
     con.execute(f"CREATE TEMP VIEW src AS SELECT * FROM {source}")
     has_pos = "lat IS NOT NULL AND lon IS NOT NULL"
     sql = f"SELECT {_select(columns)} FROM src WHERE {has_pos}"
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # counting the CSV's lines overlaps the scan (DuckDB works without the GIL)
+        lines = pool.submit(_data_lines, csv) if csv else None
+        yield from _stream(con, sql, ctx, lines, is_csv, has_pos, rejects)
+
+
+def _stream(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    ctx: ReadContext,
+    lines: Future[int] | None,
+    is_csv: bool,
+    has_pos: str,
+    rejects: Rejects,
+) -> Iterator[StateBatch]:
     seen = bad = 0
     for batch in _regroup(con.sql(sql).to_arrow_reader(ctx.batch_size), ctx.batch_size):
         seen += batch.num_rows
@@ -162,7 +178,7 @@ def _read(stream: Stream, ctx: ReadContext, tmp: Path) -> Iterator[StateBatch]:
             bad += batch.num_rows - (pc.sum(ok).as_py() or 0)
             batch = batch.filter(ok)
         yield StateBatch(batch.cast(POSITIONS_SCHEMA), batch.num_rows)
-    total = _data_lines(csv) if csv else con.execute("SELECT count(*) FROM src").fetchall()[0][0]
+    total = lines.result() if lines else con.execute("SELECT count(*) FROM src").fetchall()[0][0]
     header = 1 if is_csv else 0
     if is_csv:
         for line, byte, text, message in con.execute(
@@ -205,17 +221,15 @@ def _valid(table: pa.Table) -> pa.ChunkedArray:
 
 
 def _data_lines(path: Path) -> int:
-    """Non-empty lines after the header: every CSV record, parsable or not."""
-    lines = blank = 0
+    """Lines after the header: every CSV record, parsable or not (blank lines, which
+    OpenSky exports do not have, would count too)."""
+    lines = 0
     last = b"\n"
     with open(path, "rb") as fh:
         while block := fh.read(1 << 24):
             lines += block.count(b"\n")
-            blank += block.count(b"\n\n") + (last == b"\n" and block[:1] == b"\n")
             last = block[-1:]
-    if last != b"\n":
-        lines += 1
-    return max(lines - blank - 1, 0)
+    return max(lines + (last != b"\n") - 1, 0)
 
 
 def _regroup(reader: Iterable[pa.RecordBatch], rows: int) -> Iterator[pa.Table]:
