@@ -4,7 +4,7 @@
   for :mod:`jetwatch.decode`.
 - :class:`MessageBatch` holds messages the sender already decoded (SBS), which
   still need assembling into positions.
-- :class:`StateBatch` holds rows already in the ``positions`` schema (SBS, OpenSky,
+- :class:`StateBatch` holds rows already in the ``positions`` schema (OpenSky,
   readsb traces, ``aircraft.json``).
 - :class:`Rejects` holds records that could not be used: where they are (byte
   offset in the decompressed stream, and line number for text), why (a reason from
