@@ -19,6 +19,8 @@ from jetwatch import __version__, samples
 from jetwatch.decode import DecoderSettings
 from jetwatch.errors import JetwatchError
 from jetwatch.ingest import IngestResult, ingest_files
+from jetwatch.reference import areas as area_lib
+from jetwatch.reference.airports import Airports
 from jetwatch.sources import READERS
 from jetwatch.store import parquet
 from jetwatch.store.db import Store
@@ -213,6 +215,29 @@ def info(db: Path) -> None:
     with Store(db, read_only=True) as store:
         for name, n in store.counts().items():
             out.print(f"{name:10} {n:>12,}")
+
+
+@main.command()
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A TOML file of areas to add to (or replace) the built-in ones.",
+)
+def areas(path: Path | None) -> None:
+    """List the named areas and their airports."""
+    try:
+        known = area_lib.load(path)
+        airports = Airports()
+        table = Table(title="areas")
+        for name in ("area", "title", "airports"):
+            table.add_column(name)
+        for name, area in sorted(known.items()):
+            codes = area.resolve(airports)
+            table.add_row(escape(name), escape(area.title), escape(" ".join(codes)))
+    except JetwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    out.print(table)
 
 
 @main.command()

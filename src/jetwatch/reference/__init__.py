@@ -1,0 +1,1 @@
+"""Reference data: airports (:mod:`.airports`) and named areas (:mod:`.areas`)."""

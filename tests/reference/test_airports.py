@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from jetwatch.errors import JetwatchError
+from jetwatch.geo import haversine_km
+from jetwatch.reference.airports import MAX_RADIUS_KM, Airports
+
+
+@pytest.fixture(scope="module")
+def airports() -> Airports:
+    return Airports()
+
+
+def test_moscow_airports_are_there(airports: Airports) -> None:
+    for code in ("UUEE", "UUWW", "UUDD", "UUMO", "UUBW"):
+        row = airports.get(code)
+        assert row is not None and row["country"] == "RU"
+    assert airports.get("uuww")["name"] == "Vnukovo International Airport"  # type: ignore[index]
+    assert airports.get("ZZZZ") is None
+
+
+def test_nearest_picks_the_field_under_the_point(airports: Airports) -> None:
+    points = pa.table(
+        {
+            "lat": [55.5915, 55.9726, 55.4088, 49.0128],
+            "lon": [37.2615, 37.4146, 37.9063, 2.55],
+            "id": [1, 2, 3, 4],
+        }
+    )
+    got = airports.nearest(points, 10, k=1).to_pylist()
+    assert [(r["id"], r["icao"]) for r in got] == [
+        (1, "UUWW"),
+        (2, "UUEE"),
+        (3, "UUDD"),
+        (4, "LFPG"),
+    ]
+    assert all(r["distance_km"] < 0.1 for r in got)
+
+
+@pytest.mark.parametrize("radius", [5.0, 25.0, MAX_RADIUS_KM])
+def test_grid_lookup_equals_brute_force(airports: Airports, radius: float) -> None:
+    rng = np.random.default_rng(7)
+    n = 3000
+    # points near real airports (so that most have neighbours), near the poles and
+    # either side of the date line
+    table = airports.table
+    pick = rng.integers(0, table.num_rows, n)
+    lat = np.clip(table["lat"].to_numpy()[pick] + rng.normal(0, 0.2, n), -89.99, 89.99)
+    lon = table["lon"].to_numpy()[pick] + rng.normal(0, 0.3, n)
+    lon = (lon + 180) % 360 - 180
+    lat = np.concatenate([lat, [89.9, -89.9, 64.8, 51.9, 51.9]])
+    lon = np.concatenate([lon, [10.0, 0.0, -147.9, 179.99, -179.99]])
+    got = airports.nearest(
+        pa.table({"lat": lat, "lon": lon, "i": np.arange(len(lat))}), radius, k=3
+    )
+    a_lat, a_lon = table["lat"].to_numpy(), table["lon"].to_numpy()
+    codes = table["icao"].to_numpy(zero_copy_only=False)
+    by_point: dict[int, list[str]] = {}
+    for row in got.to_pylist():
+        by_point.setdefault(row["i"], []).append(row["icao"])
+    for i in range(len(lat)):
+        d = haversine_km(np.full_like(a_lat, lat[i]), np.full_like(a_lon, lon[i]), a_lat, a_lon)
+        order = np.lexsort((codes, d))
+        expected = [str(codes[j]) for j in order[:3] if d[j] <= radius]
+        assert by_point.get(i, []) == expected, (i, lat[i], lon[i])
+
+
+def test_radius_is_checked(airports: Airports) -> None:
+    with pytest.raises(JetwatchError, match="radius"):
+        airports.nearest(pa.table({"lat": [0.0], "lon": [0.0]}), 500)
+
+
+def test_a_million_lookups_in_one_call(airports: Airports) -> None:
+    rng = np.random.default_rng(1)
+    n = 1_000_000
+    points = pa.table({"lat": rng.uniform(50, 60, n), "lon": rng.uniform(30, 40, n)})
+    got = airports.nearest(points, 20)
+    assert 0 < got.num_rows <= n
+    assert (got["distance_km"].to_numpy() <= 20).all()
