@@ -1,1 +1,2 @@
-"""Reference data: airports (:mod:`.airports`) and named areas (:mod:`.areas`)."""
+"""Reference data: airports (:mod:`.airports`), named areas (:mod:`.areas`) and the
+country of an ICAO address (:mod:`.countries`)."""
