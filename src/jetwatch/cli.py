@@ -20,6 +20,7 @@ from jetwatch.decode import DecoderSettings
 from jetwatch.errors import JetwatchError
 from jetwatch.ingest import IngestResult, ingest_files
 from jetwatch.reference import areas as area_lib
+from jetwatch.reference import registry as registry_lib
 from jetwatch.reference.airports import Airports
 from jetwatch.sources import READERS
 from jetwatch.store import parquet
@@ -27,6 +28,7 @@ from jetwatch.store.db import Store
 
 out = Console(width=max(Console().width, 120))
 err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
+SHOW_REJECTS = 5
 db_option = click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -238,6 +240,62 @@ def areas(path: Path | None) -> None:
     except JetwatchError as exc:
         raise click.ClickException(str(exc)) from exc
     out.print(table)
+
+
+@main.group()
+def registry() -> None:
+    """The aircraft registry: import registries, merged by address."""
+
+
+@registry.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(registry_lib.FORMATS),
+    help="Skip detection: read as this.",
+)
+def registry_import(paths: tuple[Path, ...], db: Path, fmt: str | None) -> None:
+    """Import registry files (tar1090-db, OpenSky, ADS-B Exchange, plane-alert-db,
+    FlightAware); re-importing updates rows, empty fields never erase known ones."""
+    failed = 0
+    with Store(db) as store:
+        for path in paths:
+            try:
+                result = registry_lib.import_file(store, path, fmt)
+            except JetwatchError as exc:
+                err.print(f"[red]error[/red] {escape(str(exc))}")
+                failed += 1
+                continue
+            out.print(
+                f"{escape(str(path))}: {result.format}, {result.rows:,} rows, "
+                f"{result.merged:,} merged, {len(result.rejected):,} rejected"
+            )
+            for line, text in result.rejected[:SHOW_REJECTS]:
+                err.print(f"  rejected {escape(str(path))}:line {line}: {escape(text)}")
+    if failed == len(paths):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("query")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+def aircraft(query: str, db: Path, as_json: bool) -> None:
+    """What is known of an aircraft, by hex address (6 digits) or registration."""
+    if not db.exists():
+        raise click.ClickException(f"{db}: no such database")
+    with Store(db, read_only=True) as store:
+        answer = registry_lib.lookup(store, query)
+    if as_json:
+        click.echo(json.dumps(answer, default=str, indent=2))
+        return
+    if not answer["in_registry"]:
+        out.print(f"{escape(query)}: not in registry")
+    for key, value in answer.items():
+        if key not in ("query", "in_registry") and value not in (None, [], {}):
+            out.print(f"  {key:18} {escape(str(value))}")
 
 
 @main.command()

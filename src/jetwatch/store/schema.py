@@ -10,6 +10,8 @@
   are in :mod:`jetwatch.sources.base`.
 - ``rejects``: every record that could not be used: where (byte offset and, for
   text, line), why (``reason``), and its exact bytes.
+- ``aircraft``: the merged aircraft registry (:mod:`jetwatch.reference.registry`),
+  with the source of each field in ``sources``.
 - ``meta``: key/value, including the schema version.
 """
 
@@ -64,6 +66,22 @@ CREATE TABLE IF NOT EXISTS reject_rows (
     reason VARCHAR NOT NULL,
     detail VARCHAR,
     data BLOB
+);
+CREATE TABLE IF NOT EXISTS aircraft (
+    icao24 VARCHAR PRIMARY KEY,
+    registration VARCHAR,
+    typecode VARCHAR,
+    description VARCHAR,
+    operator VARCHAR,
+    year INTEGER,
+    military BOOLEAN,
+    interesting BOOLEAN,
+    pia BOOLEAN,
+    ladd BOOLEAN,
+    categories VARCHAR[],
+    tags VARCHAR[],
+    sources MAP(VARCHAR, VARCHAR),
+    updated TIMESTAMP
 );
 CREATE OR REPLACE VIEW positions AS
     SELECT * FROM position_rows

@@ -1,0 +1,299 @@
+"""Aircraft registries: read the formats users have, merge them into the store.
+
+Formats, recognised by their first line:
+
+- ``tar1090_db``: tar1090-db ``aircraft.csv(.gz)``, ``;``-separated, no header:
+  ``icao;reg;type;flags;desc;year;ownop``; ``flags`` is four ``0``/``1`` characters:
+  military, interesting, PIA, LADD.
+- ``opensky_db``: OpenSky ``aircraftDatabase.csv`` (``icao24``, ``registration``,
+  ``typecode``, ``model``, ``operator``, ``owner``, ``built``…; quotes may be ``'``).
+- ``adsbx_basic``: ADS-B Exchange ``basic-ac-db.json(.gz)``, JSON lines with
+  ``icao``, ``reg``, ``icaotype``, ``year``, ``manufacturer``, ``model``, ``ownop``,
+  ``mil``, ``faa_pia``, ``faa_ladd``.
+- ``plane_alert``: plane-alert-db CSV (``$ICAO,$Registration,$Operator,$Type,
+  $ICAO Type,#CMPG,$Tag 1,$#Tag 2,$#Tag 3,Category,$#Link``): its ``Category``
+  becomes a watch category and the tags are kept; the aircraft is "interesting".
+- ``flightaware``: FlightAware's public registry export ``icao24,r,t,desc``.
+
+Every format becomes the same columns (:data:`COLUMNS`). Merging into the store's
+``aircraft`` table is one set-based upsert: a field a source leaves empty never
+erases a known value, categories and tags accumulate, and ``sources`` records which
+source gave each field last. Rows whose address is not 6 hex digits are rejected
+with their line (or record) number; the rest is imported.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import orjson
+import pyarrow as pa
+
+from jetwatch.compress import Stream, read_head
+from jetwatch.errors import UnknownFormatError
+from jetwatch.reference.countries import block_of
+from jetwatch.store.db import Store
+
+FORMATS = ("tar1090_db", "opensky_db", "adsbx_basic", "plane_alert", "flightaware")
+FIELDS = ("registration", "typecode", "description", "operator", "year")
+FLAGS = ("military", "interesting", "pia", "ladd")
+COLUMNS = ("icao24", *FIELDS, *FLAGS, "categories", "tags")
+HEX6 = "regexp_full_match(icao24, '[0-9a-f]{6}')"
+
+
+@dataclass
+class ImportResult:
+    path: Path
+    format: str
+    rows: int = 0
+    merged: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, text)
+
+
+def detect(path: Path) -> str:
+    head = read_head(path, 4096).lstrip(b"\xef\xbb\xbf")
+    first = head.split(b"\n", 1)[0].strip()
+    low = first.lower()
+    if first.startswith(b"$ICAO"):
+        return "plane_alert"
+    if low.startswith(b"{") and b'"icao"' in low:
+        return "adsbx_basic"
+    if low.replace(b"'", b"").replace(b'"', b"").startswith(b"icao24,r,t"):
+        return "flightaware"
+    if b"icao24" in low and b"registration" in low:
+        return "opensky_db"
+    if first.count(b";") >= 6:
+        return "tar1090_db"
+    raise UnknownFormatError(
+        "not a registry format jetwatch reads", value=first[:40], where=str(path)
+    )
+
+
+@contextmanager
+def _plain(path: Path) -> Iterator[Path]:
+    """The file itself, or a decompressed temporary copy when it is compressed."""
+    stream = Stream(path)
+    if stream.compression == "none":
+        yield path
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="jetwatch-registry-"))
+    try:
+        out = tmp / "registry"
+        with open(out, "wb") as fh:
+            for chunk in stream.chunks():
+                fh.write(chunk)
+        yield out
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _q(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _csv_select(fmt: str, path: Path) -> str:
+    """A SELECT giving :data:`COLUMNS` (plus ``_line``) for a CSV registry."""
+    common = "store_rejects=true, rejects_table='jw_reg_errors', rejects_scan='jw_reg_scans'"
+    if fmt == "tar1090_db":
+        src = (
+            f"read_csv('{_q(path)}', delim=';', header=false, all_varchar=true, quote='', "
+            f"null_padding=true, {common}, columns={{'icao24': 'VARCHAR', 'reg': 'VARCHAR', "
+            "'type': 'VARCHAR', 'flags': 'VARCHAR', 'descr': 'VARCHAR', 'year': 'VARCHAR', "
+            "'ownop': 'VARCHAR', 'extra': 'VARCHAR'})"
+        )
+        return (
+            "SELECT lower(trim(icao24)) AS icao24, nullif(trim(reg), '') AS registration, "
+            "nullif(trim(type), '') AS typecode, nullif(trim(descr), '') AS description, "
+            "nullif(trim(ownop), '') AS operator, TRY_CAST(year AS INTEGER) AS year, "
+            "substr(flags, 1, 1) = '1' AS military, substr(flags, 2, 1) = '1' AS interesting, "
+            "substr(flags, 3, 1) = '1' AS pia, substr(flags, 4, 1) = '1' AS ladd, "
+            f"[]::VARCHAR[] AS categories, []::VARCHAR[] AS tags FROM {src}"
+        )
+    if fmt == "flightaware":
+        src = f"read_csv('{_q(path)}', header=true, all_varchar=true, {common})"
+        return (
+            "SELECT lower(trim(icao24)) AS icao24, nullif(trim(r), '') AS registration, "
+            "nullif(trim(t), '') AS typecode, nullif(trim(\"desc\"), '') AS description, "
+            "NULL::VARCHAR AS operator, NULL::INTEGER AS year, NULL::BOOLEAN AS military, "
+            "NULL::BOOLEAN AS interesting, NULL::BOOLEAN AS pia, NULL::BOOLEAN AS ladd, "
+            f"[]::VARCHAR[] AS categories, []::VARCHAR[] AS tags FROM {src}"
+        )
+    if fmt == "opensky_db":
+        src = f"read_csv('{_q(path)}', header=true, all_varchar=true, quote='''', {common})"
+        return (
+            "SELECT lower(trim(icao24)) AS icao24, nullif(trim(registration), '') AS registration, "
+            "nullif(trim(typecode), '') AS typecode, "
+            "nullif(trim(concat_ws(' ', manufacturername, model)), '') AS description, "
+            "coalesce(nullif(trim(operator), ''), nullif(trim(owner), '')) AS operator, "
+            "TRY_CAST(substr(built, 1, 4) AS INTEGER) AS year, NULL::BOOLEAN AS military, "
+            "NULL::BOOLEAN AS interesting, NULL::BOOLEAN AS pia, NULL::BOOLEAN AS ladd, "
+            f"[]::VARCHAR[] AS categories, []::VARCHAR[] AS tags FROM {src}"
+        )
+    # plane_alert
+    src = f"read_csv('{_q(path)}', header=true, all_varchar=true, {common})"
+    return (
+        'SELECT lower(trim("$ICAO")) AS icao24, '
+        "nullif(trim(\"$Registration\"), '') AS registration, "
+        "nullif(trim(\"$ICAO Type\"), '') AS typecode, nullif(trim(\"$Type\"), '') AS description, "
+        "nullif(trim(\"$Operator\"), '') AS operator, NULL::INTEGER AS year, "
+        "\"#CMPG\" = 'Mil' AS military, true AS interesting, NULL::BOOLEAN AS pia, "
+        "NULL::BOOLEAN AS ladd, "
+        "list_filter([trim(\"Category\")], lambda x: x <> '') AS categories, "
+        'list_filter([trim("$Tag 1"), trim("$#Tag 2"), trim("$#Tag 3"), trim("#CMPG")], '
+        "lambda x: x IS NOT NULL AND x <> '') AS tags "
+        f"FROM {src}"
+    )
+
+
+def _adsbx(path: Path) -> tuple[pa.Table, list[tuple[int, str]]]:
+    rows: dict[str, list[object]] = {c: [] for c in (*COLUMNS, "_line")}
+    rejected: list[tuple[int, str]] = []
+    stream = Stream(path)
+    text = b"".join(stream.chunks())
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            doc = orjson.loads(line)
+            values: dict[str, object] = {
+                "icao24": str(doc["icao"]).lower(),
+                "registration": doc.get("reg") or None,
+                "typecode": doc.get("icaotype") or None,
+                "description": " ".join(x for x in (doc.get("manufacturer"), doc.get("model")) if x)
+                or None,
+                "operator": doc.get("ownop") or None,
+                "year": int(doc["year"]) if str(doc.get("year") or "").isdigit() else None,
+                "military": bool(doc.get("mil")) if "mil" in doc else None,
+                "interesting": None,
+                "pia": bool(doc.get("faa_pia")) if "faa_pia" in doc else None,
+                "ladd": bool(doc.get("faa_ladd")) if "faa_ladd" in doc else None,
+                "categories": [],
+                "tags": [],
+                "_line": number,
+            }
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            rejected.append((number, line[:200].decode(errors="replace")))
+            continue
+        for name, value in values.items():
+            rows[name].append(value)
+    types = {
+        "year": pa.int32(),
+        "categories": pa.list_(pa.string()),
+        "tags": pa.list_(pa.string()),
+        "_line": pa.int64(),
+    }
+    table = pa.table(
+        {
+            c: pa.array(v, types.get(c, pa.bool_() if c in FLAGS else pa.string()))
+            for c, v in rows.items()
+        }
+    )
+    return table, rejected
+
+
+def import_file(store: Store, path: Path, fmt: str | None = None) -> ImportResult:
+    """Read one registry file and merge it into ``store``'s ``aircraft`` table."""
+    path = Path(path)
+    fmt = fmt or detect(path)
+    result = ImportResult(path=path, format=fmt)
+    con = store.con
+    source = f"{fmt}:{path.name}"
+    if fmt == "adsbx_basic":
+        table, result.rejected = _adsbx(path)
+        con.register("_registry_rows", table)
+        rows_sql = "SELECT * FROM _registry_rows"
+    else:
+        header = 0 if fmt == "tar1090_db" else 1
+        with _plain(path) as plain:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _registry_rows AS SELECT *, "
+                f"row_number() OVER () + {header} AS _line FROM ({_csv_select(fmt, plain)})"
+            )
+            errors = con.execute(
+                "SELECT DISTINCT line, csv_line FROM jw_reg_errors ORDER BY line"
+            ).fetchall()
+            result.rejected = [(int(line), str(text)) for line, text in errors]
+            con.execute("DROP TABLE IF EXISTS jw_reg_errors")
+            con.execute("DROP TABLE IF EXISTS jw_reg_scans")
+        rows_sql = "SELECT * FROM _registry_rows"
+    try:
+        result.rows = con.execute(f"SELECT count(*) FROM ({rows_sql})").fetchall()[0][0]
+        bad = con.execute(
+            f"SELECT _line, icao24 FROM ({rows_sql}) WHERE NOT coalesce({HEX6}, false)"
+        ).fetchall()
+        result.rejected += [(int(line), f"bad address {icao!r}") for line, icao in bad]
+        result.merged = _merge(con, f"SELECT * FROM ({rows_sql}) WHERE {HEX6}", source)
+    finally:
+        if fmt == "adsbx_basic":
+            con.unregister("_registry_rows")
+        else:
+            con.execute("DROP TABLE IF EXISTS _registry_rows")
+    return result
+
+
+def _merge(con: duckdb.DuckDBPyConnection, rows_sql: str, source: str) -> int:
+    """Upsert rows into ``aircraft``: known values survive empty ones; returns rows."""
+    keep = ", ".join(f"{c} = coalesce(EXCLUDED.{c}, aircraft.{c})" for c in (*FIELDS, *FLAGS))
+    src_map = (
+        "map_from_entries(list_filter(["
+        + ", ".join(
+            f"struct_pack(k := '{c}', v := CASE WHEN {c} IS NOT NULL THEN ? END)"
+            for c in (*FIELDS, *FLAGS)
+        )
+        + "], lambda e: e.v IS NOT NULL))"
+    )
+    params = [source] * (len(FIELDS) + len(FLAGS))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        n = con.execute(
+            f"INSERT INTO aircraft SELECT DISTINCT ON (icao24) {', '.join(COLUMNS)}, "
+            f"{src_map} AS sources, now() AS updated FROM ({rows_sql}) "
+            f"ON CONFLICT (icao24) DO UPDATE SET {keep}, "
+            "categories = list_distinct(list_concat(aircraft.categories, EXCLUDED.categories)), "
+            "tags = list_distinct(list_concat(aircraft.tags, EXCLUDED.tags)), "
+            "sources = map_concat(aircraft.sources, EXCLUDED.sources), updated = now()",
+            params,
+        ).fetchall()[0][0]
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+    return int(n)
+
+
+def lookup(store: Store, query: str) -> dict[str, object]:
+    """What is known of one aircraft, by hex address or registration.
+
+    Always answers: ``in_registry`` says whether the registry has the aircraft; the
+    country follows from the address block and the emitter category from the
+    aircraft's own broadcasts (``positions``) whenever the address is known.
+    """
+    text = query.strip()
+    con = store.con
+    names = ["icao24", *FIELDS, *FLAGS, "categories", "tags", "sources"]
+    by_hex = len(text) == 6 and all(c in "0123456789abcdefABCDEF" for c in text)
+    where = "icao24 = lower(?)" if by_hex else "upper(registration) = upper(?)"
+    rows = con.execute(f"SELECT {', '.join(names)} FROM aircraft WHERE {where}", [text]).fetchall()
+    answer: dict[str, object] = {"query": text, "in_registry": bool(rows)}
+    if rows:
+        answer.update(zip(names, rows[0], strict=True))
+    elif by_hex:
+        answer["icao24"] = text.lower()
+    icao = answer.get("icao24")
+    if isinstance(icao, str):
+        block = block_of(icao)
+        answer["country"] = block.name
+        answer["country_iso"] = block.iso
+        seen = con.execute(
+            "SELECT category FROM positions WHERE icao24 = ? AND category IS NOT NULL "
+            "ORDER BY time DESC LIMIT 1",
+            [icao],
+        ).fetchall()
+        answer["emitter_category"] = seen[0][0] if seen else None
+    return answer
