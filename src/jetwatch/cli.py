@@ -22,6 +22,7 @@ from jetwatch.ingest import IngestResult, ingest_files
 from jetwatch.reference import areas as area_lib
 from jetwatch.reference import registry as registry_lib
 from jetwatch.reference.airports import Airports
+from jetwatch.reference.classes import CLASSES
 from jetwatch.sources import READERS
 from jetwatch.store import parquet
 from jetwatch.store.db import Store
@@ -226,11 +227,17 @@ def info(db: Path) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A TOML file of areas to add to (or replace) the built-in ones.",
 )
-def areas(path: Path | None) -> None:
+@click.option(
+    "--airports",
+    "extra",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An OurAirports airports.csv adding heliports and small fields.",
+)
+def areas(path: Path | None, extra: Path | None) -> None:
     """List the named areas and their airports."""
     try:
         known = area_lib.load(path)
-        airports = Airports()
+        airports = Airports(extra=extra)
         table = Table(title="areas")
         for name in ("area", "title", "airports"):
             table.add_column(name)
@@ -276,6 +283,21 @@ def registry_import(paths: tuple[Path, ...], db: Path, fmt: str | None) -> None:
                 err.print(f"  rejected {escape(str(path))}:line {line}: {escape(text)}")
     if failed == len(paths):
         sys.exit(1)
+
+
+@registry.command("set-class")
+@click.argument("icao24")
+@click.argument("aircraft_class", type=click.Choice(CLASSES))
+@db_option
+@click.option("--reason", help="Why (shown with the class).")
+def registry_set_class(icao24: str, aircraft_class: str, db: Path, reason: str | None) -> None:
+    """Override the class of one aircraft."""
+    with Store(db) as store:
+        try:
+            registry_lib.set_class(store, icao24, aircraft_class, reason)
+        except JetwatchError as exc:
+            raise click.ClickException(str(exc)) from exc
+    out.print(f"{escape(icao24)}: class {aircraft_class}")
 
 
 @main.command()

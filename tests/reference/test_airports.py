@@ -80,3 +80,21 @@ def test_a_million_lookups_in_one_call(airports: Airports) -> None:
     got = airports.nearest(points, 20)
     assert 0 < got.num_rows <= n
     assert (got["distance_km"].to_numpy() <= 20).all()
+
+
+def test_ourairports_file_adds_small_fields(tmp_path) -> None:
+    # two rows in OurAirports' airports.csv layout: a real heliport code that
+    # airportsdata lacks, and a duplicate of Vnukovo that must not replace it
+    path = tmp_path / "airports.csv"
+    path.write_text(
+        "id,ident,type,name,latitude_deg,longitude_deg,elevation_ft,continent,iso_country,"
+        "iso_region,municipality,scheduled_service,gps_code,iata_code,local_code\n"
+        "1,RU-0001,heliport,Moscow City heliport,55.75,37.54,490,EU,RU,RU-MOW,Moscow,no,,,\n"
+        "2,UUWW,large_airport,Vnukovo duplicate,0,0,0,EU,RU,RU-MOW,Moscow,yes,UUWW,VKO,\n"
+    )
+    extended = Airports(extra=path)
+    assert extended.table.num_rows == Airports().table.num_rows + 1
+    assert extended.get("RU-0001")["name"] == "Moscow City heliport"  # type: ignore[index]
+    assert extended.get("UUWW")["lat"] == 55.5915  # type: ignore[index]
+    near = extended.nearest(pa.table({"lat": [55.7501], "lon": [37.5401]}), 5)
+    assert near["icao"].to_pylist()[0] == "RU-0001"

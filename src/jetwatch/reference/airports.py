@@ -65,11 +65,19 @@ def load_ourairports(path: Path) -> pa.Table:
     return rel.to_arrow_table()
 
 
+def with_extra(base: pa.Table, extra: pa.Table) -> pa.Table:
+    """``base`` plus the airports of ``extra`` whose code it lacks (heliports, strips)."""
+    known = set(base.column("icao").to_pylist())
+    keep = [code not in known for code in extra.column("icao").to_pylist()]
+    return pa.concat_tables([base, extra.filter(pa.array(keep)).cast(base.schema)])
+
+
 class Airports:
     """An airports table with the grid lookup, in a DuckDB connection of its own."""
 
-    def __init__(self, table: pa.Table | None = None) -> None:
-        self.table = load() if table is None else table
+    def __init__(self, table: pa.Table | None = None, extra: Path | None = None) -> None:
+        table = load() if table is None else table
+        self.table = table if extra is None else with_extra(table, load_ourairports(extra))
         self.con = duckdb.connect()
         self.con.register("airports_src", self.table)
         self.con.execute(

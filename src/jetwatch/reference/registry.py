@@ -37,6 +37,7 @@ import pyarrow as pa
 
 from jetwatch.compress import Stream, read_head
 from jetwatch.errors import UnknownFormatError
+from jetwatch.reference.classes import CLASSES
 from jetwatch.reference.countries import block_of
 from jetwatch.store.db import Store
 
@@ -296,4 +297,22 @@ def lookup(store: Store, query: str) -> dict[str, object]:
             [icao],
         ).fetchall()
         answer["emitter_category"] = seen[0][0] if seen else None
+        cls = con.execute(
+            "SELECT class, class_reason FROM aircraft_classes WHERE icao24 = ?", [icao]
+        ).fetchall()
+        answer["class"], answer["class_reason"] = (
+            cls[0] if cls else ("unknown", "no type, flag or emitter category to go by")
+        )
     return answer
+
+
+def set_class(store: Store, icao24: str, cls: str, reason: str | None = None) -> None:
+    """Override the class of one aircraft (``cls`` None removes the override)."""
+    address = icao24.strip().lower()
+    if len(address) != 6 or any(c not in "0123456789abcdef" for c in address):
+        raise UnknownFormatError("not a 24-bit address (6 hex digits)", value=icao24)
+    if cls not in CLASSES:
+        raise UnknownFormatError(f"not a class; use one of {', '.join(CLASSES)}", value=cls)
+    store.con.execute(
+        "INSERT OR REPLACE INTO class_overrides VALUES (?, ?, ?)", [address, cls, reason]
+    )

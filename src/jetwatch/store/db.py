@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -26,6 +27,7 @@ import pyarrow as pa
 
 from jetwatch import __version__
 from jetwatch.errors import StoreError
+from jetwatch.reference import classes
 from jetwatch.store.schema import DDL, SCHEMA_VERSION
 
 MEMORY_LIMIT = "400MB"
@@ -75,7 +77,18 @@ class Store:
             self.con.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
             )
+            self._reference_tables()
             self.recover()
+
+    def _reference_tables(self) -> None:
+        """Load the package's aircraft types and (re)create the classes view."""
+        types = resources.files("jetwatch") / "data" / "aircraft_types.csv"
+        with resources.as_file(types) as path:
+            self.con.execute(
+                "INSERT OR REPLACE INTO aircraft_types SELECT typecode, class, name "
+                f"FROM read_csv('{str(path).replace(chr(39), chr(39) * 2)}', header=true)"
+            )
+        self.con.execute(classes.VIEW)
 
     def close(self) -> None:
         self.con.close()

@@ -12,6 +12,8 @@
   text, line), why (``reason``), and its exact bytes.
 - ``aircraft``: the merged aircraft registry (:mod:`jetwatch.reference.registry`),
   with the source of each field in ``sources``.
+- ``aircraft_types`` / ``class_overrides`` / ``aircraft_classes``: the class of each
+  aircraft and its reason (:mod:`jetwatch.reference.classes`).
 - ``meta``: key/value, including the schema version.
 """
 
@@ -82,6 +84,16 @@ CREATE TABLE IF NOT EXISTS aircraft (
     tags VARCHAR[],
     sources MAP(VARCHAR, VARCHAR),
     updated TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS aircraft_types (
+    typecode VARCHAR PRIMARY KEY,
+    class VARCHAR NOT NULL,
+    name VARCHAR
+);
+CREATE TABLE IF NOT EXISTS class_overrides (
+    icao24 VARCHAR PRIMARY KEY,
+    class VARCHAR NOT NULL,
+    reason VARCHAR
 );
 CREATE OR REPLACE VIEW positions AS
     SELECT * FROM position_rows

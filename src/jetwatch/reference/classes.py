@@ -1,0 +1,125 @@
+"""Aircraft classes: business jet, airliner, regional, turboprop, piston, helicopter,
+military, government or unknown, each with the reason it was given.
+
+One SQL definition (the ``aircraft_classes`` view, below) classifies every aircraft
+in the store, first match wins:
+
+1. an override set for that aircraft (``class_overrides``);
+2. ``military``: the registry flags it military, or files it under one of
+   :data:`MILITARY_CATEGORIES` (plane-alert-db's air forces and navies);
+3. ``government`` (state aircraft): plane-alert-db marks it ``Gov`` or files it
+   under one of :data:`GOVERNMENT_CATEGORIES` (governments, heads of state,
+   police, coastguards…);
+4. ``business_jet`` when the registry's description names a corporate version of
+   an airliner (ACJ, BBJ, Lineage), which WingX-style counts treat as business
+   aviation: an ACJ319 is not an airliner here;
+5. its ICAO type designator in ``data/aircraft_types.csv`` (the documented lists of
+   business-jet, airliner, regional, turboprop, piston, helicopter and military
+   types, e.g. GLF6, GLEX, CL35, FA7X, PC24 are business jets);
+6. its ADS-B emitter category, as last broadcast: A7 rotorcraft is a helicopter,
+   A6 high performance is military, A3/A4/A5 (large, B757, heavy) are airliners;
+7. otherwise ``unknown``.
+
+The view covers aircraft in the registry and aircraft only seen in ``positions``.
+"""
+
+from __future__ import annotations
+
+CLASSES = (
+    "business_jet",
+    "airliner",
+    "regional",
+    "turboprop",
+    "piston",
+    "helicopter",
+    "military",
+    "government",
+    "unknown",
+)
+
+MILITARY_CATEGORIES = (
+    "USAF",
+    "Other Air Forces",
+    "Toy Soldiers",
+    "United States Navy",
+    "United States Marine Corps",
+    "GAF",
+    "RAF",
+    "Other Navies",
+    "Army Air Corps",
+    "Royal Navy Fleet Air Arm",
+    "Special Forces",
+    "Gunship",
+    "Zoomies",
+)
+GOVERNMENT_CATEGORIES = (
+    "Governments",
+    "Dictator Alert",
+    "Head of State",
+    "Royal Aircraft",
+    "Da Comrade",
+    "Quango",
+    "Police Forces",
+    "UK National Police Air Service",
+    "Coastguard",
+)
+EMITTER = {
+    "A7": "helicopter",
+    "A6": "military",
+    "A3": "airliner",
+    "A4": "airliner",
+    "A5": "airliner",
+}
+
+_emitter_case = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in EMITTER.items())
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+_military = f"k.military OR list_has_any(k.categories, {_sql_list(MILITARY_CATEGORIES)})"
+_government = (
+    "list_contains(k.tags, 'Gov') OR "
+    f"list_has_any(k.categories, {_sql_list(GOVERNMENT_CATEGORIES)})"
+)
+
+_corporate = r"regexp_matches(coalesce(k.description, ''), '\b(ACJ|BBJ|Lineage)', 'i')"
+
+VIEW = f"""
+CREATE OR REPLACE VIEW aircraft_classes AS
+WITH emitter AS (
+    SELECT icao24, arg_max(category, time) AS category
+    FROM positions WHERE category IS NOT NULL GROUP BY icao24
+),
+known AS (
+    SELECT coalesce(a.icao24, e.icao24) AS icao24, a.typecode, a.description,
+           a.military, a.tags,
+           a.categories, e.category AS emitter_category
+    FROM aircraft a FULL OUTER JOIN emitter e ON a.icao24 = e.icao24
+)
+SELECT k.icao24,
+    CASE
+        WHEN o.class IS NOT NULL THEN o.class
+        WHEN {_military} THEN 'military'
+        WHEN {_government} THEN 'government'
+        WHEN {_corporate} THEN 'business_jet'
+        WHEN t.class IS NOT NULL THEN t.class
+        WHEN (CASE k.emitter_category {_emitter_case} END) IS NOT NULL
+             THEN CASE k.emitter_category {_emitter_case} END
+        ELSE 'unknown'
+    END AS class,
+    CASE
+        WHEN o.class IS NOT NULL THEN 'override: ' || coalesce(o.reason, 'set by hand')
+        WHEN {_military} THEN 'registry flags or files it as military'
+        WHEN {_government} THEN 'registry files it as government or state aircraft'
+        WHEN {_corporate} THEN 'corporate airliner: ' || k.description
+        WHEN t.class IS NOT NULL THEN 'type ' || k.typecode || ' in ' || t.class || ' list'
+        WHEN (CASE k.emitter_category {_emitter_case} END) IS NOT NULL
+             THEN 'emitter category ' || k.emitter_category
+        ELSE 'no type, flag or emitter category to go by'
+    END AS class_reason
+FROM known k
+LEFT JOIN aircraft_types t ON t.typecode = k.typecode
+LEFT JOIN class_overrides o ON o.icao24 = k.icao24
+"""
