@@ -69,7 +69,13 @@ HAND_CHECKED = {
     "3C065B": ("D-ARKO", "GLEX", "business_jet"),  # Oligarch
     "3C00AF": ("D-APGS", "A319", "business_jet"),  # Oligarch ACJ319: corporate airliner
     "14620D": ("RA-25101", "MI8", "helicopter"),  # Norilsk Nickel Mi-8
+    # types outside jetwatch's lists, classed by their ICAO description (types.json)
+    "4847BF": ("PH-PHY", "H269", "helicopter"),  # Hughes 269, H1P
+    "4841C0": ("PH-COW", "PELI", "piston"),  # Flyer Pelican, L1P
+    "3CC207": ("D-CATZ", "D328", "turboprop"),  # Dornier 328, L2T
+    "394A60": ("F-GSTA", "A3ST", "airliner"),  # A300-600ST Beluga, L2J wake H
 }
+UNKNOWN = {"7C0072": ("VH-ADG", "TS11")}  # TS-11 Iskra: a light jet warbird
 
 
 @pytest.fixture(scope="module")
@@ -77,12 +83,14 @@ def store(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
     tmp = tmp_path_factory.mktemp("classes")
     with lzma.open(shared / "flightaware-dump1090/flightaware-20250514.csv.xz", "rt") as fh:
         lines = fh.readlines()
-    wanted = {h.upper() for h in HAND_CHECKED} | {"004025"}
+    wanted = {h.upper() for h in HAND_CHECKED} | {"004025", *UNKNOWN}
     subset = tmp / "flightaware.csv"
     subset.write_text(lines[0] + "".join(x for x in lines[1:] if x[:6].upper() in wanted))
     s = Store(tmp / "jw.duckdb")
     registry.import_file(s, subset)
     registry.import_file(s, shared / "plane-alert-db/plane-alert-db.csv.gz")
+    types = registry.import_file(s, shared / "readsb-protobuf/types.json")
+    assert types.format == "icao_types" and types.merged == 2816
     trace = next(x for x in SAMPLES if x.name.startswith("trace_full"))
     ingest_file(s, trace.path)  # ac671b, a B739 no registry here knows, broadcasts A3
     yield s
@@ -112,6 +120,13 @@ def test_hand_checked_class(store: Store, icao: str) -> None:
     assert answer["typecode"] == typecode
     assert answer["class"] == expected, answer["class_reason"]
     assert answer["class_reason"]
+
+
+def test_light_jets_outside_the_lists_stay_unknown(store: Store) -> None:
+    for icao, (reg, typecode) in UNKNOWN.items():
+        answer = registry.lookup(store, icao)
+        assert (answer["registration"], answer["typecode"]) == (reg, typecode)
+        assert answer["class"] == "unknown"
 
 
 def test_fallbacks_and_overrides(store: Store) -> None:

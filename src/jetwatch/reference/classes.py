@@ -16,9 +16,13 @@ in the store, first match wins:
 5. its ICAO type designator in ``data/aircraft_types.csv`` (the documented lists of
    business-jet, airliner, regional, turboprop, piston, helicopter and military
    types, e.g. GLF6, GLEX, CL35, FA7X, PC24 are business jets);
-6. its ADS-B emitter category, as last broadcast: A7 rotorcraft is a helicopter,
+6. its ICAO type description (Doc 8643, e.g. ``L2J``: landplane, 2 jets) when a
+   types file was imported (``aircraft_type_descs``): ``H..`` helicopter, ``..P``
+   piston, ``..T`` turboprop, a jet of wake category M, H or J an airliner (light
+   jets outside the business-jet list are often warbirds: they stay unknown);
+7. its ADS-B emitter category, as last broadcast: A7 rotorcraft is a helicopter,
    A6 high performance is military, A3/A4/A5 (large, B757, heavy) are airliners;
-7. otherwise ``unknown``.
+8. otherwise ``unknown``.
 
 The view covers aircraft in the registry and aircraft only seen in ``positions``.
 """
@@ -86,6 +90,13 @@ _government = (
 
 _corporate = r"regexp_matches(coalesce(k.description, ''), '\b(ACJ|BBJ|Lineage)', 'i')"
 
+_by_desc = """CASE
+        WHEN d.description_code LIKE 'H%' THEN 'helicopter'
+        WHEN d.description_code LIKE '%P' THEN 'piston'
+        WHEN d.description_code LIKE '%T' THEN 'turboprop'
+        WHEN d.description_code LIKE '%J' AND d.wtc IN ('M', 'H', 'J') THEN 'airliner'
+    END"""
+
 VIEW = f"""
 CREATE OR REPLACE VIEW aircraft_classes AS
 WITH emitter AS (
@@ -105,6 +116,7 @@ SELECT k.icao24,
         WHEN {_government} THEN 'government'
         WHEN {_corporate} THEN 'business_jet'
         WHEN t.class IS NOT NULL THEN t.class
+        WHEN ({_by_desc}) IS NOT NULL THEN {_by_desc}
         WHEN (CASE k.emitter_category {_emitter_case} END) IS NOT NULL
              THEN CASE k.emitter_category {_emitter_case} END
         ELSE 'unknown'
@@ -115,11 +127,14 @@ SELECT k.icao24,
         WHEN {_government} THEN 'registry files it as government or state aircraft'
         WHEN {_corporate} THEN 'corporate airliner: ' || k.description
         WHEN t.class IS NOT NULL THEN 'type ' || k.typecode || ' in ' || t.class || ' list'
+        WHEN ({_by_desc}) IS NOT NULL THEN 'type ' || k.typecode || ' described '
+             || d.description_code || coalesce(' (wake ' || d.wtc || ')', '')
         WHEN (CASE k.emitter_category {_emitter_case} END) IS NOT NULL
              THEN 'emitter category ' || k.emitter_category
         ELSE 'no type, flag or emitter category to go by'
     END AS class_reason
 FROM known k
 LEFT JOIN aircraft_types t ON t.typecode = k.typecode
+LEFT JOIN aircraft_type_descs d ON d.typecode = k.typecode
 LEFT JOIN class_overrides o ON o.icao24 = k.icao24
 """

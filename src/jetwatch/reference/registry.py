@@ -14,6 +14,9 @@ Formats, recognised by their first line:
   $ICAO Type,#CMPG,$Tag 1,$#Tag 2,$#Tag 3,Category,$#Link``): its ``Category``
   becomes a watch category and the tags are kept; the aircraft is "interesting".
 - ``flightaware``: FlightAware's public registry export ``icao24,r,t,desc``.
+- ``icao_types``: a types file in readsb's ``types.json`` shape,
+  ``{"GLF6": ["GULFSTREAM G650", "L2J", "M"], ...}`` (name, ICAO description,
+  wake category), which feeds the type-description rule of the classes.
 
 Every format becomes the same columns (:data:`COLUMNS`). Merging into the store's
 ``aircraft`` table is one set-based upsert: a field a source leaves empty never
@@ -41,7 +44,7 @@ from jetwatch.reference.classes import CLASSES
 from jetwatch.reference.countries import block_of
 from jetwatch.store.db import Store
 
-FORMATS = ("tar1090_db", "opensky_db", "adsbx_basic", "plane_alert", "flightaware")
+FORMATS = ("tar1090_db", "opensky_db", "adsbx_basic", "plane_alert", "flightaware", "icao_types")
 FIELDS = ("registration", "typecode", "description", "operator", "year")
 FLAGS = ("military", "interesting", "pia", "ladd")
 COLUMNS = ("icao24", *FIELDS, *FLAGS, "categories", "tags")
@@ -65,6 +68,8 @@ def detect(path: Path) -> str:
         return "plane_alert"
     if low.startswith(b"{") and b'"icao"' in low:
         return "adsbx_basic"
+    if low.startswith(b"{") and b'":["' in low.replace(b" ", b""):
+        return "icao_types"
     if low.replace(b"'", b"").replace(b'"', b"").startswith(b"icao24,r,t"):
         return "flightaware"
     if b"icao24" in low and b"registration" in low:
@@ -205,6 +210,8 @@ def import_file(store: Store, path: Path, fmt: str | None = None) -> ImportResul
     result = ImportResult(path=path, format=fmt)
     con = store.con
     source = f"{fmt}:{path.name}"
+    if fmt == "icao_types":
+        return _import_types(store, path, result, source)
     if fmt == "adsbx_basic":
         table, result.rejected = _adsbx(path)
         con.register("_registry_rows", table)
@@ -235,6 +242,41 @@ def import_file(store: Store, path: Path, fmt: str | None = None) -> ImportResul
             con.unregister("_registry_rows")
         else:
             con.execute("DROP TABLE IF EXISTS _registry_rows")
+    return result
+
+
+def _import_types(store: Store, path: Path, result: ImportResult, source: str) -> ImportResult:
+    """Type designators with their ICAO description and wake category."""
+    try:
+        doc = orjson.loads(b"".join(Stream(path).chunks()))
+    except orjson.JSONDecodeError as exc:
+        raise UnknownFormatError(f"not a types file: {exc}", where=str(path)) from exc
+    rows = []
+    for number, (code, value) in enumerate(doc.items(), start=1):
+        if not (isinstance(value, list) and len(value) >= 2 and isinstance(code, str)):
+            result.rejected.append((number, f"{code!r}: not [name, description, wake]"))
+            continue
+        wtc = value[2] if len(value) > 2 else None
+        rows.append((code.upper(), value[1] or None, wtc or None, value[0] or None, source))
+    result.rows = len(doc)
+    names = ("typecode", "description_code", "wtc", "name", "source")
+    table = pa.table({n: pa.array([r[i] for r in rows], pa.string()) for i, n in enumerate(names)})
+    con = store.con
+    con.register("_types", table)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "DELETE FROM aircraft_type_descs WHERE typecode IN (SELECT typecode FROM _types)"
+        )
+        con.execute("INSERT INTO aircraft_type_descs SELECT DISTINCT ON (typecode) * FROM _types")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    else:
+        con.execute("COMMIT")
+    finally:
+        con.unregister("_types")
+    result.merged = len(rows)
     return result
 
 

@@ -90,6 +90,13 @@ CREATE TABLE IF NOT EXISTS aircraft_types (
     class VARCHAR NOT NULL,
     name VARCHAR
 );
+CREATE TABLE IF NOT EXISTS aircraft_type_descs (
+    typecode VARCHAR PRIMARY KEY,
+    description_code VARCHAR,
+    wtc VARCHAR,
+    name VARCHAR,
+    source VARCHAR
+);
 CREATE TABLE IF NOT EXISTS class_overrides (
     icao24 VARCHAR PRIMARY KEY,
     class VARCHAR NOT NULL,
