@@ -48,6 +48,7 @@ FORMATS = ("tar1090_db", "opensky_db", "adsbx_basic", "plane_alert", "flightawar
 FIELDS = ("registration", "typecode", "description", "operator", "year")
 FLAGS = ("military", "interesting", "pia", "ladd")
 COLUMNS = ("icao24", *FIELDS, *FLAGS, "categories", "tags")
+MERGE_ROWS = 200_000
 HEX6 = "regexp_full_match(icao24, '[0-9a-f]{6}')"
 
 
@@ -56,7 +57,7 @@ class ImportResult:
     path: Path
     format: str
     rows: int = 0
-    merged: int = 0
+    merged: int = 0  # rows new or changed
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, text)
 
 
@@ -236,7 +237,17 @@ def import_file(store: Store, path: Path, fmt: str | None = None) -> ImportResul
             f"SELECT _line, icao24 FROM ({rows_sql}) WHERE NOT coalesce({HEX6}, false)"
         ).fetchall()
         result.rejected += [(int(line), f"bad address {icao!r}") for line, icao in bad]
-        result.merged = _merge(con, f"SELECT * FROM ({rows_sql}) WHERE {HEX6}", source)
+        # merge in slices (each its own transaction) so memory stays bounded; a
+        # re-run after an interruption converges, since merging is idempotent
+        parts = max(1, -(-result.rows // MERGE_ROWS))
+        result.merged = sum(
+            _merge(
+                con,
+                f"SELECT * FROM ({rows_sql}) WHERE {HEX6} AND hash(icao24) % {parts} = {k}",
+                source,
+            )
+            for k in range(parts)
+        )
     finally:
         if fmt == "adsbx_basic":
             con.unregister("_registry_rows")
@@ -281,8 +292,12 @@ def _import_types(store: Store, path: Path, result: ImportResult, source: str) -
 
 
 def _merge(con: duckdb.DuckDBPyConnection, rows_sql: str, source: str) -> int:
-    """Upsert rows into ``aircraft``: known values survive empty ones; returns rows."""
-    keep = ", ".join(f"{c} = coalesce(EXCLUDED.{c}, aircraft.{c})" for c in (*FIELDS, *FLAGS))
+    """Merge rows into ``aircraft``; returns how many rows were new or changed.
+
+    Known values survive empty ones, categories and tags accumulate, ``sources``
+    names the file that gave each field last. Rows that change nothing are not
+    rewritten, so re-importing the same file is quick.
+    """
     src_map = (
         "map_from_entries(list_filter(["
         + ", ".join(
@@ -292,22 +307,32 @@ def _merge(con: duckdb.DuckDBPyConnection, rows_sql: str, source: str) -> int:
         + "], lambda e: e.v IS NOT NULL))"
     )
     params = [source] * (len(FIELDS) + len(FLAGS))
+    merged = {c: f"coalesce(n.{c}, a.{c})" for c in (*FIELDS, *FLAGS)}
+    merged["categories"] = "list_distinct(list_concat(a.categories, n.categories))"
+    merged["tags"] = "list_distinct(list_concat(a.tags, n.tags))"
+    merged["sources"] = "map_concat(a.sources, n.sources)"
+    changed = " OR ".join(f"a.{c} IS DISTINCT FROM {expr}" for c, expr in merged.items())
     con.execute("BEGIN TRANSACTION")
     try:
-        n = con.execute(
-            f"INSERT INTO aircraft SELECT DISTINCT ON (icao24) {', '.join(COLUMNS)}, "
-            f"{src_map} AS sources, now() AS updated FROM ({rows_sql}) "
-            f"ON CONFLICT (icao24) DO UPDATE SET {keep}, "
-            "categories = list_distinct(list_concat(aircraft.categories, EXCLUDED.categories)), "
-            "tags = list_distinct(list_concat(aircraft.tags, EXCLUDED.tags)), "
-            "sources = map_concat(aircraft.sources, EXCLUDED.sources), updated = now()",
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _merge_rows AS SELECT DISTINCT ON (icao24) "
+            f"{', '.join(COLUMNS)}, {src_map} AS sources FROM ({rows_sql})",
             params,
+        )
+        updated = con.execute(
+            f"UPDATE aircraft AS a SET {', '.join(f'{c} = {e}' for c, e in merged.items())}, "
+            f"updated = now() FROM _merge_rows n WHERE a.icao24 = n.icao24 AND ({changed})"
         ).fetchall()[0][0]
+        inserted = con.execute(
+            f"INSERT INTO aircraft SELECT {', '.join('n.' + c for c in COLUMNS)}, n.sources, "
+            "now() FROM _merge_rows n ANTI JOIN aircraft a ON a.icao24 = n.icao24"
+        ).fetchall()[0][0]
+        con.execute("DROP TABLE _merge_rows")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
-    return int(n)
+    return int(updated) + int(inserted)
 
 
 def lookup(store: Store, query: str) -> dict[str, object]:
