@@ -308,15 +308,20 @@ def _merge(con: duckdb.DuckDBPyConnection, rows_sql: str, source: str) -> int:
     )
     params = [source] * (len(FIELDS) + len(FLAGS))
     merged = {c: f"coalesce(n.{c}, a.{c})" for c in (*FIELDS, *FLAGS)}
-    merged["categories"] = "list_distinct(list_concat(a.categories, n.categories))"
-    merged["tags"] = "list_distinct(list_concat(a.tags, n.tags))"
+    merged["categories"] = "list_sort(list_distinct(list_concat(a.categories, n.categories)))"
+    merged["tags"] = "list_sort(list_distinct(list_concat(a.tags, n.tags)))"
     merged["sources"] = "map_concat(a.sources, n.sources)"
+    canonical = [
+        f"list_sort(list_distinct(n.{c}))" if c in ("categories", "tags") else f"n.{c}"
+        for c in COLUMNS
+    ]
     changed = " OR ".join(f"a.{c} IS DISTINCT FROM {expr}" for c, expr in merged.items())
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE _merge_rows AS SELECT DISTINCT ON (icao24) "
-            f"{', '.join(COLUMNS)}, {src_map} AS sources FROM ({rows_sql})",
+            f"{', '.join(COLUMNS)}, {src_map} AS sources FROM ({rows_sql}) "
+            "ORDER BY icao24, _line DESC",  # the last row of an address in a file wins
             params,
         )
         updated = con.execute(
@@ -324,7 +329,7 @@ def _merge(con: duckdb.DuckDBPyConnection, rows_sql: str, source: str) -> int:
             f"updated = now() FROM _merge_rows n WHERE a.icao24 = n.icao24 AND ({changed})"
         ).fetchall()[0][0]
         inserted = con.execute(
-            f"INSERT INTO aircraft SELECT {', '.join('n.' + c for c in COLUMNS)}, n.sources, "
+            f"INSERT INTO aircraft SELECT {', '.join(canonical)}, n.sources, "
             "now() FROM _merge_rows n ANTI JOIN aircraft a ON a.icao24 = n.icao24"
         ).fetchall()[0][0]
         con.execute("DROP TABLE _merge_rows")
