@@ -11,6 +11,7 @@ import pytest
 
 from jetwatch.ingest import ingest_file
 from jetwatch.reference import registry
+from jetwatch.reference.classes import CLASSES
 from jetwatch.samples import SAMPLES
 from jetwatch.store.db import Store
 
@@ -100,16 +101,7 @@ def store(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
 def test_at_least_fifty_across_every_class() -> None:
     assert len(HAND_CHECKED) >= 50
     classes = {c for _, _, c in HAND_CHECKED.values()}
-    assert classes >= {
-        "business_jet",
-        "airliner",
-        "regional",
-        "turboprop",
-        "piston",
-        "helicopter",
-        "military",
-        "government",
-    }
+    assert classes == set(CLASSES) - {"unknown"}  # unknown is tested below
 
 
 @pytest.mark.parametrize("icao", sorted(HAND_CHECKED))
