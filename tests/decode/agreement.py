@@ -19,7 +19,7 @@ import rs1090
 from jetwatch.decode import Decoder
 from jetwatch.geo import haversine_km
 from jetwatch.messages import K_AIRBORNE, K_ALT, K_IDENT, K_SQUAWK, K_SURFACE, K_VELOCITY
-from jetwatch.sources.base import FrameBatch, Rejects
+from jetwatch.sources.base import FrameCollector
 
 
 @dataclass
@@ -42,9 +42,10 @@ class Rate:
 def compare(
     frames: list[str], times: list[float], reference: tuple[float, float]
 ) -> dict[str, Rate]:
-    raw = [bytes.fromhex(f) for f in frames]
-    batch = FrameBatch.from_frames(raw, times, list(range(len(raw))), [], Rejects())
-    batch.line = None
+    collect = FrameCollector()
+    for k, (frame, t) in enumerate(zip(frames, times, strict=True)):
+        collect.add(bytes.fromhex(frame), t, k)
+    batch = collect.batch()
     decoder = Decoder()
     _, _, m = decoder.decode(batch, keep_all=True)
     assert m is not None

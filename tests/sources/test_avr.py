@@ -32,7 +32,6 @@ def test_real_capture_decodes_like_rs1090(tmp_path: Path, cdg_rows: list[dict]) 
     # each rs1090 position is ours too, at the same time (the 12 MHz clock keeps it
     # within a microsecond) and latitude
     k = np.clip(np.searchsorted(times, [t for t, _ in theirs]), 0, len(times) - 1)
-    near = [min(j for j in (i - 1, i, i + 1) if 0 <= j < len(times)) for i in k]
     hits = [
         any(
             abs(times[j] - t) < 2e-6 and abs(lats[j] - lat) < 1e-6
@@ -41,7 +40,7 @@ def test_real_capture_decodes_like_rs1090(tmp_path: Path, cdg_rows: list[dict]) 
         )
         for i, (t, lat) in zip(k, theirs, strict=True)
     ]
-    assert near and sum(hits) >= len(theirs) - 2
+    assert len(theirs) > 8000 and sum(hits) >= len(theirs) - 2
     flags = got.positions["flags"].to_numpy()
     assert (flags & FLAG_TIME_ESTIMATED).all()
 

@@ -137,30 +137,46 @@ class FrameBatch:
     def __len__(self) -> int:
         return len(self.nbytes)
 
-    @classmethod
-    def from_frames(
-        cls,
-        frames: list[bytes],
-        times: list[float],
-        offsets: list[int],
-        lines: list[int],
-        rejects: Rejects,
-    ) -> FrameBatch:
-        """A batch from per-frame lists (frames of 7 or 14 bytes)."""
-        nbytes = np.array([len(f) for f in frames], dtype=np.uint8)
-        msg = np.zeros((len(frames), 14), dtype=np.uint8)
+
+@dataclass
+class FrameCollector:
+    """Frames a reader gathers one by one (with their rejects), made into one batch."""
+
+    rejects: Rejects = field(default_factory=Rejects)
+    frames: list[bytes] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    addresses: list[int] = field(default_factory=list)
+
+    def add(
+        self, frame: bytes, time: float, offset: int, line: int | None = None, address: int = -1
+    ) -> None:
+        """One frame of 7 or 14 bytes; ``address`` is the one the recorder gave, if any."""
+        self.frames.append(frame)
+        self.times.append(time)
+        self.offsets.append(offset)
+        if line is not None:
+            self.lines.append(line)
+        self.addresses.append(address)
+
+    def batch(self) -> FrameBatch:
+        nbytes = np.array([len(f) for f in self.frames], dtype=np.uint8)
+        msg = np.zeros((len(self.frames), 14), dtype=np.uint8)
         for width in (7, 14):
             rows = np.flatnonzero(nbytes == width)
             if len(rows):
-                joined = b"".join(frames[r] for r in rows)
+                joined = b"".join(self.frames[r] for r in rows)
                 msg[rows, :width] = np.frombuffer(joined, np.uint8).reshape(-1, width)
-        return cls(
+        address = np.array(self.addresses, dtype=np.int64)
+        return FrameBatch(
             msg=msg,
             nbytes=nbytes,
-            time=np.array(times, dtype=np.float64),
-            offset=np.array(offsets, dtype=np.int64),
-            line=np.array(lines, dtype=np.int64),
-            rejects=rejects,
+            time=np.array(self.times, dtype=np.float64),
+            offset=np.array(self.offsets, dtype=np.int64),
+            line=np.array(self.lines, dtype=np.int64) if self.lines else None,
+            address=address if (address >= 0).any() else None,
+            rejects=self.rejects,
         )
 
 

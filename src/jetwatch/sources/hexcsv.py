@@ -16,10 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import numpy as np
-
 from jetwatch.compress import Stream
-from jetwatch.sources.base import FrameBatch, Rejects
+from jetwatch.sources.base import FrameBatch, FrameCollector
 from jetwatch.sources.context import ReadContext
 from jetwatch.sources.lines import line_chunks
 
@@ -48,12 +46,7 @@ def sniff(head: bytes) -> bool:
 def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
     cols: tuple[int, int, int | None] | None = None
     for chunk in line_chunks(stream.chunks(), max_line=1 << 16):
-        rejects = Rejects()
-        times: list[float] = []
-        frames: list[bytes] = []
-        offsets: list[int] = []
-        lines: list[int] = []
-        addresses: list[int] = []
+        out = FrameCollector()
         for line_no, offset, text in chunk.lines():
             if text.startswith(b"#"):
                 continue
@@ -71,14 +64,7 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
                     raise ValueError(f"{len(frame)} bytes")
                 address = -1 if cols[2] is None else int(cells[cols[2]], 16)
             except (IndexError, ValueError, UnicodeDecodeError) as exc:
-                rejects.add(offset, "unparsable", text, str(exc)[:80], line=line_no)
+                out.rejects.add(offset, "unparsable", text, str(exc)[:80], line=line_no)
             else:
-                times.append(t)
-                frames.append(frame)
-                offsets.append(offset)
-                lines.append(line_no)
-                addresses.append(address)
-        batch = FrameBatch.from_frames(frames, times, offsets, lines, rejects)
-        if cols is not None and cols[2] is not None:
-            batch.address = np.array(addresses, dtype=np.int64)
-        yield batch
+                out.add(frame, t, offset, line_no, address)
+        yield out.batch()

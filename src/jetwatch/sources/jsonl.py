@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import orjson
 
 from jetwatch.compress import Stream
-from jetwatch.sources.base import FrameBatch, Rejects
+from jetwatch.sources.base import FrameBatch, FrameCollector
 from jetwatch.sources.context import ReadContext
 from jetwatch.sources.lines import line_chunks
 
@@ -39,11 +39,7 @@ def sniff(head: bytes) -> bool:
 
 def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
     for chunk in line_chunks(stream.chunks()):
-        rejects = Rejects()
-        times: list[float] = []
-        frames: list[bytes] = []
-        offsets: list[int] = []
-        lines: list[int] = []
+        out = FrameCollector()
         for line_no, offset, text in chunk.lines():
             try:
                 obj = orjson.loads(text)
@@ -52,10 +48,7 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
                 if len(frame) not in (7, 14):
                     raise ValueError(f"{len(frame)}-byte frame")
             except (orjson.JSONDecodeError, ValueError, TypeError, AttributeError) as exc:
-                rejects.add(offset, "unparsable", text, str(exc)[:80], line=line_no)
+                out.rejects.add(offset, "unparsable", text, str(exc)[:80], line=line_no)
             else:
-                times.append(t)
-                frames.append(frame)
-                offsets.append(offset)
-                lines.append(line_no)
-        yield FrameBatch.from_frames(frames, times, offsets, lines, rejects)
+                out.add(frame, t, offset, line_no)
+        yield out.batch()

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from jetwatch.compress import Stream
-from jetwatch.sources.base import FrameBatch, Rejects
+from jetwatch.sources.base import FrameBatch, FrameCollector, Rejects
 from jetwatch.sources.context import ReadContext
 
 NAME = "opensky_raw"
@@ -43,31 +42,25 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
     except (pa.ArrowException, OSError, ValueError) as exc:
         rejects = Rejects()
         rejects.add(row, "unparsable", b"", f"unreadable Parquet: {exc}"[:120])
-        yield FrameBatch.from_frames([], [], [], [], rejects)
+        yield FrameCollector(rejects=rejects).batch()
 
 
 def _frames(batch: pa.RecordBatch, row: int) -> FrameBatch:
     """One Parquet batch of raw replies as frames (row numbers from ``row``)."""
-    rejects = Rejects()
-    times = pc.cast(batch.column("mintime"), "float64").to_numpy(zero_copy_only=False)
-    frames: list[bytes] = []
-    keep: list[int] = []
-    addresses: list[int] = []
-    for k, (raw, icao) in enumerate(
-        zip(batch.column("rawmsg").to_pylist(), batch.column("icao24").to_pylist(), strict=True)
-    ):
+    out = FrameCollector()
+    times = pc.cast(batch.column("mintime"), "float64").to_pylist()
+    raws = batch.column("rawmsg").to_pylist()
+    icaos = batch.column("icao24").to_pylist()
+    for k, (t, raw, icao) in enumerate(zip(times, raws, icaos, strict=True)):
         try:
             frame = bytes.fromhex(raw)
             if len(frame) not in (7, 14):
                 raise ValueError(f"{len(frame)}-byte frame")
             address = int(icao, 16) if icao else -1
+            if t is None:
+                raise ValueError("no time")
         except (TypeError, ValueError) as exc:
-            rejects.add(row + k, "unparsable", str(raw).encode(), str(exc)[:80])
+            out.rejects.add(row + k, "unparsable", str(raw).encode(), str(exc)[:80])
             continue
-        frames.append(frame)
-        keep.append(k)
-        addresses.append(address)
-    out = FrameBatch.from_frames(frames, list(times[keep]), [row + k for k in keep], [], rejects)
-    out.line = None
-    out.address = np.array(addresses, dtype=np.int64)
-    return out
+        out.add(frame, t, row + k, address=address)
+    return out.batch()
