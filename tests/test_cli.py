@@ -66,10 +66,16 @@ def test_export_import_and_info(tmp_path: Path) -> None:
     assert re.search(r"positions\s+1,365", info.output)
 
 
-def test_demo_runs(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["demo", "--db", str(tmp_path / "demo.duckdb")])
+def test_demo_simulates_ingests_and_labels(tmp_path: Path) -> None:
+    args = ["demo", "--db", str(tmp_path / "demo.duckdb"), "--cache", str(tmp_path / "cache")]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert "AFR34ZG" in result.output and "KLM1302" in result.output
+    assert "SIMULATED DATA" in result.output
+    assert "0 rejected" in result.output
+    for registration in ("RA-73555", "RA-96022", "RA-64520", "RA-11005"):
+        assert registration in result.output
+    again = CliRunner().invoke(main, [*args[:1], "--db", str(tmp_path / "b.duckdb"), *args[3:]])
+    assert again.exit_code == 0 and "cached copy" in again.output
 
 
 def test_every_command_is_documented() -> None:

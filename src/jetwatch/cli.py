@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +17,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from jetwatch import __version__, samples
+from jetwatch import __version__
+from jetwatch import demo as demo_lib
+from jetwatch import sim as sim_lib
 from jetwatch.decode import DecoderSettings
 from jetwatch.errors import JetwatchError
 from jetwatch.ingest import IngestResult, ingest_files
@@ -329,47 +333,167 @@ def formats() -> None:
 
 
 @main.command()
+@click.argument("scenario")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory to create (written atomically).",
+)
+@click.option(
+    "--formats",
+    default="opensky",
+    show_default=True,
+    help=f"Comma-separated outputs: {', '.join(sim_lib.FORMATS)}.",
+)
+@click.option(
+    "--days", type=click.IntRange(1, 3660), help="Number of days (default: the scenario's)."
+)
+@click.option(
+    "--scale",
+    type=click.FloatRange(0.01, 10000),
+    default=1.0,
+    show_default=True,
+    help="Multiply traffic rates and fleets (benchmark-sized data).",
+)
+@click.option("--seed", type=int, help="Random seed (default: the scenario's).")
+@click.option(
+    "--raw-days",
+    type=click.IntRange(0, 3660),
+    default=1,
+    show_default=True,
+    help="Receiver captures (beast, avr, sbs) for the last N days only.",
+)
+@click.option(
+    "--registry",
+    "registry_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Draw real aircraft of each fleet's country and class from this registry file.",
+)
+@click.option("--overwrite", is_flag=True, help="Replace --out if it exists.")
+def simulate(
+    scenario: str,
+    out_dir: Path,
+    formats: str,
+    days: int | None,
+    scale: float,
+    seed: int | None,
+    raw_days: int,
+    registry_file: Path | None,
+    overwrite: bool,
+) -> None:
+    """Simulate SCENARIO (a preset name or a TOML file) with its ground truth.
+
+    Presets: moscow-2023-06-24, moscow-quiet-2023-06-17, london-2023-06-24.
+    """
+    try:
+        spec = sim_lib.load(scenario)
+        spec = dataclasses.replace(
+            spec, days=days or spec.days, seed=spec.seed if seed is None else seed
+        )
+        spec = spec.scaled(scale)
+        began = time.perf_counter()
+        with Progress(
+            BarColumn(),
+            "{task.completed}/{task.total} legs",
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=not sys.stderr.isatty(),
+        ) as bar:
+            task = bar.add_task("legs", total=None)
+            manifest = sim_lib.simulate(
+                spec,
+                out_dir,
+                [f.strip() for f in formats.split(",") if f.strip()],
+                raw_days,
+                registry_file,
+                overwrite,
+                lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    except JetwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    out.print(f"[bold red]{escape(sim_lib.SIMULATED)}[/bold red]")
+    out.print(escape(spec.title))
+    records: dict[str, int] = {}
+    count: dict[str, int] = {}
+    for entry in manifest["files"]:
+        records[entry["format"]] = records.get(entry["format"], 0) + entry["records"]
+        count[entry["format"]] = count.get(entry["format"], 0) + 1
+    for fmt in records:
+        out.print(f"  {fmt:13} {count[fmt]:6,} files {records[fmt]:14,} records")
+    truth = manifest["truth"]
+    names = ", ".join(escape(str(out_dir / truth[k])) for k in ("flights", "hourly"))
+    out.print(f"ground truth: {names}")
+    out.print(
+        f"manifest: {escape(str(out_dir / 'manifest.json'))} ({time.perf_counter() - began:.1f} s)"
+    )
+
+
+@main.command()
 @click.option(
     "--db", type=click.Path(dir_okay=False, path_type=Path), help="Keep the demo store here."
 )
-def demo(db: Path | None) -> None:
-    """Ingest the bundled real-data samples into a fresh store and summarise it."""
+@click.option(
+    "--cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="JETWATCH_CACHE",
+    help="Where the simulated preset is cached (env JETWATCH_CACHE; default ~/.cache/jetwatch).",
+)
+def demo(db: Path | None, cache: Path | None) -> None:
+    """Simulate the moscow-2023-06-24 preset, ingest it into a fresh store, summarise it."""
     workdir = Path(tempfile.mkdtemp(prefix="jetwatch-demo-"))
     db = db or workdir / "demo.duckdb"
-    out.print(f"[bold]jetwatch {__version__} demo[/bold]: real recordings bundled with the package")
-    for sample in samples.SAMPLES:
-        out.print(f"  {sample.name}: {escape(sample.description)}")
-    results = [
-        result
-        for sample in samples.SAMPLES
-        for result in _run_ingest(
-            db,
-            [sample.path],
-            None,
-            sample.start,
-            None,
-            DecoderSettings(receiver=sample.receiver),
-            sys.stderr.isatty(),
+    out.print(f"[bold]jetwatch {__version__} demo[/bold]")
+    out.print(f"[bold red]{escape(sim_lib.SIMULATED)}[/bold red]")
+    with Progress(
+        BarColumn(),
+        "{task.description}",
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    ) as bar:
+        task = bar.add_task("simulating", total=None)
+        result = demo_lib.run(
+            db, cache, sim_progress=lambda d, t: bar.update(task, completed=d, total=t)
         )
-    ]
-    _report(results, as_json=False)
-    with Store(db, read_only=True) as store:
-        table = Table(title="aircraft seen")
-        for name in (
-            "icao24",
-            "callsign",
-            "positions",
-            "first seen (UTC)",
-            "last seen",
-            "max alt ft",
-        ):
-            table.add_column(name)
-        for row in store.con.execute(
-            "SELECT icao24, any_value(callsign) FILTER (callsign IS NOT NULL), count(*), "
-            "min(time), max(time), max(altitude) FROM positions GROUP BY icao24 ORDER BY 3 DESC"
-        ).fetchall():
-            table.add_row(*[escape("" if v is None else str(v)) for v in row])
-        out.print(table)
+    m = result.manifest
+    how = "cached copy" if result.cached else f"simulated in {result.simulate_s:.0f} s"
+    out.print(f"scenario: {escape(str(m['title']))} ({how})")
+    _report(result.ingests, as_json=False)
+    records = sum(r.records for r in result.ingests)
+    positions = sum(r.positions for r in result.ingests)
+    rejected = sum(sum(r.rejected.values()) for r in result.ingests)
+    out.print(
+        f"ingested {len(result.ingests)} files in {result.ingest_s:.0f} s: {records:,} records, "
+        f"{positions:,} positions, {rejected:,} rejected"
+    )
+    facts = demo_lib.summary(db)
+    table = Table(title="in the store, by class (from the imported fleet registry)")
+    for name in ("class", "aircraft", "positions"):
+        table.add_column(name)
+    for row in facts["per_class"]:
+        table.add_row(*[f"{v:,}" if isinstance(v, int) else escape(str(v)) for v in row])
+    out.print(table)
+    truth = demo_lib.truth_departures(result.simulation, "business_jet")
+    table = Table(title=f"ground truth: business-jet departures from {m['area']}, by local day")
+    for name in ("day", "departures", "model expectation", "of which surge"):
+        table.add_column(name)
+    last = truth[-1][0] if truth else ""
+    weekday = dt.date.fromisoformat(last).weekday() if last else -1
+    for day, n, expected, surge in truth:
+        if dt.date.fromisoformat(day).weekday() == weekday:
+            table.add_row(day, str(n), f"{expected:.1f}", str(surge))
+    out.print(table)
+    table = Table(title="watched aircraft on the last day (positions in the store)")
+    for name in ("registration", "type", "categories", "first seen", "last seen", "positions"):
+        table.add_column(name)
+    for row in facts["watched"]:
+        table.add_row(*[escape("" if v is None else str(v)) for v in row])
+    out.print(table)
     out.print(f"store: {escape(str(db))}")
-    if not all(r.status == "ingested" for r in results):
+    out.print(f"simulation, ground truth and manifest: {escape(str(result.simulation))}")
+    if not all(r.status in ("ingested", "skipped") for r in result.ingests):
         sys.exit(1)

@@ -1,0 +1,133 @@
+"""The demo job: simulate a preset, ingest it into a DuckDB store, summarise it.
+
+:func:`run` is what ``jetwatch demo`` calls. It simulates ``moscow-2023-06-24``
+(OpenSky state vectors for the 29 days, Beast captures of every receiver on the
+last day) or reuses a cached copy, keyed by scenario, seed and jetwatch version,
+under ``$JETWATCH_CACHE`` (default ``~/.cache/jetwatch``). It then ingests
+everything with :func:`ingest_simulation`: the fleet registry and watchlist, the
+state vectors, and each Beast file with its first-frame time and its receiver's
+position from the manifest. Later stages (flights, exodus, reports) join as they
+land. Nothing needs the network.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jetwatch import __version__
+from jetwatch.decode import DecoderSettings
+from jetwatch.ingest import IngestResult, ingest_file
+from jetwatch.reference import registry
+from jetwatch.sim import load, simulate
+from jetwatch.store.db import Store
+
+PRESET = "moscow-2023-06-24"
+FORMATS = ("opensky", "beast")
+
+
+@dataclass
+class DemoResult:
+    simulation: Path
+    db: Path
+    cached: bool
+    simulate_s: float = 0.0
+    ingest_s: float = 0.0
+    ingests: list[IngestResult] = field(default_factory=list)
+    manifest: dict[str, object] = field(default_factory=dict)
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("JETWATCH_CACHE", Path.home() / ".cache" / "jetwatch"))
+
+
+def ingest_simulation(
+    store: Store,
+    directory: Path,
+    progress: Callable[[Path], Callable[[int, int], None] | None] | None = None,
+) -> list[IngestResult]:
+    """Ingest a simulator output directory: registry files first, then every data file."""
+    manifest = json.loads((directory / "manifest.json").read_text())
+    truth = manifest["truth"]
+    for key in ("registry", "watchlist"):
+        registry.import_file(store, directory / truth[key])
+    results = []
+    for entry in manifest["files"]:
+        path = directory / entry["path"]
+        receiver = entry.get("receiver_position")
+        settings = DecoderSettings(receiver=tuple(receiver) if receiver else None)
+        results.append(
+            ingest_file(
+                store,
+                path,
+                None,
+                entry.get("start"),
+                None,
+                settings,
+                progress(path) if progress else None,
+            )
+        )
+    return results
+
+
+def run(
+    db: Path,
+    cache: Path | None = None,
+    progress: Callable[[Path], Callable[[int, int], None] | None] | None = None,
+    sim_progress: Callable[[int, int], None] | None = None,
+) -> DemoResult:
+    scenario = load(PRESET)
+    where = (cache or cache_dir()) / "sim" / f"{scenario.name}-{scenario.seed}-{__version__}"
+    cached = (where / "manifest.json").exists()
+    began = time.perf_counter()
+    if not cached:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        simulate(scenario, where, FORMATS, raw_days=1, overwrite=True, progress=sim_progress)
+    result = DemoResult(where, db, cached, simulate_s=time.perf_counter() - began)
+    result.manifest = json.loads((where / "manifest.json").read_text())
+    began = time.perf_counter()
+    with Store(db) as store:
+        result.ingests = ingest_simulation(store, where, progress)
+    result.ingest_s = time.perf_counter() - began
+    return result
+
+
+def summary(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """What the store holds after the demo: per class and day, aircraft and positions."""
+    with Store(db, read_only=True) as store:
+        per_day = store.con.execute(
+            "SELECT CAST(time AS DATE) AS day, count(DISTINCT icao24), count(*) "
+            "FROM positions GROUP BY day ORDER BY day"
+        ).fetchall()
+        per_class = store.con.execute(
+            "SELECT coalesce(c.class, 'unknown'), count(DISTINCT p.icao24), count(*) "
+            "FROM positions p LEFT JOIN aircraft_classes c USING (icao24) "
+            "GROUP BY 1 ORDER BY 3 DESC"
+        ).fetchall()
+        watched = store.con.execute(
+            "SELECT a.registration, a.typecode, array_to_string(a.categories, ', '), "
+            "min(p.time), max(p.time), count(*) "
+            "FROM positions p JOIN aircraft a USING (icao24) "
+            "WHERE len(a.categories) > 0 AND p.time >= (SELECT max(time) FROM positions) "
+            "- INTERVAL 1 DAY GROUP BY ALL ORDER BY 4"
+        ).fetchall()
+    return {"per_day": per_day, "per_class": per_class, "watched": watched}
+
+
+def truth_departures(directory: Path, cls: str) -> list[tuple[str, int, float, int]]:
+    """Ground truth per local day: (day, departures of ``cls`` from the area, expected, surge)."""
+
+    days: dict[str, list[float]] = {}
+    with (directory / "truth" / "hourly.csv").open() as fh:
+        for row in csv.DictReader(fh):
+            if row["class"] == cls:
+                day = days.setdefault(row["local_hour"][:10], [0, 0.0, 0])
+                day[0] += int(row["departures"])
+                day[1] += float(row["expected_baseline"])
+                day[2] += int(row["in_event"])
+    return [(d, int(v[0]), v[1], int(v[2])) for d, v in sorted(days.items())]

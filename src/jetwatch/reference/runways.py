@@ -1,0 +1,62 @@
+"""Runways: thresholds and true headings of the world's open paved-or-not runways.
+
+``data/runways.csv.gz`` is OurAirports' runway list (public domain), reduced by
+``tools/make_runways.py`` to open runways of at least 3,000 ft whose two thresholds
+are located, at airports ``airportsdata`` knows (11,000 runways, 8,900 airports).
+Each runway gives two *ends*: the threshold an aircraft lands on or takes off from
+and the true heading along the runway from it (great-circle bearing from that
+threshold to the other one, degrees). Lengths are in ft. Displaced thresholds are
+out of scope.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import math
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class RunwayEnd:
+    airport: str
+    ident: str
+    lat: float  # threshold
+    lon: float
+    heading: float  # true, deg, along the runway from this threshold
+    length_ft: float
+
+
+def bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Initial great-circle bearing from point 1 to point 2, degrees true in [0, 360)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dl = math.radians(lon2 - lon1)
+    x = math.sin(dl) * math.cos(p2)
+    y = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
+    return math.degrees(math.atan2(x, y)) % 360.0
+
+
+@cache
+def _all() -> dict[str, tuple[RunwayEnd, ...]]:
+    path = resources.files("jetwatch") / "data" / "runways.csv.gz"
+    ends: dict[str, list[RunwayEnd]] = {}
+    with path.open("rb") as raw, gzip.open(raw, "rt") as fh:
+        for r in csv.DictReader(fh):
+            la, lo = float(r["le_lat"]), float(r["le_lon"])
+            ha, ho = float(r["he_lat"]), float(r["he_lon"])
+            length = float(r["length_ft"])
+            both = ends.setdefault(r["icao"], [])
+            both.append(
+                RunwayEnd(r["icao"], r["le_ident"], la, lo, bearing(la, lo, ha, ho), length)
+            )
+            both.append(
+                RunwayEnd(r["icao"], r["he_ident"], ha, ho, bearing(ha, ho, la, lo), length)
+            )
+    return {k: tuple(v) for k, v in ends.items()}
+
+
+def ends(icao: str) -> tuple[RunwayEnd, ...]:
+    """Both ends of every runway of an airport (empty when none is known)."""
+    return _all().get(icao.upper(), ())
