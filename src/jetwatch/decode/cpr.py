@@ -51,11 +51,15 @@ def global_position(
     lon_odd: F64,
     recent_odd: npt.NDArray[np.bool_],
     surface: bool = False,
+    ref_lat: F64 | None = None,
 ) -> tuple[F64, F64]:
     """Globally decode even/odd pairs (raw 17-bit values) at the more recent one.
 
-    For surface pairs the latitude is in [0, 90) and the longitude in one quadrant:
-    resolve with :func:`resolve_surface`.
+    For surface pairs the latitude comes out in [0, 90) and the longitude in one
+    quadrant. The hemisphere must be settled before the number of longitude zones
+    is taken (NL(89) is not NL(-1)): with ``ref_lat`` the latitude nearer the
+    reference (``lat`` or ``lat - 90``) is used. Then resolve the longitude with
+    :func:`resolve_surface`.
     """
     span = 90.0 if surface else 360.0
     ye, xe = lat_even / SCALE, lon_even / SCALE
@@ -66,6 +70,10 @@ def global_position(
     if not surface:
         rlat_e = np.where(rlat_e >= 270, rlat_e - 360, rlat_e)
         rlat_o = np.where(rlat_o >= 270, rlat_o - 360, rlat_o)
+    elif ref_lat is not None:
+        south = np.abs(rlat_e - 90.0 - ref_lat) < np.abs(rlat_e - ref_lat)
+        rlat_e = np.where(south, rlat_e - 90.0, rlat_e)
+        rlat_o = np.where(south, rlat_o - 90.0, rlat_o)
     nl_e, nl_o = nl(rlat_e), nl(rlat_o)
     lat = np.where(recent_odd, rlat_o, rlat_e)
     nl_lat = np.where(recent_odd, nl_o, nl_e)

@@ -58,6 +58,7 @@ from jetwatch.sources.base import FrameBatch, Rejects
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
+F = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,9 @@ class Decoder:
             if got.any():
                 self.reference = (float(np.median(m.lat[got])), float(np.median(m.lon[got])))
 
-    def _pair(self, s: Sorted, kind: B, todo: B, window: float, surface: bool) -> B:
+    def _pair(
+        self, s: Sorted, kind: B, todo: B, window: float, surface: bool, ref_lat: F | None = None
+    ) -> B:
         m = s.m
         even = s.last(kind & ~m.odd, window)
         odd = s.last(kind & m.odd, window)
@@ -201,7 +204,13 @@ class Decoder:
         pe = np.where(m.odd[rows], partner[rows], rows)
         po = np.where(m.odd[rows], rows, partner[rows])
         lat, lon = cpr.global_position(
-            m.cpr_lat[pe], m.cpr_lon[pe], m.cpr_lat[po], m.cpr_lon[po], m.odd[rows], surface
+            m.cpr_lat[pe],
+            m.cpr_lon[pe],
+            m.cpr_lat[po],
+            m.cpr_lon[po],
+            m.odd[rows],
+            surface,
+            None if ref_lat is None else ref_lat[rows],
         )
         m.lat[rows], m.lon[rows] = lat, lon
         done = np.zeros(len(m), dtype=bool)
@@ -214,14 +223,16 @@ class Decoder:
         todo = surf & ~s.carry & np.isnan(m.lat)
         if not todo.any():
             return
-        known_before = s.previous(~np.isnan(m.lat), self.settings.state_ttl_s)
-        done = self._pair(s, surf, todo, self.settings.surface_pair_window_s, surface=True)
-        rows = np.flatnonzero(done)
-        ref = known_before[rows]
+        ref = s.previous(~np.isnan(m.lat), self.settings.state_ttl_s)
         fallback = self.reference or (np.nan, np.nan)
         ref_lat = np.where(ref >= 0, m.lat[np.maximum(ref, 0)], fallback[0])
         ref_lon = np.where(ref >= 0, m.lon[np.maximum(ref, 0)], fallback[1])
-        m.lat[rows], m.lon[rows] = cpr.resolve_surface(m.lat[rows], m.lon[rows], ref_lat, ref_lon)
+        window = self.settings.surface_pair_window_s
+        done = self._pair(s, surf, todo, window, surface=True, ref_lat=ref_lat)
+        rows = np.flatnonzero(done)
+        m.lat[rows], m.lon[rows] = cpr.resolve_surface(
+            m.lat[rows], m.lon[rows], ref_lat[rows], ref_lon[rows]
+        )
 
     def _local(self, s: Sorted, flags: npt.NDArray[np.uint16]) -> None:
         m = s.m
