@@ -32,8 +32,10 @@ def main() -> None:
                CAST(length_ft AS INTEGER) AS length_ft
         FROM read_csv('{src}', header=true, all_varchar=true)
         WHERE closed = '0' AND TRY_CAST(length_ft AS INTEGER) >= 3000
-          AND TRY_CAST(le_latitude_deg AS DOUBLE) IS NOT NULL AND TRY_CAST(le_longitude_deg AS DOUBLE) IS NOT NULL
-          AND TRY_CAST(he_latitude_deg AS DOUBLE) IS NOT NULL AND TRY_CAST(he_longitude_deg AS DOUBLE) IS NOT NULL
+          AND TRY_CAST(le_latitude_deg AS DOUBLE) IS NOT NULL
+          AND TRY_CAST(le_longitude_deg AS DOUBLE) IS NOT NULL
+          AND TRY_CAST(he_latitude_deg AS DOUBLE) IS NOT NULL
+          AND TRY_CAST(he_longitude_deg AS DOUBLE) IS NOT NULL
           AND airport_ident IN (SELECT icao FROM known)
         ORDER BY icao, le_ident
     ) TO '{OUT}' (HEADER, COMPRESSION gzip)"""

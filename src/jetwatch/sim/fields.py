@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -106,8 +107,13 @@ def choice(doc: dict[str, Any], path: str, allowed: Iterable[str], source: str) 
     return str(value)
 
 
+@cache
+def _icao_codes() -> frozenset[str]:
+    return frozenset(airportsdata.load("ICAO"))
+
+
 def _known_airport(code: str, path: str, source: str) -> str:
-    if code.upper() not in airportsdata.load("ICAO"):
+    if code.upper() not in _icao_codes():
         raise ScenarioError(
             "unknown airport (ICAO code expected)", value=code, where=f"{source}: {path}"
         )

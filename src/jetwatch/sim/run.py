@@ -174,6 +174,7 @@ class _Simulator:
         self.day0 = scenario.start
         self.raw_receivers = sorted({int(k.split(":")[1]) for k in sinks if ":" in k})
         self.count = 0
+        self.runways: list[tuple[str, str]] = []
 
     def plan(
         self, legs: list[Leg], rng: np.random.Generator
@@ -182,10 +183,12 @@ class _Simulator:
         cols: dict[str, list[float]] = {k: [] for k in ("olat", "olon", "oh", "dlat", "dlon", "dh")}
         rwy: dict[str, list[float]] = {k: [] for k in ("oa", "oo", "ohd", "da", "do", "dhd")}
         cruise_ft, cruise_kt = [], []
+        runways: list[tuple[str, str]] = []
         for leg in legs:
             day = (dt.datetime.fromtimestamp(leg.takeoff, self.scenario.tz).date() - self.day0).days
             o, d = self.places.airport(leg.origin), self.places.airport(leg.destination)
             ro, rd = self.places.runway(leg.origin, day), self.places.runway(leg.destination, day)
+            runways.append((ro.ident, rd.ident))
             for key, v in zip(
                 cols, (o.lat, o.lon, o.elevation_ft, d.lat, d.lon, d.elevation_ft), strict=True
             ):
@@ -234,6 +237,7 @@ class _Simulator:
             "silent_from": off,
             "phase": rng.uniform(0, 0.5, n),
         }
+        self.runways = runways
         return traj, extra
 
     def _agl(
@@ -304,6 +308,8 @@ class _Simulator:
             landing=traj.landing.tolist(),
             on_block=traj.on_block.tolist(),
             cruise_ft=traj.cruise_ft.tolist(),
+            origin_runway=[r[0] for r in self.runways],
+            destination_runway=[r[1] for r in self.runways],
             transponder_off=[None if np.isinf(x) else float(x) for x in extra["silent_from"]],
             takeoff_covered=self._covered(traj, extra, traj.takeoff + 30.0).tolist(),
             landing_covered=self._covered(traj, extra, traj.landing - 30.0).tolist(),

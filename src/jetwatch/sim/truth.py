@@ -2,7 +2,7 @@
 
 - ``truth/flights.csv``: one row per flight flown, with what a perfect pipeline
   would find: aircraft (icao24, registration, type, class, operator), callsign,
-  origin and destination, off-block, take-off, landing and on-block times (UTC,
+  origin and destination with the runway used, off-block, take-off, landing and on-block times (UTC,
   ISO 8601), whether the flight is an extra departure of a surge event
   (``in_event``, ``event``) or a named trip, when the transponder was switched
   off, and coverage labels: ``takeoff_covered`` / ``landing_covered`` (a receiver
@@ -65,7 +65,8 @@ def write(
     with flights.open("w", newline="") as fh:
         out = csv.writer(fh)
         head = ["flight_id", "icao24", "registration", "typecode", "class", "operator", "callsign"]
-        head += ["origin", "destination", "direction", "abroad", *TIMES[:4], "in_event", "event"]
+        head += ["origin", "origin_runway", "destination", "destination_runway", "direction"]
+        head += ["abroad", *TIMES[:4], "in_event", "event"]
         head += ["named", "transponder_off", "takeoff_covered", "landing_covered", "positions"]
         head += ["first_seen", "last_seen", "cruise_ft", "aircraft_source"]
         out.writerow(head)
@@ -82,7 +83,8 @@ def write(
             abroad = places.airport(leg.destination).country != places.airport(leg.origin).country
             out.writerow(
                 [col["flight_id"], f"{a.icao24:06x}", a.registration, a.typecode, a.cls, a.operator]
-                + [leg.callsign, leg.origin, leg.destination, direction, int(abroad)]
+                + [leg.callsign, leg.origin, col["origin_runway"], leg.destination]
+                + [col["destination_runway"], direction, int(abroad)]
                 + [iso(col[name]) for name in TIMES[:4]]
                 + [int(leg.in_event), leg.event, int(leg.named), iso(col["transponder_off"])]
                 + [int(bool(col["takeoff_covered"])), int(bool(col["landing_covered"]))]

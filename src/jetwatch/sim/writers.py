@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from jetwatch.units import FT_PER_M, KT_PER_MS
+from jetwatch.units import FPM_PER_MS, FT_PER_M, KT_PER_MS
 
 CLOCK_HZ = 12_000_000
 HEX = np.frombuffer(b"0123456789ABCDEF", dtype=np.uint8)
@@ -100,16 +100,15 @@ class OpenSkySink(Sink):
     def write(self, day: dt.date, table: pa.Table) -> None:
         t = table.column("time").to_numpy()
         sec = np.floor(t).astype(np.int64)
-        kt, fpm = KT_PER_MS, FT_PER_M / 60.0
         out = pa.table(
             {
                 "time": sec,
                 "icao24": table.column("icao24"),
                 "lat": table.column("lat"),
                 "lon": table.column("lon"),
-                "velocity": pc.divide(table.column("ground_speed"), kt),
+                "velocity": pc.divide(table.column("ground_speed"), KT_PER_MS),
                 "heading": table.column("track"),
-                "vertrate": pc.divide(table.column("vertical_rate"), fpm),
+                "vertrate": pc.divide(table.column("vertical_rate"), FPM_PER_MS),
                 "callsign": table.column("callsign"),
                 "onground": table.column("on_ground"),
                 "alert": pa.array(np.zeros(len(t), dtype=bool)),
