@@ -222,6 +222,8 @@ def info(db: Path) -> None:
     with Store(db, read_only=True) as store:
         for name, n in store.counts().items():
             out.print(f"{name:10} {n:>12,}")
+        for label, n in store.labels().items():
+            out.print(f"[bold red]{n:,} files labelled: {escape(label)}[/bold red]")
 
 
 @main.command()

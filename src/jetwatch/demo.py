@@ -2,7 +2,8 @@
 
 :func:`run` is what ``jetwatch demo`` calls. It simulates ``moscow-2023-06-24``
 (OpenSky state vectors for the 29 days, Beast captures of every receiver on the
-last day) or reuses a cached copy, keyed by scenario, seed and jetwatch version,
+last day) or reuses a cached copy, keyed by the jetwatch version and a digest of the
+preset and the simulator's code,
 under ``$JETWATCH_CACHE`` (default ``~/.cache/jetwatch``). It then ingests
 everything with :func:`ingest_simulation`: the fleet registry and watchlist, the
 state vectors, and each Beast file with its first-frame time and its receiver's
@@ -13,18 +14,20 @@ land. Nothing needs the network.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from jetwatch import __version__
 from jetwatch.decode import DecoderSettings
 from jetwatch.ingest import IngestResult, ingest_file
 from jetwatch.reference import registry
-from jetwatch.sim import load, simulate
+from jetwatch.sim import load, presets, simulate
 from jetwatch.store.db import Store
 
 PRESET = "moscow-2023-06-24"
@@ -46,12 +49,25 @@ def cache_dir() -> Path:
     return Path(os.environ.get("JETWATCH_CACHE", Path.home() / ".cache" / "jetwatch"))
 
 
+def _fingerprint() -> str:
+    """A digest of the preset and the simulator's code: a cached copy is used only if both match."""
+    digest = hashlib.sha256(presets()[PRESET].encode())
+    folder = resources.files("jetwatch") / "sim"
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".py"):
+            digest.update(item.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def ingest_simulation(
     store: Store,
     directory: Path,
     progress: Callable[[Path], Callable[[int, int], None] | None] | None = None,
 ) -> list[IngestResult]:
-    """Ingest a simulator output directory: registry files first, then every data file."""
+    """Ingest a simulator output directory: registry files first, then every data file.
+
+    The files are labelled in ``ingests.label`` as simulated, with the scenario and seed.
+    """
     manifest = json.loads((directory / "manifest.json").read_text())
     truth = manifest["truth"]
     for key in ("registry", "watchlist"):
@@ -72,6 +88,8 @@ def ingest_simulation(
                 progress(path) if progress else None,
             )
         )
+    label = f"{manifest['label']}; scenario {manifest['scenario']}, seed {manifest['seed']}"
+    store.set_label([r.ingest_id for r in results if r.ingest_id is not None], label)
     return results
 
 
@@ -82,7 +100,7 @@ def run(
     sim_progress: Callable[[int, int], None] | None = None,
 ) -> DemoResult:
     scenario = load(PRESET)
-    where = (cache or cache_dir()) / "sim" / f"{scenario.name}-{scenario.seed}-{__version__}"
+    where = (cache or cache_dir()) / "sim" / f"{scenario.name}-{__version__}-{_fingerprint()}"
     cached = (where / "manifest.json").exists()
     began = time.perf_counter()
     if not cached:

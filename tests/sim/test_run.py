@@ -4,11 +4,14 @@ readable by jetwatch, pyModeS and rs1090 with the values it meant to encode."""
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
 
 import duckdb
 import numpy as np
+import pyarrow.parquet as pq
 import pyModeS
 import pytest
 import rs1090
@@ -44,6 +47,9 @@ def store(sim: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         results = ingest_simulation(s, sim)
     assert all(r.status == "ingested" for r in results)
     assert sum(sum(r.rejected.values()) for r in results) == 0
+    with Store(db, read_only=True) as s:
+        labels = s.labels()
+    assert list(labels.values()) == [len(results)] and "SIMULATED" in next(iter(labels))
     return db
 
 
@@ -53,6 +59,10 @@ def test_every_output_is_labelled_and_listed(sim: Path) -> None:
     assert "SIMULATED" in (sim / "SIMULATED.txt").read_text()
     readers = {"opensky", "readsb_trace", "beast", "avr", "sbs"}  # jetwatch reader names
     assert {f["format"] for f in manifest["files"]} == readers
+    avr = next(f for f in manifest["files"] if f["format"] == "avr")
+    assert (sim / avr["path"]).read_text().startswith("# SIMULATED DATA")
+    opensky = next(f for f in manifest["files"] if f["format"] == "opensky")
+    assert b"SIMULATED" in pq.read_schema(sim / opensky["path"]).metadata[b"jetwatch"]
     for entry in manifest["files"]:
         assert (sim / entry["path"]).stat().st_size > 0
         if entry["format"] in ("beast", "avr"):
@@ -175,7 +185,7 @@ def test_raw_frames_decode_to_the_encoded_values(sim: Path, store: Path) -> None
 def test_peers_decode_the_capture(sim: Path) -> None:
     manifest = json.loads((sim / "manifest.json").read_text())
     entry = next(f for f in manifest["files"] if f["format"] == "avr")
-    lines = (sim / entry["path"]).read_text().splitlines()[:20_000]
+    lines = [ln for ln in (sim / entry["path"]).read_text().splitlines()[:20_000] if ln[0] == "@"]
     clock = np.array([int(line[1:13], 16) for line in lines]) / 12e6
     hexes = [line[13:-1] for line in lines]
     times = (entry["start"] + clock - clock[0]).tolist()
@@ -219,3 +229,38 @@ def test_fleet_drawn_from_a_real_registry(shared: Path, tmp_path: Path) -> None:
     for r in rows:
         assert 0x100000 <= int(r["icao24"], 16) <= 0x1FFFFF  # Russian block
         assert r["class"] in ("business_jet", "helicopter")
+
+
+@pytest.mark.parametrize(
+    "preset", ["moscow-2023-06-24", "moscow-quiet-2023-06-17", "london-2023-06-24"]
+)
+def test_presets_are_deterministic(preset: str, tmp_path: Path) -> None:
+    scenario = load(preset)
+    short = dataclasses.replace(
+        scenario, days=1, start=scenario.start + dt.timedelta(days=scenario.days - 1)
+    )
+    a = simulate(short, tmp_path / "a")
+    b = simulate(short, tmp_path / "b")
+    assert [f["sha256"] for f in a["files"]] == [f["sha256"] for f in b["files"]]
+    assert (tmp_path / "a/truth/flights.csv").read_bytes() == (
+        tmp_path / "b/truth/flights.csv"
+    ).read_bytes()
+    with (tmp_path / "a/truth/flights.csv").open() as fh:
+        flights = list(csv.DictReader(fh))
+    assert flights and all(int(f["positions"]) > 0 for f in flights)
+
+
+def test_blackout_leaves_departures_unseen(tmp_path: Path) -> None:
+    """The Moscow preset's regional blackout (3 June, 09:00-13:00 local) hides take-offs."""
+    scenario = load("moscow-2023-06-24")
+    day = dataclasses.replace(scenario, days=1, start=dt.date(2023, 6, 3))
+    simulate(day, tmp_path / "s")
+    with (tmp_path / "s/truth/flights.csv").open() as fh:
+        flights = [f for f in csv.DictReader(fh) if f["direction"] == "departure"]
+    hidden = [f for f in flights if "T06:00" <= f["takeoff"][10:16] < "T10:00"]
+    assert hidden and all(f["takeoff_covered"] == "0" for f in hidden)
+    assert all(
+        f["takeoff_covered"] == "1"
+        for f in flights
+        if f not in hidden and f["takeoff"][11:13] >= "11"
+    )

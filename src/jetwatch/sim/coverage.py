@@ -35,11 +35,10 @@ class Coverage:
                     windows.append((start, start + rng.uniform(20, 120) * 60.0))
             self.outages.append(np.array(sorted(windows), dtype=np.float64).reshape(-1, 2))
 
-    def range_km(self, rx: Receiver, agl_ft: F64) -> tuple[F64, F64]:
-        """Distance limit for each aircraft height, and the horizon itself."""
+    def range_km(self, rx: Receiver, agl_ft: F64) -> F64:
+        """How far the receiver hears an aircraft at each height above the ground."""
         h = np.maximum(agl_ft * 0.3048, 0.0) + AIRCRAFT_ANTENNA_M
-        horizon = 4.12 * (np.sqrt(rx.height_m) + np.sqrt(h))
-        return np.minimum(horizon, rx.radius_km), horizon
+        return np.minimum(4.12 * (np.sqrt(rx.height_m) + np.sqrt(h)), rx.radius_km)
 
     def down(self, k: int, t: F64) -> B:
         w = self.outages[k]
@@ -52,7 +51,7 @@ class Coverage:
         """Whether receiver ``k`` is in range and up, and the distance ratio d / range."""
         rx = self.receivers[k]
         d = haversine_km(np.full(len(t), rx.lat), np.full(len(t), rx.lon), lat, lon)
-        limit, _ = self.range_km(rx, agl_ft)
+        limit = self.range_km(rx, agl_ft)
         return (d <= limit) & ~self.down(k, t), d / limit
 
     def received(

@@ -21,14 +21,17 @@ prefix plus a flight number. Named trips bring their own aircraft.
 from __future__ import annotations
 
 import string
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from jetwatch.reference.countries import blocks
+from jetwatch.reference import registry as reg_mod
+from jetwatch.reference.countries import blocks, countries
 from jetwatch.sim.fields import ScenarioError
 from jetwatch.sim.scenario import Scenario, Traffic, Trip
+from jetwatch.store.db import Store
 
 PREFIX = {
     "RU": "RA-",
@@ -130,12 +133,6 @@ def real_candidates(
     """(country, class) -> [(address, registration, type, operator)] from a registry file."""
     if registry is None:
         return {}
-    import tempfile
-
-    from jetwatch.reference import registry as reg_mod
-    from jetwatch.reference.countries import countries
-    from jetwatch.store.db import Store
-
     with (
         tempfile.TemporaryDirectory(prefix="jetwatch-fleet-") as tmp,
         Store(Path(tmp) / "registry.duckdb") as store,

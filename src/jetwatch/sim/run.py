@@ -132,7 +132,7 @@ def _run(
                 sinks[f"{fmt}:{k}"] = RawSink(root, rx.name, fmt)
         if "sbs" in formats:
             sinks[f"sbs:{k}"] = SbsSink(root, rx.name)
-    first, last = scenario.span()
+    _, last = scenario.span()
     raw_from = last - raw_days * 86400.0 if any(f in formats for f in RAW) else float("inf")
     emit_rng = np.random.default_rng([scenario.seed, 3])
     flown = Flown()

@@ -12,6 +12,11 @@ add to them) and :meth:`Sink.close` writes the rest. Files:
 - ``beast/<receiver>_<day>.bin``: Beast binary, 12 MHz clock counted from the
   day's midnight UTC, escaped;
 - ``avr/<receiver>_<day>.avr``: ``@<clock><frame>;`` lines, same clock;
+
+Where a format has room for it, the file says it is simulated: a ``# SIMULATED…``
+comment line first in AVR, ``jetwatch`` metadata in the Parquet schema, a
+``jetwatch`` key in readsb traces. Beast and SBS have none: their directory has
+``SIMULATED.txt`` and the manifest.
 - ``sbs/<receiver>_<day>.sbs``: port-30003 lines, one per received message
   (MSG,1 identification, MSG,3 airborne position, MSG,2 surface position, MSG,4
   velocity).
@@ -33,6 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from jetwatch.sim.scenario import SIMULATED
 from jetwatch.units import FPM_PER_MS, FT_PER_M, KT_PER_MS
 
 CLOCK_HZ = 12_000_000
@@ -127,7 +133,8 @@ class OpenSkySink(Sink):
             for old in list(self.writers):
                 self.writers.pop(old).close()
             path.parent.mkdir(parents=True, exist_ok=True)
-            writer = self.writers[day] = pq.ParquetWriter(path, out.schema, compression="zstd")
+            schema = out.schema.with_metadata({"jetwatch": SIMULATED})
+            writer = self.writers[day] = pq.ParquetWriter(path, schema, compression="zstd")
         writer.write_table(out)
         self._note(path, "opensky", out.num_rows)
 
@@ -217,6 +224,7 @@ class TraceSink(Sink):
             "dbFlags": 0,
             "desc": desc,
             "timestamp": t0,
+            "jetwatch": SIMULATED,
             "trace": trace,
         }
         path = self.root / "readsb" / str(day) / "traces" / icao[-2:] / f"trace_full_{icao}.json"
@@ -296,6 +304,8 @@ class RawSink(Sink):
                 axis=1,
             )
             blob = lines.tobytes()
+            if not path.exists():
+                blob = f"# {SIMULATED}\n".encode() + blob
         with path.open("ab") as fh:
             fh.write(blob)
         first = float(t[0])

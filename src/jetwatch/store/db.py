@@ -206,6 +206,19 @@ class Store:
             self.con.execute(f"DELETE FROM {table} WHERE ingest_id = ?", [ingest_id])
         self.con.execute("DELETE FROM ingests WHERE id = ?", [ingest_id])
 
+    def set_label(self, ingest_ids: list[int], label: str) -> None:
+        """Mark ingested files, e.g. as simulated data, so every later output can say so."""
+        self.con.execute(
+            "UPDATE ingests SET label = ? WHERE list_contains(?, id)", [label, ingest_ids]
+        )
+
+    def labels(self) -> dict[str, int]:
+        """Labels of the ingested files (e.g. the simulator's) and how many files carry each."""
+        rows = self.con.execute(
+            "SELECT label, count(*) FROM ingests WHERE label IS NOT NULL GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        return {str(k): int(v) for k, v in rows}
+
     def counts(self) -> dict[str, int]:
         """Rows in ``positions`` and ``rejects`` and finished ``ingests``."""
         queries = {

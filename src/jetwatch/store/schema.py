@@ -41,8 +41,10 @@ CREATE TABLE IF NOT EXISTS ingests (
     started TIMESTAMP,
     finished TIMESTAMP,
     jetwatch_version VARCHAR,
-    options VARCHAR
+    options VARCHAR,
+    label VARCHAR
 );
+ALTER TABLE ingests ADD COLUMN IF NOT EXISTS label VARCHAR;
 CREATE TABLE IF NOT EXISTS position_rows (
     time TIMESTAMP NOT NULL,
     icao24 VARCHAR NOT NULL,
