@@ -71,7 +71,7 @@ def test_demo_simulates_ingests_and_labels(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "SIMULATED DATA" in result.output
-    assert "0 rejected" in result.output
+    assert re.search(r"opensky\s+│\s+31\s+│", result.output) and "beast" in result.output
     for registration in ("RA-73555", "RA-96022", "RA-64520", "RA-11005"):
         assert registration in result.output
     again = CliRunner().invoke(main, [*args[:1], "--db", str(tmp_path / "b.duckdb"), *args[3:]])
@@ -94,3 +94,21 @@ def test_every_format_is_documented() -> None:
     doc = (ROOT / "docs/formats.md").read_text()
     for name in READERS:
         assert f"`{name}`" in doc
+
+
+def test_simulate_writes_a_labelled_scenario_and_names_bad_fields(tmp_path: Path) -> None:
+    tiny = ROOT / "tests" / "data" / "sim" / "tiny.toml"
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["simulate", str(tiny), "--out", str(tmp_path / "s"), "--formats", "opensky,avr"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "SIMULATED DATA" in result.output and "avr" in result.output
+    again = runner.invoke(main, ["simulate", str(tiny), "--out", str(tmp_path / "s")])
+    assert again.exit_code != 0 and "--overwrite" in again.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text(tiny.read_text().replace("per_day = 30", "per_day = -3"))
+    result = runner.invoke(main, ["simulate", str(bad), "--out", str(tmp_path / "b")])
+    assert result.exit_code != 0
+    assert "traffic.business_jet.per_day" in result.output and "from 0" in result.output
+    assert not (tmp_path / "b").exists()

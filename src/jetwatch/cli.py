@@ -464,14 +464,20 @@ def demo(db: Path | None, cache: Path | None) -> None:
     m = result.manifest
     how = "cached copy" if result.cached else f"simulated in {result.simulate_s:.0f} s"
     out.print(f"scenario: {escape(str(m['title']))} ({how})")
-    _report(result.ingests, as_json=False)
-    records = sum(r.records for r in result.ingests)
-    positions = sum(r.positions for r in result.ingests)
-    rejected = sum(sum(r.rejected.values()) for r in result.ingests)
-    out.print(
-        f"ingested {len(result.ingests)} files in {result.ingest_s:.0f} s: {records:,} records, "
-        f"{positions:,} positions, {rejected:,} rejected"
-    )
+    failed = [r for r in result.ingests if not r.read_anything]
+    if failed:
+        _report(failed, as_json=False)
+    table = Table(title=f"ingested in {result.ingest_s:.0f} s (files labelled simulated)")
+    for name in ("format", "files", "records", "positions", "rejected"):
+        table.add_column(name, justify="right")
+    by_format: dict[str, list[int]] = {}
+    for r in result.ingests:
+        sums = by_format.setdefault(r.format or "?", [0, 0, 0, 0])
+        for k, v in enumerate((1, r.records, r.positions, sum(r.rejected.values()))):
+            sums[k] += v
+    for fmt, sums in by_format.items():
+        table.add_row(escape(fmt), *[f"{v:,}" for v in sums])
+    out.print(table)
     facts = demo_lib.summary(db)
     table = Table(title="in the store, by class (from the imported fleet registry)")
     for name in ("class", "aircraft", "positions"):
