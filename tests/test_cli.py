@@ -72,6 +72,8 @@ def test_demo_simulates_ingests_and_labels(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "SIMULATED DATA" in result.output
     assert re.search(r"opensky\s+│\s+31\s+│", result.output) and "beast" in result.output
+    assert "flights built: " in result.output
+    assert re.search(r"2023-06-24 │\s+37 │\s+37 │", result.output)  # found = true on the day
     for registration in ("RA-73555", "RA-96022", "RA-64520", "RA-11005"):
         assert registration in result.output
     again = CliRunner().invoke(main, [*args[:1], "--db", str(tmp_path / "b.duckdb"), *args[3:]])

@@ -19,9 +19,12 @@ from rich.table import Table
 
 from jetwatch import __version__
 from jetwatch import demo as demo_lib
+from jetwatch import flights as flights_lib
 from jetwatch import sim as sim_lib
 from jetwatch.decode import DecoderSettings
 from jetwatch.errors import JetwatchError
+from jetwatch.flights import export as flights_export
+from jetwatch.flights import query as flights_query
 from jetwatch.ingest import IngestResult, ingest_files
 from jetwatch.reference import areas as area_lib
 from jetwatch.reference import registry as registry_lib
@@ -334,6 +337,112 @@ def formats() -> None:
         out.print(f"[bold]{name:14}[/bold] {escape(first)}")
 
 
+@main.group(invoke_without_command=True)
+@db_option
+@click.option("--from", "origin", help="Origin airport (ICAO code).")
+@click.option("--to", "destination", help="Destination airport (ICAO code).")
+@click.option("--on", help="UTC day of take-off (or first seen), e.g. 2023-06-24.")
+@click.option("--since", help="From this UTC date or date-time.")
+@click.option("--until", help="Before this UTC date or date-time.")
+@click.option("--class", "cls", type=click.Choice(CLASSES), help="Aircraft class.")
+@click.option("--aircraft", help="Address (hex) or registration.")
+@click.option("--limit", type=int, help="At most this many flights.")
+@click.option(
+    "--format", "fmt", type=click.Choice(flights_export.FORMATS), default="table", show_default=True
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (required for parquet).",
+)
+@click.pass_context
+def flights(
+    ctx: click.Context,
+    db: Path,
+    origin: str | None,
+    destination: str | None,
+    on: str | None,
+    since: str | None,
+    until: str | None,
+    cls: str | None,
+    aircraft: str | None,
+    limit: int | None,
+    fmt: str,
+    out_file: Path | None,
+) -> None:
+    """List flights (after `jetwatch flights build`), filtered and in any format."""
+    ctx.obj = db
+    if ctx.invoked_subcommand is not None:
+        return
+    if not db.exists():
+        raise click.ClickException(f"{db}: no such database")
+    try:
+        with Store(db) as store:
+            table = flights_query.query(
+                store,
+                origin=origin,
+                destination=destination,
+                on=on,
+                since=since,
+                until=until,
+                cls=cls,
+                aircraft=aircraft,
+                limit=limit,
+            )
+            data = None if fmt == "table" else flights_export.write(store, table, fmt)
+    except JetwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if data is not None:
+        if out_file is not None:
+            out_file.write_bytes(data)
+        elif fmt == "parquet":
+            raise click.ClickException("--format parquet needs --out FILE")
+        else:
+            sys.stdout.buffer.write(data)
+        return
+    view = Table(title=f"{table.num_rows:,} flights (times UTC)")
+    heads = ("take-off", "registration", "type", "class", "callsign", "from", "to", "landing")
+    for name in (*heads, "found by"):
+        view.add_column(name)
+
+    def cell(value: object) -> str:
+        if isinstance(value, dt.datetime):
+            return value.strftime("%Y-%m-%d %H:%M")
+        return escape("" if value is None else str(value))
+
+    for r in table.to_pylist():
+        how = f"{r['origin_method'] or '-'} / {r['destination_method'] or '-'}"
+        keys = ("takeoff", "registration", "typecode", "class", "callsign", "origin")
+        view.add_row(*[cell(r[k]) for k in (*keys, "destination", "landing")], how)
+    out.print(view)
+
+
+@flights.command("build")
+@click.option(
+    "--db",
+    "build_db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="DuckDB database file (default: the one given to `jetwatch flights`).",
+)
+@click.option("--rebuild", is_flag=True, help="Forget the built flights and build them all again.")
+@click.pass_obj
+def flights_build(db: Path, build_db: Path | None, rebuild: bool) -> None:
+    """Build or extend the flights table from positions not yet built."""
+    db = build_db or db
+    try:
+        with Store(db) as store:
+            result = flights_lib.build(store, rebuild=rebuild)
+            total = store.con.execute("SELECT count(*) FROM flights").fetchall()[0][0]
+    except JetwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    out.print(
+        f"{result.ingests} new ingests, {result.aircraft:,} aircraft rebuilt, "
+        f"{result.deleted:,} flights replaced, {result.flights:,} flights built in "
+        f"{result.seconds:.1f} s; {total:,} flights in the store"
+    )
+
+
 @main.command()
 @click.argument("scenario")
 @click.option(
@@ -485,15 +594,21 @@ def demo(db: Path | None, cache: Path | None) -> None:
     for row in facts["per_class"]:
         table.add_row(*[f"{v:,}" if isinstance(v, int) else escape(str(v)) for v in row])
     out.print(table)
+    if result.flights is not None:
+        out.print(
+            f"flights built: {result.flights.flights:,} in {result.flights.seconds:.0f} s "
+            "(`jetwatch flights --db … --from UUWW --on 2023-06-24` lists them)"
+        )
     truth = demo_lib.truth_departures(result.simulation, "business_jet")
-    table = Table(title=f"ground truth: business-jet departures from {m['area']}, by local day")
-    for name in ("day", "departures", "model expectation", "of which surge"):
-        table.add_column(name)
+    found = demo_lib.departures_found(db, "business_jet")
+    table = Table(title=f"business-jet take-offs from {m['area']}: built flights against the truth")
+    for name in ("local day", "found in the data", "true", "model expectation", "of which surge"):
+        table.add_column(name, justify="right")
     last = truth[-1][0] if truth else ""
     weekday = dt.date.fromisoformat(last).weekday() if last else -1
     for day, n, expected, surge in truth:
         if dt.date.fromisoformat(day).weekday() == weekday:
-            table.add_row(day, str(n), f"{expected:.1f}", str(surge))
+            table.add_row(day, str(found.get(day, 0)), str(n), f"{expected:.1f}", str(surge))
     out.print(table)
     table = Table(title="watched aircraft on the last day (positions in the store)")
     for name in ("registration", "type", "categories", "first seen", "last seen", "positions"):

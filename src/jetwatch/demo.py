@@ -7,13 +7,14 @@ preset and the simulator's code,
 under ``$JETWATCH_CACHE`` (default ``~/.cache/jetwatch``). It then ingests
 everything with :func:`ingest_simulation`: the fleet registry and watchlist, the
 state vectors, and each Beast file with its first-frame time and its receiver's
-position from the manifest. Later stages (flights, exodus, reports) join as they
-land. Nothing needs the network.
+position from the manifest, and builds the flights table. Later stages (exodus,
+reports) join as they land. Nothing needs the network.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import json
 import os
@@ -25,6 +26,8 @@ from pathlib import Path
 
 from jetwatch import __version__
 from jetwatch.decode import DecoderSettings
+from jetwatch.flights import BuildResult
+from jetwatch.flights import build as build_flights
 from jetwatch.ingest import IngestResult, ingest_file
 from jetwatch.reference import registry
 from jetwatch.sim import load, presets, simulate
@@ -42,6 +45,7 @@ class DemoResult:
     simulate_s: float = 0.0
     ingest_s: float = 0.0
     ingests: list[IngestResult] = field(default_factory=list)
+    flights: BuildResult | None = None
     manifest: dict[str, object] = field(default_factory=dict)
 
 
@@ -112,7 +116,25 @@ def run(
     with Store(db) as store:
         result.ingests = ingest_simulation(store, where, progress)
     result.ingest_s = time.perf_counter() - began
+    with Store(db) as store:
+        result.flights = build_flights(store)
     return result
+
+
+def departures_found(db: Path, cls: str) -> dict[str, int]:
+    """Built flights of ``cls`` taking off from the preset's area, per local day."""
+    scenario = load(PRESET)
+    with Store(db, read_only=True) as store:
+        rows = store.con.execute(
+            "SELECT f.takeoff FROM flights f JOIN aircraft_classes c USING (icao24) "
+            "WHERE c.class = ? AND list_contains(?, f.origin) AND f.takeoff IS NOT NULL",
+            [cls, list(scenario.area.airports)],
+        ).fetchall()
+    days: dict[str, int] = {}
+    for (when,) in rows:
+        local = when.replace(tzinfo=dt.UTC).astimezone(scenario.tz).date().isoformat()
+        days[local] = days.get(local, 0) + 1
+    return days
 
 
 def summary(db: Path) -> dict[str, list[tuple[object, ...]]]:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import pyarrow as pa
+
 
 @dataclass(frozen=True)
 class RunwayEnd:
@@ -55,6 +57,21 @@ def _all() -> dict[str, tuple[RunwayEnd, ...]]:
                 RunwayEnd(r["icao"], r["he_ident"], ha, ho, bearing(ha, ho, la, lo), length)
             )
     return {k: tuple(v) for k, v in ends.items()}
+
+
+def table() -> pa.Table:
+    """Every runway end as an Arrow table (airport, ident, lat, lon, heading, length_ft)."""
+    rows = [e for both in _all().values() for e in both]
+    return pa.table(
+        {
+            "airport": [e.airport for e in rows],
+            "ident": [e.ident for e in rows],
+            "lat": pa.array([e.lat for e in rows], pa.float64()),
+            "lon": pa.array([e.lon for e in rows], pa.float64()),
+            "heading": pa.array([e.heading for e in rows], pa.float64()),
+            "length_ft": pa.array([e.length_ft for e in rows], pa.float64()),
+        }
+    )
 
 
 def ends(icao: str) -> tuple[RunwayEnd, ...]:

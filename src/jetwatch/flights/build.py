@@ -1,0 +1,204 @@
+"""The stored ``flights`` table, built incrementally from the positions.
+
+``build(store)`` segments (:mod:`.segment`) and places (:mod:`.airports`) only
+what new ingests touch. For every aircraft with positions in an ingest not yet
+built, the window from its first to its last new position, widened by the
+segmentation's longest gap, is rebuilt: the flights overlapping it are deleted,
+the window grows to cover them, and its positions are segmented again. Other
+aircraft and other days are left as they are. Built ingests are recorded in
+``flight_ingests``; ``rebuild=True`` starts from scratch.
+
+A flight's ``id`` is its address and first-seen time (``151f53-20230624T082510``),
+so the same positions always give the same ids.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from jetwatch.flights.airports import AirportSettings, assign
+from jetwatch.flights.segment import Settings, flights_sql
+from jetwatch.reference.airports import Airports
+from jetwatch.store.db import Store
+
+DDL = """
+CREATE TABLE IF NOT EXISTS flights (
+    id VARCHAR PRIMARY KEY,
+    icao24 VARCHAR NOT NULL,
+    callsigns VARCHAR[],
+    first_seen TIMESTAMP NOT NULL,
+    last_seen TIMESTAMP NOT NULL,
+    takeoff TIMESTAMP,
+    takeoff_method VARCHAR,
+    landing TIMESTAMP,
+    landing_method VARCHAR,
+    origin VARCHAR,
+    origin_country VARCHAR,
+    origin_distance_km DOUBLE,
+    origin_method VARCHAR,
+    origin_confidence VARCHAR,
+    origin_runway VARCHAR,
+    origin_reason VARCHAR,
+    destination VARCHAR,
+    destination_country VARCHAR,
+    destination_distance_km DOUBLE,
+    destination_method VARCHAR,
+    destination_confidence VARCHAR,
+    destination_runway VARCHAR,
+    destination_reason VARCHAR,
+    starts_airborne BOOLEAN,
+    ends_airborne BOOLEAN,
+    gaps INTEGER,
+    longest_gap_s DOUBLE,
+    positions INTEGER,
+    max_altitude INTEGER,
+    path_km DOUBLE,
+    touch_and_go INTEGER
+);
+CREATE TABLE IF NOT EXISTS flight_ingests (ingest_id INTEGER PRIMARY KEY);
+"""
+
+
+def _work_memory_mb() -> int:
+    """Memory for the window functions: 40% of RAM, between 1 and 8 GB."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        total = 4 << 30
+    return int(min(max(total * 0.4, 1 << 30), 8 << 30)) >> 20
+
+
+WORK_MEMORY_MB = _work_memory_mb()
+CONFIDENCE = {"ground": "high", "runway": "medium", "nearest": "low"}
+
+
+@dataclass
+class BuildResult:
+    ingests: int = 0
+    aircraft: int = 0
+    deleted: int = 0
+    flights: int = 0
+    seconds: float = 0.0
+
+
+def ensure_schema(store: Store) -> None:
+    store.con.execute(DDL)
+
+
+def build(
+    store: Store,
+    settings: Settings | None = None,
+    airport_settings: AirportSettings | None = None,
+    airports: Airports | None = None,
+    rebuild: bool = False,
+) -> BuildResult:
+    began = time.perf_counter()
+    s = settings or Settings()
+    con = store.con
+    ensure_schema(store)
+    result = BuildResult()
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    con.execute(f"SET memory_limit = '{WORK_MEMORY_MB}MB'")
+    con.execute("BEGIN")
+    try:
+        if rebuild:
+            con.execute("DELETE FROM flights")
+            con.execute("DELETE FROM flight_ingests")
+        new = [
+            r[0]
+            for r in con.execute(
+                "SELECT id FROM ingests WHERE status = 'done' "
+                "AND id NOT IN (SELECT ingest_id FROM flight_ingests) ORDER BY id"
+            ).fetchall()
+        ]
+        result.ingests = len(new)
+        if new:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE touched AS SELECT icao24, "
+                f"min(time) - INTERVAL {int(s.max_gap_s)} SECOND AS w0, "
+                f"max(time) + INTERVAL {int(s.max_gap_s)} SECOND AS w1 "
+                "FROM position_rows WHERE list_contains(?, ingest_id) GROUP BY icao24",
+                [new],
+            )
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE windows AS SELECT t.icao24, "
+                "least(t.w0, min(f.first_seen)) AS w0, greatest(t.w1, max(f.last_seen)) AS w1 "
+                "FROM touched t LEFT JOIN flights f ON f.icao24 = t.icao24 "
+                "AND f.last_seen >= t.w0 AND f.first_seen <= t.w1 GROUP BY t.icao24, t.w0, t.w1"
+            )
+            result.deleted = con.execute(
+                "DELETE FROM flights f USING windows w WHERE f.icao24 = w.icao24 "
+                "AND f.last_seen >= w.w0 AND f.first_seen <= w.w1"
+            ).fetchall()[0][0]
+            result.aircraft = con.execute("SELECT count(*) FROM windows").fetchall()[0][0]
+            source = (
+                "(SELECT p.* FROM positions p JOIN windows w ON p.icao24 = w.icao24 "
+                "AND p.time BETWEEN w.w0 AND w.w1)"
+            )
+            found = con.sql(flights_sql(s, source)).to_arrow_table()
+            ends = assign(con, found, airports or Airports(), airport_settings)
+            result.flights = _insert(store, found, ends)
+            con.executemany("INSERT INTO flight_ingests VALUES (?)", [(i,) for i in new])
+            con.execute("DROP TABLE IF EXISTS touched")
+            con.execute("DROP TABLE IF EXISTS windows")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.execute(f"SET memory_limit = '{limit}'")
+    result.seconds = time.perf_counter() - began
+    return result
+
+
+def _insert(store: Store, found: pa.Table, ends: pa.Table) -> int:
+    con = store.con
+    con.register("found", found)
+    con.register("placed", ends)
+    try:
+        conf = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in CONFIDENCE.items())
+        side = """
+            {p}.icao AS {n}, {p}.airport_country AS {n}_country,
+            round({p}.distance_km, 3) AS {n}_distance_km, {p}.method AS {n}_method,
+            CASE {p}.method {conf} END AS {n}_confidence,
+            CASE WHEN {p}.method = 'runway' THEN {p}.runway END AS {n}_runway,
+            CASE WHEN {p}.method IS NULL THEN {p}.reason END AS {n}_reason"""
+        con.execute(
+            f"""
+            INSERT INTO flights BY NAME
+            SELECT f.icao24 || '-' || strftime(f.first_seen, '%Y%m%dT%H%M%S') AS id,
+                f.icao24, f.callsigns, f.first_seen, f.last_seen,
+                CASE
+                    WHEN f.takeoff IS NOT NULL THEN f.takeoff
+                    WHEN o.method IN ('runway', 'nearest') AND f.air_first.vrate > 0
+                        THEN f.air_first.time - to_seconds(
+                            greatest(o.height, 0) / greatest(f.air_first.vrate, 500) * 60)
+                END AS takeoff,
+                CASE WHEN f.takeoff IS NOT NULL THEN 'observed'
+                     WHEN o.method IN ('runway', 'nearest') AND f.air_first.vrate > 0
+                        THEN 'climb_out' END AS takeoff_method,
+                CASE WHEN f.landing IS NOT NULL THEN f.landing
+                     WHEN d.method IN ('runway', 'nearest') AND f.air_last.vrate <= 0
+                        THEN f.air_last.time END AS landing,
+                CASE WHEN f.landing IS NOT NULL THEN 'observed'
+                     WHEN d.method IN ('runway', 'nearest') AND f.air_last.vrate <= 0
+                        THEN 'lost_low' END AS landing_method,
+                {side.format(p="o", n="origin", conf=conf)},
+                {side.format(p="d", n="destination", conf=conf)},
+                f.starts_airborne, f.ends_airborne, f.gaps, f.longest_gap_s, f.positions,
+                f.max_altitude, f.path_km, f.touch_and_go
+            FROM found f
+            LEFT JOIN placed o ON o.icao24 = f.icao24 AND o.flight_no = f.flight_no
+                AND o.side = 'origin'
+            LEFT JOIN placed d ON d.icao24 = f.icao24 AND d.flight_no = f.flight_no
+                AND d.side = 'destination'
+            """
+        )
+    finally:
+        con.unregister("found")
+        con.unregister("placed")
+    return found.num_rows

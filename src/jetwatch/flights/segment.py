@@ -1,0 +1,200 @@
+"""Segmentation: positions into flights, in one set-based SQL statement (DuckDB windows).
+
+Per aircraft, ordered by time:
+
+1. **Impossible values** (altitude below -2,000 ft or above 60,000 ft, ground speed
+   above Mach 3 = 2,000 kt) are left out; they stay in the store and are counted.
+2. **Duplicates** from several feeds: one position per aircraft and second.
+3. **Segments** break where the track cannot be one continuous observation: a gap
+   longer than ``max_gap_s`` (2 h: never across a night), a gap longer than
+   ``ground_gap_s`` (10 min) with the aircraft on the ground on either side, a gap
+   whose implied speed is impossible (over 1,000 kt: it reappeared far away), or a
+   gap over 30 min slower than 60 kt on average (it must have landed).
+4. **Ground state** is the on-ground flag (or, without one, a missing altitude),
+   cleaned of noise by runs: a ground run shorter than ``touch_go_s`` faster than
+   ``touch_go_kt`` is a touch-and-go (airborne); an airborne run of fewer than
+   three positions inside ground runs, below 1,000 ft above the ground positions
+   around it, is a flag glitch (ground).
+5. **Flights**: within a segment, a ground run between two airborne runs is split
+   at its middle: its first half is the taxi-in of one flight, the second half the
+   taxi-out of the next. A segment part with no airborne position is ground
+   movement, not a flight.
+
+Take-off is the midpoint between the last ground and the first airborne position
+when they are at most ``transition_s`` apart (landing likewise); otherwise the
+flight starts or ends airborne and the take-off or landing is left to the airport
+assignment (:mod:`jetwatch.flights.airports`) to infer. Units: s, ft, kt, km.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jetwatch.units import EARTH_RADIUS_KM
+
+KM_PER_NM = 1.852
+
+
+@dataclass(frozen=True)
+class Settings:
+    max_gap_s: float = 7200.0
+    ground_gap_s: float = 600.0
+    transition_s: float = 60.0
+    touch_go_s: float = 60.0
+    touch_go_kt: float = 50.0
+    max_speed_kt: float = 1000.0
+    min_alt_ft: float = -2000.0
+    max_alt_ft: float = 60000.0
+    max_gs_kt: float = 2000.0
+
+
+def _dist(a: str, b: str) -> str:
+    """Haversine km between ``a.lat/a.lon``-style column prefixes (SQL)."""
+    return (
+        f"2 * {EARTH_RADIUS_KM} * asin(sqrt(pow(sin(radians({b}lat - {a}lat) / 2), 2) "
+        f"+ cos(radians({a}lat)) * cos(radians({b}lat)) "
+        f"* pow(sin(radians({b}lon - {a}lon) / 2), 2)))"
+    )
+
+
+def points_sql(s: Settings, source: str) -> str:
+    """Every kept position with its ``segment``, cleaned ground state ``g`` and ``flight_no``."""
+    return f"""
+WITH raw AS (
+    SELECT icao24, time, lat, lon, altitude, ground_speed, track, vertical_rate, on_ground,
+           callsign
+    FROM {source}
+    WHERE coalesce(altitude BETWEEN {s.min_alt_ft} AND {s.max_alt_ft}, true)
+      AND coalesce(ground_speed <= {s.max_gs_kt}, true)
+),
+one AS (
+    SELECT * FROM raw
+    QUALIFY row_number() OVER (PARTITION BY icao24, epoch(time)::BIGINT ORDER BY time) = 1
+),
+lagged AS (
+    SELECT *, coalesce(on_ground, altitude IS NULL) AS g0,
+        epoch(time) - epoch(lag(time) OVER w) AS dt,
+        lag(lat) OVER w AS plat, lag(lon) OVER w AS plon,
+        lag(coalesce(on_ground, altitude IS NULL)) OVER w AS pg0
+    FROM one WINDOW w AS (PARTITION BY icao24 ORDER BY time)
+),
+breaks AS (
+    SELECT *, {_dist("p", "")} AS step_km,
+        dt IS NULL OR dt > {s.max_gap_s}
+        OR (dt > {s.ground_gap_s} AND (g0 OR pg0))
+        OR (dt > 60 AND {_dist("p", "")} / (dt / 3600) > {s.max_speed_kt * KM_PER_NM})
+        OR (dt > 1800 AND {_dist("p", "")} / (dt / 3600) < {60 * KM_PER_NM}) AS seg_break
+    FROM lagged
+),
+seg AS (
+    SELECT *, sum(seg_break::INT) OVER (PARTITION BY icao24 ORDER BY time) AS segment
+    FROM breaks
+),
+runs0 AS (
+    SELECT *, sum((seg_break OR g0 IS DISTINCT FROM pg0)::INT)
+        OVER (PARTITION BY icao24 ORDER BY time) AS run0
+    FROM seg
+),
+run0_stats AS (
+    SELECT icao24, run0, any_value(segment) AS segment, any_value(g0) AS g0,
+        epoch(max(time)) - epoch(min(time)) AS span_s, count(*) AS n,
+        max(ground_speed) AS max_gs, max(altitude) AS max_alt
+    FROM runs0 GROUP BY icao24, run0
+),
+run0_ctx AS (
+    SELECT *,
+        lag(g0) OVER r AS prev_g, lead(g0) OVER r AS next_g,
+        lag(segment) OVER r = segment AS same_prev, lead(segment) OVER r = segment AS same_next
+    FROM run0_stats WINDOW r AS (PARTITION BY icao24 ORDER BY run0)
+),
+run_state AS (
+    SELECT icao24, run0,
+        CASE
+            WHEN g0 AND same_prev AND same_next AND NOT prev_g AND NOT next_g
+                 AND span_s < {s.touch_go_s} AND coalesce(max_gs, 0) > {s.touch_go_kt}
+                THEN false
+            WHEN NOT g0 AND same_prev AND same_next AND prev_g AND next_g AND n < 3
+                THEN true
+            ELSE g0
+        END AS g,
+        g0 AND same_prev AND same_next AND NOT prev_g AND NOT next_g
+            AND span_s < {s.touch_go_s} AND coalesce(max_gs, 0) > {s.touch_go_kt} AS touch_go
+    FROM run0_ctx
+),
+cleaned AS (
+    SELECT r.*, s.g, s.touch_go, lag(s.g) OVER w AS pg
+    FROM runs0 r JOIN run_state s USING (icao24, run0)
+    WINDOW w AS (PARTITION BY r.icao24 ORDER BY r.time)
+),
+runs AS (
+    SELECT *, sum((seg_break OR g IS DISTINCT FROM pg)::INT)
+        OVER (PARTITION BY icao24 ORDER BY time) AS run
+    FROM cleaned
+),
+run_bounds AS (
+    SELECT icao24, run, any_value(segment) AS segment, any_value(g) AS g,
+        min(time) AS run_start, max(time) AS run_end
+    FROM runs GROUP BY icao24, run
+),
+air_span AS (
+    SELECT icao24, segment,
+        min(run) FILTER (NOT g) AS first_air, max(run) FILTER (NOT g) AS last_air
+    FROM run_bounds GROUP BY icao24, segment
+),
+split AS (
+    SELECT b.icao24, b.run,
+        b.g AND b.run > a.first_air AND b.run < a.last_air AS inner_ground,
+        b.run_start + (b.run_end - b.run_start) / 2 AS mid
+    FROM run_bounds b JOIN air_span a USING (icao24, segment)
+),
+marked AS (
+    SELECT r.*,
+        r.seg_break OR (s.inner_ground AND r.time >= s.mid
+            AND coalesce(lag(r.time) OVER w < s.mid OR lag(r.run) OVER w <> r.run, true))
+            AS flight_break
+    FROM runs r JOIN split s USING (icao24, run)
+    WINDOW w AS (PARTITION BY r.icao24 ORDER BY r.time)
+)
+SELECT icao24, time, lat, lon, altitude, ground_speed, track, vertical_rate, callsign,
+    g, touch_go, run, dt, step_km, seg_break,
+    sum(flight_break::INT) OVER (PARTITION BY icao24 ORDER BY time) AS flight_no
+FROM marked
+"""
+
+
+def flights_sql(s: Settings, source: str) -> str:
+    """One row per flight: timing, coverage, figures and the two end points to place."""
+    t = s.transition_s
+    return f"""
+WITH pts AS ({points_sql(s, source)}),
+p2 AS (
+    SELECT *, coalesce(lag(flight_no) OVER w = flight_no, false) AS cont,
+        lag(g) OVER w AS pg_f, lag(time) OVER w AS pt,
+        min(time) FILTER (NOT g) OVER f AS first_air_t,
+        max(time) FILTER (NOT g) OVER f AS last_air_t
+    FROM pts
+    WINDOW w AS (PARTITION BY icao24 ORDER BY time), f AS (PARTITION BY icao24, flight_no)
+)
+SELECT icao24, flight_no,
+    min(time) AS first_seen, max(time) AS last_seen, count(*) AS positions,
+    max(altitude) FILTER (NOT g) AS max_altitude,
+    round(coalesce(sum(step_km) FILTER (cont), 0), 3) AS path_km,
+    count(*) FILTER (cont AND dt > 60) AS gaps,
+    coalesce(max(dt) FILTER (cont), 0) AS longest_gap_s,
+    list(DISTINCT callsign ORDER BY callsign) FILTER (callsign IS NOT NULL) AS callsigns,
+    count(DISTINCT run) FILTER (touch_go) AS touch_and_go,
+    NOT arg_min(g, time) AS starts_airborne,
+    NOT arg_max(g, time) AS ends_airborne,
+    arg_min(pt + (time - pt) / 2, time) FILTER (NOT g AND cont AND pg_f AND dt <= {t}) AS takeoff,
+    arg_max(pt + (time - pt) / 2, time) FILTER (g AND cont AND NOT pg_f AND dt <= {t}) AS landing,
+    arg_min({{'lat': lat, 'lon': lon, 'altitude': altitude, 'track': track,
+             'vrate': vertical_rate, 'time': time}}, time) FILTER (NOT g) AS air_first,
+    arg_max({{'lat': lat, 'lon': lon, 'altitude': altitude, 'track': track,
+             'vrate': vertical_rate, 'time': time}}, time) FILTER (NOT g) AS air_last,
+    arg_max({{'lat': lat, 'lon': lon}}, time) FILTER (g AND time < first_air_t) AS ground_before,
+    arg_min({{'lat': lat, 'lon': lon}}, time) FILTER (g AND time > last_air_t) AS ground_after,
+    count(*) FILTER (g) AS ground_positions
+FROM p2
+GROUP BY icao24, flight_no
+HAVING count(*) FILTER (NOT g) > 0
+"""
