@@ -439,7 +439,8 @@ def flights_build(db: Path, build_db: Path | None, rebuild: bool) -> None:
     out.print(
         f"{result.ingests} new ingests, {result.aircraft:,} aircraft rebuilt, "
         f"{result.deleted:,} flights replaced, {result.flights:,} flights built in "
-        f"{result.seconds:.1f} s; {total:,} flights in the store"
+        f"{result.seconds:.1f} s; {total:,} flights in the store; "
+        f"{result.excluded:,} positions with impossible values left out"
     )
 
 

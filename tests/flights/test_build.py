@@ -129,3 +129,19 @@ def test_cli_listing_formats_and_escaping(built: Path, tmp_path: Path) -> None:
     assert res.exit_code == 0 and pq_file.stat().st_size > 0
     bad = runner.invoke(main, ["flights", "--db", str(built), "--on", "yesterday"])
     assert bad.exit_code != 0 and "2023-06-24" in bad.output
+
+
+def test_impossible_values_are_left_out_and_counted(sim: Path, tmp_path: Path) -> None:
+    db = tmp_path / "bad.duckdb"
+    with Store(db) as store:
+        ingest_simulation(store, sim)
+        clean = build(store)
+        store.con.execute(
+            "INSERT INTO position_rows SELECT * REPLACE (altitude + 90000 AS altitude, "
+            "time + INTERVAL 1 MILLISECOND AS time) FROM position_rows "
+            "WHERE altitude IS NOT NULL USING SAMPLE 50 ROWS"
+        )
+        n_before = store.con.execute("SELECT count(*) FROM flights").fetchall()[0][0]
+        again = build(store, rebuild=True)
+        assert again.excluded == 50 and again.flights == clean.flights == n_before
+        assert store.con.execute("SELECT max(altitude) FROM positions").fetchall()[0][0] > 60000

@@ -11,11 +11,13 @@ airports within ``radius_km`` come from the grid lookup of
 - ``runway``: no ground position, but the aircraft is low (at most ``low_ft``,
   3,000 ft, above the airport) and on the extended centre line of one of the
   airport's runways (cross-track at most 1.5 km, track within 20 deg of the runway
-  heading; after the threshold for a climb-out, before it on approach). Among
+  heading; after the threshold and climbing for a climb-out, before it and not
+  climbing on approach). Among
   close airports (Moscow's are 10-30 km apart) this picks the runway actually
   flown. Confidence ``medium``: the take-off or landing itself was not seen.
-- ``nearest``: low and within ``near_km`` (10 km) of an airport, not aligned with
-  a runway of it: confidence ``low``.
+- ``nearest``: low (``lost_low_ft``, 1,500 ft) and within ``near_km`` (10 km) of
+  an airport, climbing away from it (origin) or not climbing (destination), not
+  aligned with a runway of it: confidence ``low``.
 - otherwise no airport, with the reason (``starts airborne at 35,000 ft``, ``no
   airport within 30 km``…).
 
@@ -81,18 +83,21 @@ scored AS (
         dx * sin(radians(heading)) + dy * cos(radians(heading)) AS along,
         abs(dx * cos(radians(heading)) - dy * sin(radians(heading))) AS cross_km,
         abs((track - heading + 540) % 360 - 180) AS track_off,
-        altitude - airport_elevation_ft AS height
+        altitude - airport_elevation_ft AS height,
+        CASE side WHEN 'origin' THEN coalesce(vrate, 0) > 0 ELSE coalesce(vrate, 0) <= 0 END
+            AS climbing_right
     FROM geo
 ),
 aligned AS (
     SELECT *, NOT on_ground AND height <= {s.low_ft} AND cross_km <= {s.cross_km}
         AND track_off <= {s.track_deg}
         AND CASE side WHEN 'origin' THEN along BETWEEN -1 AND 25 ELSE along BETWEEN -25 AND 1 END
-        AS on_centre_line
+        AND climbing_right AS on_centre_line
     FROM scored
 ),
 best AS (
     SELECT end_id, icao, airport_country, distance_km, height, runway, on_centre_line,
+        climbing_right,
         row_number() OVER (PARTITION BY end_id ORDER BY on_centre_line DESC,
             CASE WHEN on_centre_line THEN cross_km ELSE distance_km END, icao) AS pick
     FROM aligned
@@ -102,8 +107,8 @@ SELECT e.*, b.icao, b.airport_country, b.distance_km, b.runway, b.height,
     CASE
         WHEN e.on_ground AND b.distance_km <= {s.ground_km} THEN 'ground'
         WHEN NOT e.on_ground AND b.on_centre_line THEN 'runway'
-        WHEN NOT e.on_ground AND b.height <= {s.lost_low_ft} AND b.distance_km <= {s.near_km}
-            THEN 'nearest'
+        WHEN NOT e.on_ground AND b.climbing_right AND b.height <= {s.lost_low_ft}
+            AND b.distance_km <= {s.near_km} THEN 'nearest'
     END AS method,
     CASE
         WHEN e.on_ground AND b.icao IS NULL

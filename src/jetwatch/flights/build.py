@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from jetwatch.flights.airports import AirportSettings, assign
-from jetwatch.flights.segment import Settings, flights_sql
+from jetwatch.flights.segment import Settings, flights_sql, possible
 from jetwatch.reference.airports import Airports
 from jetwatch.store.db import Store
 
@@ -82,6 +82,7 @@ class BuildResult:
     aircraft: int = 0
     deleted: int = 0
     flights: int = 0
+    excluded: int = 0  # positions with impossible values, left out (still in the store)
     seconds: float = 0.0
 
 
@@ -139,6 +140,9 @@ def build(
                 "(SELECT p.* FROM positions p JOIN windows w ON p.icao24 = w.icao24 "
                 "AND p.time BETWEEN w.w0 AND w.w1)"
             )
+            result.excluded = con.execute(
+                f"SELECT count(*) FROM {source} WHERE NOT ({possible(s)})"
+            ).fetchall()[0][0]
             found = con.sql(flights_sql(s, source)).to_arrow_table()
             ends = assign(con, found, airports or Airports(), airport_settings)
             result.flights = _insert(store, found, ends)
@@ -162,8 +166,11 @@ def _insert(store: Store, found: pa.Table, ends: pa.Table) -> int:
     try:
         conf = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in CONFIDENCE.items())
         side = """
-            {p}.icao AS {n}, {p}.airport_country AS {n}_country,
-            round({p}.distance_km, 3) AS {n}_distance_km, {p}.method AS {n}_method,
+            CASE WHEN {p}.method IS NOT NULL THEN {p}.icao END AS {n},
+            CASE WHEN {p}.method IS NOT NULL THEN {p}.airport_country END AS {n}_country,
+            CASE WHEN {p}.method IS NOT NULL THEN round({p}.distance_km, 3) END
+                AS {n}_distance_km,
+            {p}.method AS {n}_method,
             CASE {p}.method {conf} END AS {n}_confidence,
             CASE WHEN {p}.method = 'runway' THEN {p}.runway END AS {n}_runway,
             CASE WHEN {p}.method IS NULL THEN {p}.reason END AS {n}_reason"""

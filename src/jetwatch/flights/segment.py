@@ -57,6 +57,14 @@ def _dist(a: str, b: str) -> str:
     )
 
 
+def possible(s: Settings) -> str:
+    """The SQL condition a position must meet to take part (impossible values do not)."""
+    return (
+        f"coalesce(altitude BETWEEN {s.min_alt_ft} AND {s.max_alt_ft}, true) "
+        f"AND coalesce(ground_speed <= {s.max_gs_kt}, true)"
+    )
+
+
 def points_sql(s: Settings, source: str) -> str:
     """Every kept position with its ``segment``, cleaned ground state ``g`` and ``flight_no``."""
     return f"""
@@ -64,8 +72,7 @@ WITH raw AS (
     SELECT icao24, time, lat, lon, altitude, ground_speed, track, vertical_rate, on_ground,
            callsign
     FROM {source}
-    WHERE coalesce(altitude BETWEEN {s.min_alt_ft} AND {s.max_alt_ft}, true)
-      AND coalesce(ground_speed <= {s.max_gs_kt}, true)
+    WHERE {possible(s)}
 ),
 one AS (
     SELECT * FROM raw
