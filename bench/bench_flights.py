@@ -1,0 +1,123 @@
+"""Positions into flights with airports: jetwatch against traffic, same data, same run.
+
+    python bench/bench_flights.py [--scale 1] [--traffic-rows 300000] [--repeat 1]
+
+The data is the simulator's ``moscow-2023-06-24`` preset (OpenSky state vectors,
+29 days; ``--scale 16`` gives about 10^8 rows), ingested once into a DuckDB store
+before any timing. Each contender runs in its own process:
+
+- **jetwatch**: ``jetwatch.flights.build(store, rebuild=True)``: segmentation of
+  every position plus origin and destination airports, written to the store.
+- **traffic**: the first ``--traffic-rows`` state vectors (all aircraft, in time
+  order) as a ``Traffic``; each aircraft's track is split on 10-minute gaps
+  (``Flight.split("10 min")``) and each part gets ``infer_airport("takeoff")`` and
+  ``infer_airport("landing")`` against an airports table built from
+  ``airportsdata`` (traffic would otherwise download OurAirports). traffic is given
+  a subset because it handles one flight at a time in pandas; the rates compare.
+
+Prints positions/s for both, the ratio and the peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import harness  # noqa: E402
+
+
+def child(which: str, data: str, db: str, rows: str) -> dict[str, float]:
+    if which == "jetwatch":
+        from jetwatch.flights import build
+        from jetwatch.store.db import Store
+
+        with Store(db) as store:
+            harness.warm_up(store)
+            count = store.con.execute("SELECT count(*) FROM positions").fetchall()[0][0]
+            began = time.perf_counter()
+            result = build(store, rebuild=True)
+            seconds = time.perf_counter() - began
+        return {"count": count, "seconds": seconds, "flights": result.flights}
+    import airportsdata
+    import duckdb
+    import pandas as pd
+    from traffic.core import Traffic
+    from traffic.data.basic.airports import Airports
+
+    rows_n = int(rows)
+    frame = duckdb.sql(
+        f"SELECT to_timestamp(time) AS timestamp, icao24, callsign, lat AS latitude, "
+        f"lon AS longitude, baroaltitude / 0.3048 AS altitude, velocity * 3600 / 1852 AS "
+        f"groundspeed, heading AS track, vertrate * 60 / 0.3048 AS vertical_rate, onground "
+        f"FROM '{data}/opensky/*.parquet' ORDER BY time LIMIT {rows_n}"
+    ).df()
+    table = pd.DataFrame(
+        [
+            {
+                "name": a["name"],
+                "iata": a["iata"],
+                "icao": a["icao"],
+                "latitude": a["lat"],
+                "longitude": a["lon"],
+                "country": a["country"],
+                "altitude": a["elevation"],
+                "type": "airport",
+                "municipality": a["city"],
+            }
+            for a in airportsdata.load("ICAO").values()
+        ]
+    )
+    places = Airports(table)
+    began = time.perf_counter()
+    flights = 0
+    for flight in Traffic(frame).iterate(on=["icao24"]):
+        for part in flight.split("10 min"):
+            part.infer_airport("takeoff", dataset=places)
+            part.infer_airport("landing", dataset=places)
+            flights += 1
+    return {"count": len(frame), "seconds": time.perf_counter() - began, "flights": flights}
+
+
+def main() -> None:
+    if harness.serve_child(child):
+        return
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--traffic-rows", type=int, default=300_000)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/jetwatch-bench-flights"))
+    args = parser.parse_args()
+
+    from jetwatch.demo import ingest_simulation
+    from jetwatch.sim import load, simulate
+    from jetwatch.store.db import Store
+
+    data = args.work / f"sim-{args.scale:g}"
+    db = args.work / f"store-{args.scale:g}.duckdb"
+    if not (data / "manifest.json").exists():
+        args.work.mkdir(parents=True, exist_ok=True)
+        print(f"simulating moscow-2023-06-24 at scale {args.scale:g} into {data}", flush=True)
+        simulate(load("moscow-2023-06-24").scaled(args.scale), data, ("opensky",), overwrite=True)
+    if not db.exists():
+        print(f"ingesting into {db}", flush=True)
+        with Store(db) as store:
+            ingest_simulation(store, data)
+    script = str(Path(__file__).resolve())
+    results = {
+        "jetwatch": harness.run(script, "jetwatch", str(data), str(db), "0", repeat=args.repeat),
+        "traffic": harness.run(
+            script, "traffic", str(data), str(db), str(args.traffic_rows), repeat=args.repeat
+        ),
+    }
+    for name, r in results.items():
+        print(f"{name}: {r['flights']:,.0f} flights")
+    harness.report(results, "positions")
+
+
+if __name__ == "__main__":
+    main()
