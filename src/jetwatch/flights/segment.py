@@ -65,115 +65,106 @@ def possible(s: Settings) -> str:
     )
 
 
-RUN = "OVER (ORDER BY rn ROWS UNBOUNDED PRECEDING)"
-
-
 def points_sql(s: Settings, source: str) -> str:
-    """Every kept position with its ``segment``, cleaned ground state ``g`` and ``flight_no``.
-
-    The positions are sorted once (``rn``: by aircraft, then time); every later
-    window runs over that order without partitions, and segment, run and flight
-    numbers are running counts over all aircraft (an aircraft's first position
-    always starts a segment), which DuckDB evaluates much faster than partitioned
-    windows.
-    """
+    """Every kept position with its ``segment``, cleaned ground state ``g`` and ``flight_no``."""
     return f"""
 WITH raw AS (
     SELECT icao24, time, lat, lon, altitude, ground_speed, track, vertical_rate, on_ground,
-           callsign, row_number() OVER (ORDER BY icao24, time) AS rn
+           callsign
     FROM {source}
     WHERE {possible(s)}
 ),
 one AS (
     SELECT * FROM raw
-    WINDOW o AS (ORDER BY rn)
-    QUALIFY NOT coalesce(lag(icao24) OVER o = icao24
-        AND epoch(lag(time) OVER o)::BIGINT = epoch(time)::BIGINT, false)
+    QUALIFY row_number() OVER (PARTITION BY icao24, epoch(time)::BIGINT ORDER BY time) = 1
 ),
 lagged AS (
     SELECT *, coalesce(on_ground, altitude IS NULL) AS g0,
-        coalesce(lag(icao24) OVER o = icao24, false) AS same,
-        epoch(time) - epoch(lag(time) OVER o) AS dt_any,
-        lag(lat) OVER o AS plat, lag(lon) OVER o AS plon,
-        lag(coalesce(on_ground, altitude IS NULL)) OVER o AS pg_any
-    FROM one WINDOW o AS (ORDER BY rn)
+        epoch(time) - epoch(lag(time) OVER w) AS dt,
+        lag(lat) OVER w AS plat, lag(lon) OVER w AS plon,
+        lag(coalesce(on_ground, altitude IS NULL)) OVER w AS pg0
+    FROM one WINDOW w AS (PARTITION BY icao24 ORDER BY time)
 ),
 breaks AS (
-    SELECT * EXCLUDE (dt_any, pg_any),
-        CASE WHEN same THEN dt_any END AS dt,
-        CASE WHEN same THEN pg_any END AS pg0,
-        CASE WHEN same THEN {_dist("p", "")} END AS step_km,
-        NOT same OR dt_any > {s.max_gap_s}
-        OR (dt_any > {s.ground_gap_s} AND (g0 OR pg_any))
-        OR (dt_any > 60 AND {_dist("p", "")} / (dt_any / 3600) > {s.max_speed_kt * KM_PER_NM})
-        OR (dt_any > 1800 AND {_dist("p", "")} / (dt_any / 3600) < {60 * KM_PER_NM})
-        AS seg_break
+    SELECT *, {_dist("p", "")} AS step_km,
+        dt IS NULL OR dt > {s.max_gap_s}
+        OR (dt > {s.ground_gap_s} AND (g0 OR pg0))
+        OR (dt > 60 AND {_dist("p", "")} / (dt / 3600) > {s.max_speed_kt * KM_PER_NM})
+        OR (dt > 1800 AND {_dist("p", "")} / (dt / 3600) < {60 * KM_PER_NM}) AS seg_break
     FROM lagged
 ),
-runs0 AS (
-    SELECT *, sum(seg_break::INT) {RUN} AS segment,
-        sum((seg_break OR g0 IS DISTINCT FROM pg0)::INT) {RUN} AS run0
+seg AS (
+    SELECT *, sum(seg_break::INT) OVER (PARTITION BY icao24 ORDER BY time) AS segment
     FROM breaks
 ),
+runs0 AS (
+    SELECT *, sum((seg_break OR g0 IS DISTINCT FROM pg0)::INT)
+        OVER (PARTITION BY icao24 ORDER BY time) AS run0
+    FROM seg
+),
 run0_stats AS (
-    SELECT run0, any_value(segment) AS segment, any_value(g0) AS g0,
+    SELECT icao24, run0, any_value(segment) AS segment, any_value(g0) AS g0,
         epoch(max(time)) - epoch(min(time)) AS span_s, count(*) AS n,
-        max(ground_speed) AS max_gs
-    FROM runs0 GROUP BY run0
+        max(ground_speed) AS max_gs, max(altitude) AS max_alt
+    FROM runs0 GROUP BY icao24, run0
 ),
 run0_ctx AS (
     SELECT *,
-        coalesce(lag(segment) OVER r = segment AND lead(segment) OVER r = segment, false)
-            AS inside,
-        lag(g0) OVER r AS prev_g, lead(g0) OVER r AS next_g
-    FROM run0_stats WINDOW r AS (ORDER BY run0)
+        lag(g0) OVER r AS prev_g, lead(g0) OVER r AS next_g,
+        lag(segment) OVER r = segment AS same_prev, lead(segment) OVER r = segment AS same_next
+    FROM run0_stats WINDOW r AS (PARTITION BY icao24 ORDER BY run0)
 ),
 run_state AS (
-    SELECT run0,
-        g0 AND inside AND NOT prev_g AND NOT next_g AND span_s < {s.touch_go_s}
-            AND coalesce(max_gs, 0) > {s.touch_go_kt} AS touch_go,
+    SELECT icao24, run0,
         CASE
-            WHEN g0 AND inside AND NOT prev_g AND NOT next_g AND span_s < {s.touch_go_s}
-                 AND coalesce(max_gs, 0) > {s.touch_go_kt} THEN false
-            WHEN NOT g0 AND inside AND prev_g AND next_g AND n < 3 THEN true
+            WHEN g0 AND same_prev AND same_next AND NOT prev_g AND NOT next_g
+                 AND span_s < {s.touch_go_s} AND coalesce(max_gs, 0) > {s.touch_go_kt}
+                THEN false
+            WHEN NOT g0 AND same_prev AND same_next AND prev_g AND next_g AND n < 3
+                THEN true
             ELSE g0
-        END AS g
+        END AS g,
+        g0 AND same_prev AND same_next AND NOT prev_g AND NOT next_g
+            AND span_s < {s.touch_go_s} AND coalesce(max_gs, 0) > {s.touch_go_kt} AS touch_go
     FROM run0_ctx
 ),
+cleaned AS (
+    SELECT r.*, s.g, s.touch_go, lag(s.g) OVER w AS pg
+    FROM runs0 r JOIN run_state s USING (icao24, run0)
+    WINDOW w AS (PARTITION BY r.icao24 ORDER BY r.time)
+),
 runs AS (
-    SELECT *, sum((seg_break OR g IS DISTINCT FROM pg)::INT) {RUN} AS run
-    FROM (
-        SELECT r.*, s.g, s.touch_go, lag(s.g) OVER (ORDER BY r.rn) AS pg
-        FROM runs0 r JOIN run_state s USING (run0)
-    )
+    SELECT *, sum((seg_break OR g IS DISTINCT FROM pg)::INT)
+        OVER (PARTITION BY icao24 ORDER BY time) AS run
+    FROM cleaned
 ),
 run_bounds AS (
-    SELECT run, any_value(segment) AS segment, any_value(g) AS g,
+    SELECT icao24, run, any_value(segment) AS segment, any_value(g) AS g,
         min(time) AS run_start, max(time) AS run_end
-    FROM runs GROUP BY run
+    FROM runs GROUP BY icao24, run
 ),
 air_span AS (
-    SELECT segment,
+    SELECT icao24, segment,
         min(run) FILTER (NOT g) AS first_air, max(run) FILTER (NOT g) AS last_air
-    FROM run_bounds GROUP BY segment
+    FROM run_bounds GROUP BY icao24, segment
 ),
 split AS (
-    SELECT b.run,
+    SELECT b.icao24, b.run,
         b.g AND b.run > a.first_air AND b.run < a.last_air AS inner_ground,
         b.run_start + (b.run_end - b.run_start) / 2 AS mid
-    FROM run_bounds b JOIN air_span a USING (segment)
+    FROM run_bounds b JOIN air_span a USING (icao24, segment)
 ),
 marked AS (
     SELECT r.*,
         r.seg_break OR (s.inner_ground AND r.time >= s.mid
             AND coalesce(lag(r.time) OVER w < s.mid OR lag(r.run) OVER w <> r.run, true))
             AS flight_break
-    FROM runs r JOIN split s USING (run)
-    WINDOW w AS (ORDER BY r.rn)
+    FROM runs r JOIN split s USING (icao24, run)
+    WINDOW w AS (PARTITION BY r.icao24 ORDER BY r.time)
 )
-SELECT icao24, rn, time, lat, lon, altitude, ground_speed, track, vertical_rate, callsign,
+SELECT icao24, time, lat, lon, altitude, ground_speed, track, vertical_rate, callsign,
     g, touch_go, run, dt, step_km, seg_break,
-    sum(flight_break::INT) {RUN} AS flight_no
+    sum(flight_break::INT) OVER (PARTITION BY icao24 ORDER BY time) AS flight_no
 FROM marked
 """
 
@@ -185,14 +176,13 @@ def flights_sql(s: Settings, source: str) -> str:
 WITH pts AS ({points_sql(s, source)}),
 p2 AS (
     SELECT *, coalesce(lag(flight_no) OVER w = flight_no, false) AS cont,
-        lag(g) OVER w AS pg_f, lag(time) OVER w AS pt
-    FROM pts WINDOW w AS (ORDER BY rn)
-),
-air AS (
-    SELECT flight_no, min(time) AS first_air_t, max(time) AS last_air_t
-    FROM pts WHERE NOT g GROUP BY flight_no
+        lag(g) OVER w AS pg_f, lag(time) OVER w AS pt,
+        min(time) FILTER (NOT g) OVER f AS first_air_t,
+        max(time) FILTER (NOT g) OVER f AS last_air_t
+    FROM pts
+    WINDOW w AS (PARTITION BY icao24 ORDER BY time), f AS (PARTITION BY icao24, flight_no)
 )
-SELECT any_value(icao24) AS icao24, flight_no,
+SELECT icao24, flight_no,
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS positions,
     max(altitude) FILTER (NOT g) AS max_altitude,
     round(coalesce(sum(step_km) FILTER (cont), 0), 3) AS path_km,
@@ -211,6 +201,7 @@ SELECT any_value(icao24) AS icao24, flight_no,
     arg_max({{'lat': lat, 'lon': lon}}, time) FILTER (g AND time < first_air_t) AS ground_before,
     arg_min({{'lat': lat, 'lon': lon}}, time) FILTER (g AND time > last_air_t) AS ground_after,
     count(*) FILTER (g) AS ground_positions
-FROM p2 JOIN air USING (flight_no)
-GROUP BY flight_no
+FROM p2
+GROUP BY icao24, flight_no
+HAVING count(*) FILTER (NOT g) > 0
 """
