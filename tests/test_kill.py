@@ -48,6 +48,11 @@ def _run(db: Path, files: list[Path], start: float) -> subprocess.Popen:
 
 def _content(db: Path) -> tuple[int, list[tuple]]:
     with Store(db, read_only=True) as store:
+        schema = store.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'position_rows'"
+        ).fetchall()[0][0]
+        if not schema:  # killed before the store's tables were created
+            return 0, []
         rows = store.con.execute(
             "SELECT p.* EXCLUDE (ingest_id), i.sha256 FROM positions p "
             "JOIN ingests i ON p.ingest_id = i.id ORDER BY ALL"
@@ -60,6 +65,9 @@ def _content(db: Path) -> tuple[int, list[tuple]]:
 def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], float, object, float]:
     tmp = tmp_path_factory.mktemp("clean")
     files, start = _inputs(tmp)
+    # a first run pays one-time costs (bytecode compilation in a fresh checkout), so the
+    # kill times are taken from a second one
+    assert _run(tmp / "warm.duckdb", files, start).wait(timeout=300) == 0
     began = time.monotonic()
     assert _run(tmp / "clean.duckdb", files, start).wait(timeout=300) == 0
     took = time.monotonic() - began
