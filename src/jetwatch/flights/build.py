@@ -8,13 +8,18 @@ the window grows to cover them, and its positions are segmented again. Other
 aircraft and other days are left as they are. Built ingests are recorded in
 ``flight_ingests``; ``rebuild=True`` starts from scratch.
 
+Aircraft are processed in buckets of about :data:`BUCKET_ROWS` positions (by a
+hash of the address): every flight belongs to one aircraft, so buckets are
+independent, and memory stays bounded (:data:`WORK_MEMORY_MB`) whatever the size of
+the store, at the same speed as one big statement.
+
 A flight's ``id`` is its address and first-seen time (``151f53-20230624T082510``),
 so the same positions always give the same ids.
 """
 
 from __future__ import annotations
 
-import os
+import math
 import time
 from dataclasses import dataclass
 
@@ -63,16 +68,8 @@ CREATE TABLE IF NOT EXISTS flight_ingests (ingest_id INTEGER PRIMARY KEY);
 """
 
 
-def _work_memory_mb() -> int:
-    """Memory for the window functions: 40% of RAM, between 1 and 8 GB."""
-    try:
-        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        total = 4 << 30
-    return int(min(max(total * 0.4, 1 << 30), 8 << 30)) >> 20
-
-
-WORK_MEMORY_MB = _work_memory_mb()
+WORK_MEMORY_MB = 1024  # for the window functions of one bucket
+BUCKET_ROWS = 2_000_000  # positions per bucket of aircraft (by address hash)
 CONFIDENCE = {"ground": "high", "runway": "medium", "nearest": "low"}
 
 
@@ -140,10 +137,16 @@ def build(
                 "(SELECT p.* FROM positions p JOIN windows w ON p.icao24 = w.icao24 "
                 "AND p.time BETWEEN w.w0 AND w.w1)"
             )
-            result.excluded = con.execute(
-                f"SELECT count(*) FROM {source} WHERE NOT ({possible(s)})"
-            ).fetchall()[0][0]
-            found = con.sql(flights_sql(s, source)).to_arrow_table()
+            total, result.excluded = con.execute(
+                f"SELECT count(*), count(*) FILTER (NOT ({possible(s)})) FROM {source}"
+            ).fetchall()[0]
+            buckets = max(1, math.ceil(total / BUCKET_ROWS))
+            found = pa.concat_tables(
+                con.sql(
+                    flights_sql(s, f"(SELECT * FROM {source} WHERE hash(icao24) % {buckets} = {k})")
+                ).to_arrow_table()
+                for k in range(buckets)
+            )
             ends = assign(con, found, airports or Airports(), airport_settings)
             result.flights = _insert(store, found, ends)
             con.executemany("INSERT INTO flight_ingests VALUES (?)", [(i,) for i in new])
