@@ -66,7 +66,12 @@ def possible(s: Settings) -> str:
 
 
 def points_sql(s: Settings, source: str) -> str:
-    """Every kept position with its ``segment``, cleaned ground state ``g`` and ``flight_no``."""
+    """Every kept position with its ``segment``, cleaned ground state ``g`` and ``flight_no``.
+
+    Four window passes over the positions (one per second; lags; segment and run
+    counts; flight count). Everything about runs is computed on one row per run and
+    joined back.
+    """
     return f"""
 WITH raw AS (
     SELECT icao24, time, lat, lon, altitude, ground_speed, track, vertical_rate, on_ground,
@@ -93,77 +98,71 @@ breaks AS (
         OR (dt > 1800 AND {_dist("p", "")} / (dt / 3600) < {60 * KM_PER_NM}) AS seg_break
     FROM lagged
 ),
-seg AS (
-    SELECT *, sum(seg_break::INT) OVER (PARTITION BY icao24 ORDER BY time) AS segment
-    FROM breaks
-),
 runs0 AS (
-    SELECT *, sum((seg_break OR g0 IS DISTINCT FROM pg0)::INT)
-        OVER (PARTITION BY icao24 ORDER BY time) AS run0
-    FROM seg
+    SELECT *, sum(seg_break::INT) OVER w AS segment,
+        sum((seg_break OR g0 IS DISTINCT FROM pg0)::INT) OVER w AS run0
+    FROM breaks WINDOW w AS (PARTITION BY icao24 ORDER BY time)
 ),
 run0_stats AS (
     SELECT icao24, run0, any_value(segment) AS segment, any_value(g0) AS g0,
-        epoch(max(time)) - epoch(min(time)) AS span_s, count(*) AS n,
-        max(ground_speed) AS max_gs, max(altitude) AS max_alt
+        min(time) AS t0, max(time) AS t1, count(*) AS n, max(ground_speed) AS max_gs
     FROM runs0 GROUP BY icao24, run0
 ),
 run0_ctx AS (
     SELECT *,
-        lag(g0) OVER r AS prev_g, lead(g0) OVER r AS next_g,
-        lag(segment) OVER r = segment AS same_prev, lead(segment) OVER r = segment AS same_next
+        coalesce(lag(segment) OVER r = segment AND lead(segment) OVER r = segment, false)
+            AS inside,
+        lag(g0) OVER r AS prev_g, lead(g0) OVER r AS next_g
     FROM run0_stats WINDOW r AS (PARTITION BY icao24 ORDER BY run0)
 ),
 run_state AS (
-    SELECT icao24, run0,
+    SELECT icao24, run0, segment, t0, t1,
+        g0 AND inside AND NOT prev_g AND NOT next_g
+            AND epoch(t1) - epoch(t0) < {s.touch_go_s}
+            AND coalesce(max_gs, 0) > {s.touch_go_kt} AS touch_go,
         CASE
-            WHEN g0 AND same_prev AND same_next AND NOT prev_g AND NOT next_g
-                 AND span_s < {s.touch_go_s} AND coalesce(max_gs, 0) > {s.touch_go_kt}
-                THEN false
-            WHEN NOT g0 AND same_prev AND same_next AND prev_g AND next_g AND n < 3
-                THEN true
+            WHEN g0 AND inside AND NOT prev_g AND NOT next_g
+                 AND epoch(t1) - epoch(t0) < {s.touch_go_s}
+                 AND coalesce(max_gs, 0) > {s.touch_go_kt} THEN false
+            WHEN NOT g0 AND inside AND prev_g AND next_g AND n < 3 THEN true
             ELSE g0
-        END AS g,
-        g0 AND same_prev AND same_next AND NOT prev_g AND NOT next_g
-            AND span_s < {s.touch_go_s} AND coalesce(max_gs, 0) > {s.touch_go_kt} AS touch_go
+        END AS g
     FROM run0_ctx
 ),
-cleaned AS (
-    SELECT r.*, s.g, s.touch_go, lag(s.g) OVER w AS pg
-    FROM runs0 r JOIN run_state s USING (icao24, run0)
-    WINDOW w AS (PARTITION BY r.icao24 ORDER BY r.time)
+run_new AS (
+    SELECT *, coalesce(lag(segment) OVER r <> segment, true)
+        OR lag(g) OVER r IS DISTINCT FROM g AS new_run
+    FROM run_state WINDOW r AS (PARTITION BY icao24 ORDER BY run0)
 ),
-runs AS (
-    SELECT *, sum((seg_break OR g IS DISTINCT FROM pg)::INT)
-        OVER (PARTITION BY icao24 ORDER BY time) AS run
-    FROM cleaned
+run_ids AS (
+    SELECT *, sum(new_run::INT) OVER (PARTITION BY icao24 ORDER BY run0) AS run
+    FROM run_new
 ),
 run_bounds AS (
     SELECT icao24, run, any_value(segment) AS segment, any_value(g) AS g,
-        min(time) AS run_start, max(time) AS run_end
-    FROM runs GROUP BY icao24, run
+        min(t0) AS run_start, max(t1) AS run_end
+    FROM run_ids GROUP BY icao24, run
 ),
 air_span AS (
     SELECT icao24, segment,
         min(run) FILTER (NOT g) AS first_air, max(run) FILTER (NOT g) AS last_air
     FROM run_bounds GROUP BY icao24, segment
 ),
-split AS (
-    SELECT b.icao24, b.run,
+run_info AS (
+    SELECT r.icao24, r.run0, r.g, r.touch_go, r.run, b.run_start,
         b.g AND b.run > a.first_air AND b.run < a.last_air AS inner_ground,
         b.run_start + (b.run_end - b.run_start) / 2 AS mid
-    FROM run_bounds b JOIN air_span a USING (icao24, segment)
+    FROM run_ids r JOIN run_bounds b USING (icao24, run)
+    JOIN air_span a ON a.icao24 = b.icao24 AND a.segment = b.segment
 ),
 marked AS (
-    SELECT r.*,
-        r.seg_break OR (s.inner_ground AND r.time >= s.mid
-            AND coalesce(lag(r.time) OVER w < s.mid OR lag(r.run) OVER w <> r.run, true))
-            AS flight_break
-    FROM runs r JOIN split s USING (icao24, run)
-    WINDOW w AS (PARTITION BY r.icao24 ORDER BY r.time)
+    SELECT p.*, i.g, i.touch_go, i.run, p.time = i.run_start AS run_first,
+        p.seg_break OR (i.inner_ground AND p.time >= i.mid
+            AND (p.dt IS NULL OR p.time - to_seconds(p.dt) < i.mid)) AS flight_break
+    FROM runs0 p JOIN run_info i USING (icao24, run0)
 )
 SELECT icao24, time, lat, lon, altitude, ground_speed, track, vertical_rate, callsign,
-    g, touch_go, run, dt, step_km, seg_break,
+    g, touch_go, run, run_first, dt, step_km, seg_break, flight_break,
     sum(flight_break::INT) OVER (PARTITION BY icao24 ORDER BY time) AS flight_no
 FROM marked
 """
@@ -175,12 +174,14 @@ def flights_sql(s: Settings, source: str) -> str:
     return f"""
 WITH pts AS ({points_sql(s, source)}),
 p2 AS (
-    SELECT *, coalesce(lag(flight_no) OVER w = flight_no, false) AS cont,
-        lag(g) OVER w AS pg_f, lag(time) OVER w AS pt,
-        min(time) FILTER (NOT g) OVER f AS first_air_t,
-        max(time) FILTER (NOT g) OVER f AS last_air_t
+    SELECT *, NOT flight_break AS cont,
+        CASE WHEN run_first THEN NOT g ELSE g END AS pg_f,
+        time - to_seconds(dt) AS pt
     FROM pts
-    WINDOW w AS (PARTITION BY icao24 ORDER BY time), f AS (PARTITION BY icao24, flight_no)
+),
+air AS (
+    SELECT icao24, flight_no, min(time) AS first_air_t, max(time) AS last_air_t
+    FROM pts WHERE NOT g GROUP BY icao24, flight_no
 )
 SELECT icao24, flight_no,
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS positions,
@@ -201,7 +202,6 @@ SELECT icao24, flight_no,
     arg_max({{'lat': lat, 'lon': lon}}, time) FILTER (g AND time < first_air_t) AS ground_before,
     arg_min({{'lat': lat, 'lon': lon}}, time) FILTER (g AND time > last_air_t) AS ground_after,
     count(*) FILTER (g) AS ground_positions
-FROM p2
+FROM p2 JOIN air USING (icao24, flight_no)
 GROUP BY icao24, flight_no
-HAVING count(*) FILTER (NOT g) > 0
 """
