@@ -2,7 +2,7 @@
 
 CSV, JSON (an array of objects, times in ISO 8601 UTC) and Parquet hold the
 listing's columns. GeoJSON is a FeatureCollection of LineStrings, one per flight,
-coordinates ``[lon, lat]`` (one position per second), with the
+coordinates ``[lon, lat]`` (every stored position), with the
 listing's fields as properties. KML has one Placemark per flight with its
 track; every text is XML-escaped (callsigns and registrations come from
 transponders and registries and are not trusted).
@@ -46,17 +46,15 @@ LISTED: tuple[str, ...] = (
 
 
 def tracks(store: Store, ids: list[str]) -> dict[str, list[list[float]]]:
-    """``[lon, lat]`` per second for each flight id, in time order."""
+    """``[lon, lat]`` of every position of each flight id, in time order."""
     if not ids:
         return {}
     rows = store.con.execute(
         """
         SELECT f.id, list([p.lon, p.lat] ORDER BY p.time)
-        FROM flights f JOIN (
-            SELECT * FROM positions
-            QUALIFY row_number() OVER (PARTITION BY icao24, epoch(time)::BIGINT ORDER BY time) = 1
-        ) p ON p.icao24 = f.icao24 AND p.time BETWEEN f.first_seen AND f.last_seen
-        WHERE list_contains(?, f.id) GROUP BY f.id
+        FROM (SELECT * FROM flights WHERE list_contains(?, id)) f
+        JOIN positions p ON p.icao24 = f.icao24 AND p.time BETWEEN f.first_seen AND f.last_seen
+        GROUP BY f.id
         """,
         [ids],
     ).fetchall()
