@@ -149,6 +149,18 @@ def _run_ingest(
         return ingest_files(store, paths, fmt, start, archive_dir, settings, progress)
 
 
+def _bar(text: str) -> Progress:
+    """A progress bar on standard error, shown only on a terminal."""
+    return Progress(
+        BarColumn(),
+        text,
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    )
+
+
 def _report(results: list[IngestResult], as_json: bool) -> None:
     if as_json:
         rows = [
@@ -506,14 +518,7 @@ def simulate(
         )
         spec = spec.scaled(scale)
         began = time.perf_counter()
-        with Progress(
-            BarColumn(),
-            "{task.completed}/{task.total} legs",
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-            disable=not sys.stderr.isatty(),
-        ) as bar:
+        with _bar("{task.completed}/{task.total} legs") as bar:
             task = bar.add_task("legs", total=None)
             manifest = sim_lib.simulate(
                 spec,
@@ -559,14 +564,7 @@ def demo(db: Path | None, cache: Path | None) -> None:
     db = db or workdir / "demo.duckdb"
     out.print(f"[bold]jetwatch {__version__} demo[/bold]")
     out.print(f"[bold red]{escape(sim_lib.SIMULATED)}[/bold red]")
-    with Progress(
-        BarColumn(),
-        "{task.description}",
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-        disable=not sys.stderr.isatty(),
-    ) as bar:
+    with _bar("{task.description}") as bar:
         task = bar.add_task("simulating", total=None)
         result = demo_lib.run(
             db, cache, sim_progress=lambda d, t: bar.update(task, completed=d, total=t)

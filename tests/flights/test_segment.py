@@ -12,8 +12,8 @@ import pytest
 
 from jetwatch.flights import build
 from jetwatch.flights.query import query
+from jetwatch.geo import offset
 from jetwatch.reference.runways import ends
-from jetwatch.sim.trajectory import offset
 from jetwatch.store.db import Store
 
 T0 = dt.datetime(2023, 6, 24, 8, 0)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import csv
 import gzip
-import math
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 import pyarrow as pa
+
+from jetwatch.geo import bearing
 
 
 @dataclass(frozen=True)
@@ -29,15 +30,6 @@ class RunwayEnd:
     lon: float
     heading: float  # true, deg, along the runway from this threshold
     length_ft: float
-
-
-def bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Initial great-circle bearing from point 1 to point 2, degrees true in [0, 360)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dl = math.radians(lon2 - lon1)
-    x = math.sin(dl) * math.cos(p2)
-    y = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
-    return math.degrees(math.atan2(x, y)) % 360.0
 
 
 @cache
@@ -51,10 +43,10 @@ def _all() -> dict[str, tuple[RunwayEnd, ...]]:
             length = float(r["length_ft"])
             both = ends.setdefault(r["icao"], [])
             both.append(
-                RunwayEnd(r["icao"], r["le_ident"], la, lo, bearing(la, lo, ha, ho), length)
+                RunwayEnd(r["icao"], r["le_ident"], la, lo, float(bearing(la, lo, ha, ho)), length)
             )
             both.append(
-                RunwayEnd(r["icao"], r["he_ident"], ha, ho, bearing(ha, ho, la, lo), length)
+                RunwayEnd(r["icao"], r["he_ident"], ha, ho, float(bearing(ha, ho, la, lo)), length)
             )
     return {k: tuple(v) for k, v in ends.items()}
 

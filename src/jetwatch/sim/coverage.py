@@ -56,9 +56,10 @@ class Coverage:
 
     def received(
         self, k: int, t: F64, lat: F64, lon: F64, agl_ft: F64, rng: np.random.Generator
-    ) -> B:
-        """Which messages receiver ``k`` decodes, after range, outages and random loss."""
+    ) -> tuple[B, F64]:
+        """Which messages receiver ``k`` decodes, after range, outages and random loss,
+        and the distance ratio d / range of each."""
         ok, ratio = self.hears(k, t, lat, lon, agl_ft)
         loss = self.receivers[k].loss
         p_lost = loss + (1.0 - loss) * np.clip(ratio, 0, 1) ** 6
-        return ok & (rng.random(len(t)) >= p_lost)
+        return ok & (rng.random(len(t)) >= p_lost), ratio

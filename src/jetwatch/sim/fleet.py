@@ -121,10 +121,11 @@ class Registrar:
         )
 
 
-def _pick(rng: np.random.Generator, weights: dict[str, float], n: int) -> list[str]:
+def pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
+    """One name drawn with probability proportional to its weight."""
     names = list(weights)
     p = np.array([weights[k] for k in names], dtype=float)
-    return [names[i] for i in rng.choice(len(names), size=n, p=p / p.sum())]
+    return names[int(rng.choice(len(names), p=p / p.sum()))]
 
 
 def real_candidates(
@@ -175,7 +176,7 @@ def _aircraft(
     registry: Path | None,
     home: str | None = None,
 ) -> Aircraft:
-    home = home or _pick(rng, t.airports, 1)[0]
+    home = home or pick(rng, t.airports)
     pool = real.get((t.country, t.cls), [])
     while pool:
         address, reg, typecode, operator = pool.pop(int(rng.integers(len(pool))))
@@ -195,7 +196,7 @@ def _aircraft(
             f"registry {Path(str(registry)).name}",
         )
     address, reg = registrar.new(t.country)
-    typecode = _pick(rng, t.types, 1)[0]
+    typecode = pick(rng, t.types)
     return Aircraft(
         address,
         reg,

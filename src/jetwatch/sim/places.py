@@ -10,7 +10,6 @@ the ICAO code so that every run agrees.
 
 from __future__ import annotations
 
-import math
 import zlib
 from dataclasses import dataclass
 from functools import cache
@@ -18,9 +17,9 @@ from functools import cache
 import airportsdata
 import numpy as np
 
+from jetwatch.geo import offset
 from jetwatch.reference.runways import RunwayEnd, ends
 from jetwatch.sim.fields import ScenarioError
-from jetwatch.units import EARTH_RADIUS_KM
 
 
 @dataclass(frozen=True)
@@ -30,17 +29,6 @@ class Airport:
     lon: float
     elevation_ft: float
     country: str
-
-
-def offset(lat: float, lon: float, bearing_deg: float, km: float) -> tuple[float, float]:
-    """The point ``km`` from (lat, lon) along a great circle starting on ``bearing_deg``."""
-    p1, l1, b = math.radians(lat), math.radians(lon), math.radians(bearing_deg)
-    d = km / EARTH_RADIUS_KM
-    p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
-    l2 = l1 + math.atan2(
-        math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2)
-    )
-    return math.degrees(p2), (math.degrees(l2) + 540.0) % 360.0 - 180.0
 
 
 class Places:
@@ -62,11 +50,10 @@ class Places:
             return known
         a = self.airport(icao)
         heading = zlib.crc32(icao.encode()) % 180
-        lat1, lon1 = offset(a.lat, a.lon, heading + 180, 1.25)
-        lat2, lon2 = offset(a.lat, a.lon, heading, 1.25)
+        lat, lon = offset(a.lat, a.lon, [heading + 180, heading], 1.25)
         return (
-            RunwayEnd(icao, "SIM1", lat1, lon1, float(heading), 8200.0),
-            RunwayEnd(icao, "SIM2", lat2, lon2, float(heading + 180), 8200.0),
+            RunwayEnd(icao, "SIM1", float(lat[0]), float(lon[0]), float(heading), 8200.0),
+            RunwayEnd(icao, "SIM2", float(lat[1]), float(lon[1]), float(heading + 180), 8200.0),
         )
 
     def runway(self, icao: str, day: int) -> RunwayEnd:

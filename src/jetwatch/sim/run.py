@@ -16,8 +16,9 @@ Legs are flown in batches in take-off order. For each batch:
 No later leg can add rows before its off-block time, so the writers flush up to
 the next batch's first off-block. Everything is written in a temporary directory
 beside ``out`` and renamed into place at the end: an interrupted run leaves
-nothing at ``out``. Raw receiver captures are some twenty times larger than the
-state vectors, so by default only the last ``raw_days`` days have them.
+nothing at ``out``. Raw receiver captures hold far more records than the state
+vectors (each receiver hears every squitter, 2 Hz per message type), so by default
+only the last ``raw_days`` days have them.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import orjson
 import pyarrow as pa
 
 from jetwatch import __version__
+from jetwatch.geo import offset
 from jetwatch.sim import modes, truth
 from jetwatch.sim.coverage import Coverage
 from jetwatch.sim.fields import ScenarioError
@@ -43,7 +45,7 @@ from jetwatch.sim.fleet import build as build_fleet
 from jetwatch.sim.places import Places
 from jetwatch.sim.scenario import SIMULATED, Scenario
 from jetwatch.sim.schedule import Leg, Scheduler
-from jetwatch.sim.trajectory import PERFORMANCE, Legs, State, Trajectories, build, offset
+from jetwatch.sim.trajectory import PERFORMANCE, Legs, State, Trajectories, build
 from jetwatch.sim.writers import (
     OpenSkySink,
     RawSink,
@@ -139,8 +141,8 @@ def _run(
     sim = _Simulator(scenario, places, coverage, sinks, raw_from, emit_rng)
     for start in range(0, len(legs), BATCH):
         batch = legs[start : start + BATCH]
-        traj, extra = sim.plan(batch, rng)
-        sim.fly(batch, traj, extra, flown)
+        traj, extra, runways = sim.plan(batch, rng)
+        sim.fly(batch, traj, extra, runways, flown)
         nxt = legs[start + BATCH].takeoff - 3600.0 if start + BATCH < len(legs) else float("inf")
         for sink in sinks.values():
             sink.flush(nxt)
@@ -174,11 +176,11 @@ class _Simulator:
         self.day0 = scenario.start
         self.raw_receivers = sorted({int(k.split(":")[1]) for k in sinks if ":" in k})
         self.count = 0
-        self.runways: list[tuple[str, str]] = []
 
     def plan(
         self, legs: list[Leg], rng: np.random.Generator
-    ) -> tuple[Trajectories, dict[str, F64]]:
+    ) -> tuple[Trajectories, dict[str, F64], list[tuple[str, str]]]:
+        """Trajectories of a batch of legs, per-leg extras, and the runways used."""
         n = len(legs)
         cols: dict[str, list[float]] = {k: [] for k in ("olat", "olon", "oh", "dlat", "dlon", "dh")}
         rwy: dict[str, list[float]] = {k: [] for k in ("oa", "oo", "ohd", "da", "do", "dhd")}
@@ -237,8 +239,7 @@ class _Simulator:
             "silent_from": off,
             "phase": rng.uniform(0, 0.5, n),
         }
-        self.runways = runways
-        return traj, extra
+        return traj, extra, runways
 
     def _agl(
         self, traj: Trajectories, extra: dict[str, F64], idx: npt.NDArray[np.int64], ev: State
@@ -247,7 +248,14 @@ class _Simulator:
         ground = np.where(ev.s < half, extra["elev_o"][idx], extra["elev_d"][idx])
         return np.where(ev.on_ground, 0.0, np.maximum(ev.altitude - ground, 0.0))
 
-    def fly(self, legs: list[Leg], traj: Trajectories, extra: dict[str, F64], flown: Flown) -> None:
+    def fly(
+        self,
+        legs: list[Leg],
+        traj: Trajectories,
+        extra: dict[str, F64],
+        runways: list[tuple[str, str]],
+        flown: Flown,
+    ) -> None:
         iv = self.scenario.state_interval_s
         end = np.minimum(traj.on_block, extra["silent_from"])
         start = np.ceil(traj.off_block / iv) * iv
@@ -308,8 +316,8 @@ class _Simulator:
             landing=traj.landing.tolist(),
             on_block=traj.on_block.tolist(),
             cruise_ft=traj.cruise_ft.tolist(),
-            origin_runway=[r[0] for r in self.runways],
-            destination_runway=[r[1] for r in self.runways],
+            origin_runway=[r[0] for r in runways],
+            destination_runway=[r[1] for r in runways],
             transponder_off=[None if np.isinf(x) else float(x) for x in extra["silent_from"]],
             takeoff_covered=self._covered(traj, extra, traj.takeoff + 30.0).tolist(),
             landing_covered=self._covered(traj, extra, traj.landing - 30.0).tolist(),
@@ -396,11 +404,11 @@ class _Simulator:
         msg = modes.frames(address, me)
         gs, trk, vr = modes.velocity_values(ev.ground_speed, ev.track, ev.vertical_rate)
         for k in self.raw_receivers:
-            got = self.coverage.received(k, when, ev.lat, ev.lon, agl, self.rng)
+            got, ratio_all = self.coverage.received(k, when, ev.lat, ev.lon, agl, self.rng)
             rows = np.flatnonzero(got)
             if not len(rows):
                 continue
-            _, ratio = self.coverage.hears(k, when[rows], ev.lat[rows], ev.lon[rows], agl[rows])
+            ratio = ratio_all[rows]
             frames = pa.table(
                 {
                     "time": when[rows],

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from jetwatch.geo import haversine_km
-from jetwatch.sim.fleet import Aircraft, Registrar, extra
+from jetwatch.sim.fleet import Aircraft, Registrar, extra, pick
 from jetwatch.sim.places import Places
 from jetwatch.sim.scenario import Event, Scenario, Traffic
 
@@ -145,7 +145,13 @@ class Scheduler:
                 if thin and self.rng.random() > min(e.factor for e in thin):
                     continue
                 out.append(
-                    (float(when), self._pick(t.airports), self._pick(t.destinations), False, "")
+                    (
+                        float(when),
+                        pick(self.rng, t.airports),
+                        pick(self.rng, t.destinations),
+                        False,
+                        "",
+                    )
                 )
             for e in events:
                 lam = b.baseline * max(e.factor - 1.0, 0.0) * _overlap(e, b.start)
@@ -153,8 +159,8 @@ class Scheduler:
                     continue
                 lo, hi = max(e.start, b.start), min(e.end, b.start + 3600)
                 for when in np.sort(self.rng.uniform(lo, hi, self.rng.poisson(lam))):
-                    origin = self._pick(e.airports or t.airports)
-                    dest = self._pick(e.destinations or t.destinations)
+                    origin = pick(self.rng, e.airports or t.airports)
+                    dest = pick(self.rng, e.destinations or t.destinations)
                     out.append((float(when), origin, dest, True, e.name))
         out.sort()
         return out
@@ -193,8 +199,3 @@ class Scheduler:
         if aircraft.callsign == "registration":
             return aircraft.registration.replace("-", "")[:8]
         return f"{aircraft.callsign}{int(self.rng.integers(10, 9999))}"[:8]
-
-    def _pick(self, weights: dict[str, float]) -> str:
-        names = list(weights)
-        p = np.array([weights[k] for k in names], dtype=float)
-        return names[int(self.rng.choice(len(names), p=p / p.sum()))]

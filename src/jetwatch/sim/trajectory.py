@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from jetwatch.geo import bearing, offset
 from jetwatch.units import EARTH_RADIUS_KM, KM_PER_NM
 
 F64 = npt.NDArray[np.float64]
@@ -72,23 +73,6 @@ def latlon(v: F64) -> tuple[F64, F64]:
     return np.degrees(np.arcsin(np.clip(v[..., 2], -1, 1))), np.degrees(
         np.arctan2(v[..., 1], v[..., 0])
     )
-
-
-def offset(lat: F64, lon: F64, bearing: F64, km: F64) -> tuple[F64, F64]:
-    """Points ``km`` along great circles leaving (lat, lon) on ``bearing`` (deg), column-wise."""
-    p1, l1, b = np.radians(lat), np.radians(lon), np.radians(bearing)
-    d = np.asarray(km) / EARTH_RADIUS_KM
-    p2 = np.arcsin(np.sin(p1) * np.cos(d) + np.cos(p1) * np.sin(d) * np.cos(b))
-    l2 = l1 + np.arctan2(np.sin(b) * np.sin(d) * np.cos(p1), np.cos(d) - np.sin(p1) * np.sin(p2))
-    return np.degrees(p2), (np.degrees(l2) + 540.0) % 360.0 - 180.0
-
-
-def bearing(lat1: F64, lon1: F64, lat2: F64, lon2: F64) -> F64:
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dl = np.radians(lon2 - lon1)
-    x = np.sin(dl) * np.cos(p2)
-    y = np.cos(p1) * np.sin(p2) - np.sin(p1) * np.cos(p2) * np.cos(dl)
-    return np.degrees(np.arctan2(x, y)) % 360.0
 
 
 def chord_km(a: F64, b: F64) -> F64:

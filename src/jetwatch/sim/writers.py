@@ -39,10 +39,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from jetwatch.sim.scenario import SIMULATED
+from jetwatch.sources import avr, beast
 from jetwatch.units import FPM_PER_MS, FT_PER_M, KT_PER_MS
 
 CLOCK_HZ = 12_000_000
-HEX = np.frombuffer(b"0123456789ABCDEF", dtype=np.uint8)
 
 
 def day_of(t: float) -> dt.date:
@@ -250,14 +250,6 @@ def fixed_column(msg: npt.NDArray[np.uint8]) -> pa.Array:
     )
 
 
-def _hex_columns(values: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
-    """(N, k) bytes -> (N, 2k) upper-case hex digits."""
-    out = np.empty((len(values), values.shape[1] * 2), dtype=np.uint8)
-    out[:, 0::2] = HEX[values >> 4]
-    out[:, 1::2] = HEX[values & 0xF]
-    return out
-
-
 class RawSink(Sink):
     """Beast or AVR capture of one receiver: rows ``time``, ``frame`` (14 bytes), ``signal``."""
 
@@ -269,41 +261,15 @@ class RawSink(Sink):
     def write(self, day: dt.date, table: pa.Table) -> None:
         t = table.column("time").to_numpy()
         clock = np.round((t - midnight(day)) * CLOCK_HZ).astype(np.uint64)
-        clock_bytes = (
-            (clock[:, None] >> (np.arange(5, -1, -1, dtype=np.uint64) * 8)) & 0xFF
-        ).astype(np.uint8)
         frames = fixed_bytes(table.column("frame"), 14)
+        nbytes = np.full(len(t), 14)
         suffix = "bin" if self.fmt == "beast" else "avr"
         path = self.root / self.fmt / f"{self.receiver}_{day}.{suffix}"
         path.parent.mkdir(parents=True, exist_ok=True)
         if self.fmt == "beast":
-            signal = table.column("signal").to_numpy().astype(np.uint8)[:, None]
-            body = np.concatenate([clock_bytes, signal, frames], axis=1)
-            esc = (body == 0x1A).ravel()
-            flat = np.repeat(body.ravel(), np.where(esc, 2, 1))
-            per_frame = 21 + (body == 0x1A).sum(axis=1)
-            starts = np.concatenate([[0], np.cumsum(per_frame)[:-1]])
-            data = np.empty(len(flat) + 2 * len(body), dtype=np.uint8)
-            head = starts + 2 * np.arange(len(body))
-            mask = np.ones(len(data), dtype=bool)
-            mask[head] = False
-            mask[head + 1] = False
-            data[head] = 0x1A
-            data[head + 1] = ord("3")
-            data[mask] = flat
-            blob = data.tobytes()
+            blob = beast.encode_matrix(frames, nbytes, clock, table.column("signal").to_numpy())
         else:
-            lines = np.concatenate(
-                [
-                    np.full((len(t), 1), ord("@"), dtype=np.uint8),
-                    _hex_columns(clock_bytes),
-                    _hex_columns(frames),
-                    np.full((len(t), 1), ord(";"), dtype=np.uint8),
-                    np.full((len(t), 1), ord("\n"), dtype=np.uint8),
-                ],
-                axis=1,
-            )
-            blob = lines.tobytes()
+            blob = avr.format_matrix(frames, nbytes, clock)
             if not path.exists():
                 blob = f"# {SIMULATED}\n".encode() + blob
         with path.open("ab") as fh:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
+import numpy.typing as npt
 
 from jetwatch.compress import Stream
 from jetwatch.sources.base import FrameBatch, Rejects
@@ -91,14 +92,48 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
         )
 
 
+HEX = np.frombuffer(b"0123456789ABCDEF", dtype=np.uint8)
+
+
+def hex_digits(values: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """(N, k) bytes as (N, 2k) upper-case hex digits."""
+    out = np.empty((len(values), values.shape[1] * 2), dtype=np.uint8)
+    out[:, 0::2] = HEX[values >> 4]
+    out[:, 1::2] = HEX[values & 0xF]
+    return out
+
+
+def format_matrix(
+    msg: npt.NDArray[np.uint8],
+    nbytes: npt.NDArray[np.integer],
+    clock: npt.NDArray[np.integer] | None = None,
+) -> bytes:
+    """AVR lines for frames given column-wise (``msg`` (N, 14), ``nbytes`` 7 or 14):
+    ``*HEX;``, or ``@CLOCK HEX;`` with 12 MHz clocks."""
+    n = len(msg)
+    digits = hex_digits(msg[:, :14])
+    used = np.arange(28)[None, :] < 2 * np.asarray(nbytes)[:, None]
+    if clock is None:
+        head = np.full((n, 1), ord("*"), dtype=np.uint8)
+    else:
+        c = np.asarray(clock, dtype=np.uint64)
+        shifts = np.arange(5, -1, -1, dtype=np.uint64) * np.uint64(8)
+        stamp = ((c[:, None] >> shifts) & np.uint64(0xFF)).astype(np.uint8)
+        head = np.concatenate([np.full((n, 1), ord("@"), dtype=np.uint8), hex_digits(stamp)], 1)
+    tail = np.tile(np.frombuffer(b";\n", dtype=np.uint8), (n, 1))
+    rows = np.concatenate([head, digits, tail], axis=1)
+    keep = np.concatenate([np.ones(head.shape, bool), used, np.ones(tail.shape, bool)], axis=1)
+    return rows[keep].tobytes()
+
+
 def format_frames(frames: list[bytes], clock: list[int] | None = None) -> bytes:
     """AVR text for frames: ``*HEX;`` lines, or ``@CLOCK HEX;`` with 12 MHz clocks."""
-    if clock is None:
-        return b"".join(b"*%s;\n" % f.hex().upper().encode() for f in frames)
-    return b"".join(
-        b"@%012X%s;\n" % (c & 0xFFFFFFFFFFFF, f.hex().upper().encode())
-        for c, f in zip(clock, frames, strict=True)
-    )
+    msg = np.zeros((len(frames), 14), dtype=np.uint8)
+    for row, frame in enumerate(frames):
+        msg[row, : len(frame)] = np.frombuffer(frame, dtype=np.uint8)
+    nbytes = np.array([len(f) for f in frames], dtype=np.int64)
+    stamps = None if clock is None else np.array(clock, dtype=np.int64) & 0xFFFFFFFFFFFF
+    return format_matrix(msg, nbytes, stamps)
 
 
 def _fill_forward(clock: np.ndarray, last: float) -> tuple[np.ndarray, float]:

@@ -160,11 +160,36 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
         )
 
 
+def encode_matrix(
+    msg: npt.NDArray[np.uint8],
+    nbytes: npt.NDArray[np.integer],
+    clock: npt.NDArray[np.integer],
+    signal: npt.ArrayLike = 0x80,
+) -> bytes:
+    """Beast binary for frames given column-wise: ``msg`` (N, 14) bytes, of which the
+    first ``nbytes`` (2, 7 or 14) are used, 12 MHz clocks, signal levels; escaped."""
+    n = len(msg)
+    clock = np.asarray(clock, dtype=np.uint64)
+    shifts = np.arange(5, -1, -1, dtype=np.uint64) * np.uint64(8)
+    stamp = ((clock[:, None] >> shifts) & np.uint64(0xFF)).astype(np.uint8)
+    level = np.broadcast_to(np.asarray(signal, dtype=np.uint8), (n,))[:, None]
+    body = np.concatenate([stamp, level, msg[:, :14]], axis=1)
+    used = np.ones(body.shape, dtype=bool)
+    used[:, 7:] = np.arange(14)[None, :] < np.asarray(nbytes)[:, None]
+    kind = np.select(
+        [np.asarray(nbytes) == 14, np.asarray(nbytes) == 7], [ord("3"), ord("2")], ord("1")
+    )
+    head = np.stack([np.full(n, ESC, dtype=np.uint8), kind.astype(np.uint8)], axis=1)
+    copies = used.astype(np.int64) + (used & (body == ESC))
+    rows = np.concatenate([head, body], axis=1)
+    copies = np.concatenate([np.ones((n, 2), dtype=np.int64), copies], axis=1)
+    return np.repeat(rows.ravel(), copies.ravel()).tobytes()
+
+
 def encode(frames: list[bytes], clock: list[int], signal: int = 0x80) -> bytes:
     """Beast binary for Mode S frames (7 or 14 bytes) with 12 MHz clocks, escaped."""
-    out = bytearray()
-    for frame, c in zip(frames, clock, strict=True):
-        kind = {2: b"1", 7: b"2", 14: b"3"}[len(frame)]
-        body = (c & 0xFFFFFFFFFFFF).to_bytes(6, "big") + bytes([signal]) + frame
-        out += b"\x1a" + kind + body.replace(b"\x1a", b"\x1a\x1a")
-    return bytes(out)
+    msg = np.zeros((len(frames), 14), dtype=np.uint8)
+    for row, frame in enumerate(frames):
+        msg[row, : len(frame)] = np.frombuffer(frame, dtype=np.uint8)
+    nbytes = np.array([len(f) for f in frames], dtype=np.int64)
+    return encode_matrix(msg, nbytes, np.array(clock, dtype=np.int64) & 0xFFFFFFFFFFFF, signal)
