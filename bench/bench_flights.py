@@ -8,8 +8,8 @@ before any timing. Each contender runs in its own process:
 
 - **jetwatch**: ``jetwatch.flights.build(store, rebuild=True)``: segmentation of
   every position plus origin and destination airports, written to the store.
-- **traffic**: the first ``--traffic-rows`` state vectors (all aircraft, in time
-  order) as a ``Traffic``; each aircraft's track is split on 10-minute gaps
+- **traffic**: the first ``--traffic-rows`` state vectors of the busiest day (all
+  aircraft, in time order) as a ``Traffic``; each aircraft's track is split on 10-minute gaps
   (``Flight.split("10 min")``) and each part gets ``infer_airport("takeoff")`` and
   ``infer_airport("landing")`` against an airports table built from
   ``airportsdata`` (traffic would otherwise download OurAirports). traffic is given
@@ -50,11 +50,12 @@ def child(which: str, data: str, db: str, rows: str) -> dict[str, float]:
     from traffic.data.basic.airports import Airports
 
     rows_n = int(rows)
+    busiest = max(Path(data, "opensky").glob("*.parquet"), key=lambda p: p.stat().st_size)
     frame = duckdb.sql(
         f"SELECT to_timestamp(time) AS timestamp, icao24, callsign, lat AS latitude, "
         f"lon AS longitude, baroaltitude / 0.3048 AS altitude, velocity * 3600 / 1852 AS "
         f"groundspeed, heading AS track, vertrate * 60 / 0.3048 AS vertical_rate, onground "
-        f"FROM '{data}/opensky/*.parquet' ORDER BY time LIMIT {rows_n}"
+        f"FROM '{busiest}' ORDER BY time LIMIT {rows_n}"
     ).df()
     table = pd.DataFrame(
         [

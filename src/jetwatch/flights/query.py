@@ -23,7 +23,8 @@ from jetwatch.store.db import Store
 
 COLUMNS = """f.id, f.icao24, a.registration, a.typecode, c.class, a.operator,
     f.callsigns[1] AS callsign, f.origin, f.destination, f.takeoff, f.landing,
-    f.first_seen, f.last_seen, f.origin_method, f.origin_confidence, f.origin_runway,
+    f.first_seen, f.last_seen, f.origin_distance_km, f.destination_distance_km,
+    f.origin_method, f.origin_confidence, f.origin_runway,
     f.origin_reason, f.destination_method, f.destination_confidence, f.destination_runway,
     f.destination_reason, f.origin_country, f.destination_country, f.takeoff_method,
     f.landing_method, f.starts_airborne, f.ends_airborne, f.gaps, f.longest_gap_s,

@@ -11,10 +11,11 @@ Per aircraft, ordered by time:
    whose implied speed is impossible (over 1,000 kt: it reappeared far away), or a
    gap over 30 min slower than 60 kt on average (it must have landed).
 4. **Ground state** is the on-ground flag (or, without one, a missing altitude),
-   cleaned of noise by runs: a ground run shorter than ``touch_go_s`` faster than
-   ``touch_go_kt`` is a touch-and-go (airborne); an airborne run of fewer than
-   three positions inside ground runs, below 1,000 ft above the ground positions
-   around it, is a flag glitch (ground).
+   cleaned of noise by runs. Between airborne runs, a ground run of fewer than
+   three positions is a flag glitch and one shorter than ``touch_go_s`` faster
+   than ``touch_go_kt`` a touch-and-go (both airborne; only the second counts in
+   ``touch_and_go``). Between ground runs, an airborne run of fewer than three
+   positions is a flag glitch (ground).
 5. **Flights**: within a segment, a ground run between two airborne runs is split
    at its middle: its first half is the taxi-in of one flight, the second half the
    taxi-out of the next. A segment part with no airborne position is ground
@@ -68,10 +69,15 @@ def possible(s: Settings) -> str:
 def points_sql(s: Settings, source: str) -> str:
     """Every kept position with its ``segment``, cleaned ground state ``g`` and ``flight_no``.
 
-    Four window passes over the positions (one per second; lags; segment and run
-    counts; flight count). Everything about runs is computed on one row per run and
-    joined back.
+    Three window passes over the positions (one per second; lags; segment and run
+    starts). Segments, runs and flights are keyed by their start time, carried
+    forward with ``last_value(... IGNORE NULLS)`` (a running count costs several
+    times more). ``new_callsign`` is the callsign where it changes or a flight
+    starts, so that a flight's callsigns are a distinct list over few rows.
+    Everything about runs is computed on one row per run and joined
+    back.
     """
+    rows = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
     return f"""
 WITH raw AS (
     SELECT icao24, time, lat, lon, altitude, ground_speed, track, vertical_rate, on_ground,
@@ -81,13 +87,15 @@ WITH raw AS (
 ),
 one AS (
     SELECT * FROM raw
-    QUALIFY row_number() OVER (PARTITION BY icao24, epoch(time)::BIGINT ORDER BY time) = 1
+    QUALIFY epoch(time)::BIGINT IS DISTINCT FROM
+        lag(epoch(time)::BIGINT) OVER (PARTITION BY icao24 ORDER BY time)
 ),
 lagged AS (
     SELECT *, coalesce(on_ground, altitude IS NULL) AS g0,
         epoch(time) - epoch(lag(time) OVER w) AS dt,
         lag(lat) OVER w AS plat, lag(lon) OVER w AS plon,
-        lag(coalesce(on_ground, altitude IS NULL)) OVER w AS pg0
+        lag(coalesce(on_ground, altitude IS NULL)) OVER w AS pg0,
+        lag(callsign) OVER w AS pcallsign
     FROM one WINDOW w AS (PARTITION BY icao24 ORDER BY time)
 ),
 breaks AS (
@@ -99,13 +107,15 @@ breaks AS (
     FROM lagged
 ),
 runs0 AS (
-    SELECT *, sum(seg_break::INT) OVER w AS segment,
-        sum((seg_break OR g0 IS DISTINCT FROM pg0)::INT) OVER w AS run0
-    FROM breaks WINDOW w AS (PARTITION BY icao24 ORDER BY time)
+    SELECT *,
+        last_value(CASE WHEN seg_break THEN time END IGNORE NULLS) OVER w AS segment,
+        last_value(CASE WHEN seg_break OR g0 IS DISTINCT FROM pg0 THEN time END IGNORE NULLS)
+            OVER w AS run0
+    FROM breaks WINDOW w AS (PARTITION BY icao24 ORDER BY time {rows})
 ),
 run0_stats AS (
     SELECT icao24, run0, any_value(segment) AS segment, any_value(g0) AS g0,
-        min(time) AS t0, max(time) AS t1, count(*) AS n, max(ground_speed) AS max_gs
+        max(time) AS t1, count(*) AS n, max(ground_speed) AS max_gs
     FROM runs0 GROUP BY icao24, run0
 ),
 run0_ctx AS (
@@ -115,19 +125,21 @@ run0_ctx AS (
         lag(g0) OVER r AS prev_g, lead(g0) OVER r AS next_g
     FROM run0_stats WINDOW r AS (PARTITION BY icao24 ORDER BY run0)
 ),
+run_kind AS (
+    SELECT *, inside AND g0 AND NOT prev_g AND NOT next_g AS ground_between,
+        epoch(t1) - epoch(run0) < {s.touch_go_s} AND coalesce(max_gs, 0) > {s.touch_go_kt}
+            AS short_fast
+    FROM run0_ctx
+),
 run_state AS (
-    SELECT icao24, run0, segment, t0, t1,
-        g0 AND inside AND NOT prev_g AND NOT next_g
-            AND epoch(t1) - epoch(t0) < {s.touch_go_s}
-            AND coalesce(max_gs, 0) > {s.touch_go_kt} AS touch_go,
+    SELECT icao24, run0, segment, t1,
+        ground_between AND short_fast AND n >= 3 AS touch_go,
         CASE
-            WHEN g0 AND inside AND NOT prev_g AND NOT next_g
-                 AND epoch(t1) - epoch(t0) < {s.touch_go_s}
-                 AND coalesce(max_gs, 0) > {s.touch_go_kt} THEN false
+            WHEN ground_between AND (short_fast OR n < 3) THEN false
             WHEN NOT g0 AND inside AND prev_g AND next_g AND n < 3 THEN true
             ELSE g0
         END AS g
-    FROM run0_ctx
+    FROM run_kind
 ),
 run_new AS (
     SELECT *, coalesce(lag(segment) OVER r <> segment, true)
@@ -135,12 +147,13 @@ run_new AS (
     FROM run_state WINDOW r AS (PARTITION BY icao24 ORDER BY run0)
 ),
 run_ids AS (
-    SELECT *, sum(new_run::INT) OVER (PARTITION BY icao24 ORDER BY run0) AS run
+    SELECT *, last_value(CASE WHEN new_run THEN run0 END IGNORE NULLS)
+        OVER (PARTITION BY icao24 ORDER BY run0 {rows}) AS run
     FROM run_new
 ),
 run_bounds AS (
     SELECT icao24, run, any_value(segment) AS segment, any_value(g) AS g,
-        min(t0) AS run_start, max(t1) AS run_end
+        max(t1) AS run_end
     FROM run_ids GROUP BY icao24, run
 ),
 air_span AS (
@@ -148,40 +161,62 @@ air_span AS (
         min(run) FILTER (NOT g) AS first_air, max(run) FILTER (NOT g) AS last_air
     FROM run_bounds GROUP BY icao24, segment
 ),
-run_info AS (
-    SELECT r.icao24, r.run0, r.g, r.touch_go, r.run, b.run_start,
+run_mid AS (
+    SELECT b.icao24, b.run, b.segment,
         b.g AND b.run > a.first_air AND b.run < a.last_air AS inner_ground,
-        b.run_start + (b.run_end - b.run_start) / 2 AS mid
-    FROM run_ids r JOIN run_bounds b USING (icao24, run)
-    JOIN air_span a ON a.icao24 = b.icao24 AND a.segment = b.segment
+        b.run + (b.run_end - b.run) / 2 AS mid, a.first_air, a.last_air
+    FROM run_bounds b JOIN air_span a ON a.icao24 = b.icao24 AND a.segment = b.segment
 ),
-marked AS (
-    SELECT p.*, i.g, i.touch_go, i.run, p.time = i.run_start AS run_first,
+run_prev AS (
+    SELECT *, lag(inner_ground) OVER r AS after_inner, lag(mid) OVER r AS prev_mid
+    FROM run_mid WINDOW r AS (PARTITION BY icao24 ORDER BY run)
+),
+run_keys AS (
+    SELECT *, last_value(CASE WHEN run = segment THEN segment WHEN after_inner THEN prev_mid END
+        IGNORE NULLS) OVER (PARTITION BY icao24 ORDER BY run {rows}) AS flight_key
+    FROM run_prev
+),
+run_info AS (
+    SELECT r.icao24, r.run0, r.g, r.touch_go, r.run, k.inner_ground, k.mid, k.flight_key,
+        k.first_air, k.last_air
+    FROM run_ids r JOIN run_keys k ON k.icao24 = r.icao24 AND k.run = r.run
+),
+flagged AS (
+    SELECT p.*, i.g, i.touch_go AND p.time = p.run0 AS touch_go, i.run,
+        p.time = i.run AS run_first,
         p.seg_break OR (i.inner_ground AND p.time >= i.mid
-            AND (p.dt IS NULL OR p.time - to_seconds(p.dt) < i.mid)) AS flight_break
-    FROM runs0 p JOIN run_info i USING (icao24, run0)
+            AND (p.dt IS NULL OR p.time - to_seconds(p.dt) < i.mid)) AS flight_break,
+        CASE WHEN i.inner_ground AND p.time >= i.mid THEN i.mid ELSE i.flight_key END
+            AS flight_no,
+        CASE WHEN i.g THEN i.run < i.first_air OR (i.inner_ground AND p.time >= i.mid) END
+            AS taxi_out,
+        CASE WHEN i.g THEN i.run > i.last_air OR (i.inner_ground AND p.time < i.mid) END
+            AS taxi_in
+    FROM runs0 p JOIN run_info i ON i.icao24 = p.icao24 AND i.run0 = p.run0
 )
-SELECT icao24, time, lat, lon, altitude, ground_speed, track, vertical_rate, callsign,
-    g, touch_go, run, run_first, dt, step_km, seg_break, flight_break,
-    sum(flight_break::INT) OVER (PARTITION BY icao24 ORDER BY time) AS flight_no
-FROM marked
+SELECT icao24, time, lat, lon, altitude, ground_speed, track, vertical_rate,
+    CASE WHEN flight_break OR callsign IS DISTINCT FROM pcallsign THEN callsign END
+        AS new_callsign,
+    g, touch_go, run, run_first, dt, step_km, seg_break, flight_break, flight_no, taxi_out,
+    taxi_in
+FROM flagged
 """
 
 
 def flights_sql(s: Settings, source: str) -> str:
-    """One row per flight: timing, coverage, figures and the two end points to place."""
+    """One row per flight: timing, coverage, figures and the two end points to place.
+
+    A flight is a segment part with at least one airborne position; its ground
+    positions are all taxi-out (before the first airborne one) or taxi-in (after the
+    last), since ground runs between airborne ones were split.
+    """
     t = s.transition_s
     return f"""
-WITH pts AS ({points_sql(s, source)}),
-p2 AS (
+WITH p2 AS (
     SELECT *, NOT flight_break AS cont,
         CASE WHEN run_first THEN NOT g ELSE g END AS pg_f,
         time - to_seconds(dt) AS pt
-    FROM pts
-),
-air AS (
-    SELECT icao24, flight_no, min(time) AS first_air_t, max(time) AS last_air_t
-    FROM pts WHERE NOT g GROUP BY icao24, flight_no
+    FROM ({points_sql(s, source)})
 )
 SELECT icao24, flight_no,
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS positions,
@@ -189,8 +224,9 @@ SELECT icao24, flight_no,
     round(coalesce(sum(step_km) FILTER (cont), 0), 3) AS path_km,
     count(*) FILTER (cont AND dt > 60) AS gaps,
     coalesce(max(dt) FILTER (cont), 0) AS longest_gap_s,
-    list(DISTINCT callsign ORDER BY callsign) FILTER (callsign IS NOT NULL) AS callsigns,
-    count(DISTINCT run) FILTER (touch_go) AS touch_and_go,
+    list(DISTINCT new_callsign ORDER BY new_callsign) FILTER (new_callsign IS NOT NULL)
+        AS callsigns,
+    count(*) FILTER (touch_go) AS touch_and_go,
     NOT arg_min(g, time) AS starts_airborne,
     NOT arg_max(g, time) AS ends_airborne,
     arg_min(pt + (time - pt) / 2, time) FILTER (NOT g AND cont AND pg_f AND dt <= {t}) AS takeoff,
@@ -199,9 +235,10 @@ SELECT icao24, flight_no,
              'vrate': vertical_rate, 'time': time}}, time) FILTER (NOT g) AS air_first,
     arg_max({{'lat': lat, 'lon': lon, 'altitude': altitude, 'track': track,
              'vrate': vertical_rate, 'time': time}}, time) FILTER (NOT g) AS air_last,
-    arg_max({{'lat': lat, 'lon': lon}}, time) FILTER (g AND time < first_air_t) AS ground_before,
-    arg_min({{'lat': lat, 'lon': lon}}, time) FILTER (g AND time > last_air_t) AS ground_after,
+    arg_max({{'lat': lat, 'lon': lon}}, time) FILTER (taxi_out) AS ground_before,
+    arg_min({{'lat': lat, 'lon': lon}}, time) FILTER (taxi_in) AS ground_after,
     count(*) FILTER (g) AS ground_positions
-FROM p2 JOIN air USING (icao24, flight_no)
+FROM p2
 GROUP BY icao24, flight_no
+HAVING count(*) FILTER (NOT g) > 0
 """
