@@ -21,6 +21,8 @@ from jetwatch import __version__
 from jetwatch import demo as demo_lib
 from jetwatch import flights as flights_lib
 from jetwatch import sim as sim_lib
+from jetwatch.cli_common import db_option
+from jetwatch.cli_exodus import check, exodus_cmd
 from jetwatch.decode import DecoderSettings
 from jetwatch.errors import JetwatchError
 from jetwatch.flights import export as flights_export
@@ -37,14 +39,6 @@ from jetwatch.store.db import Store
 out = Console(width=max(Console().width, 120))
 err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
 SHOW_REJECTS = 5
-db_option = click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="jetwatch.duckdb",
-    show_default=True,
-    envvar="JETWATCH_DB",
-    help="DuckDB database file (env JETWATCH_DB).",
-)
 
 
 def _utc(text: str | None) -> float | None:
@@ -619,3 +613,7 @@ def demo(db: Path | None, cache: Path | None) -> None:
     out.print(f"simulation, ground truth and manifest: {escape(str(result.simulation))}")
     if not all(r.status in ("ingested", "skipped") for r in result.ingests):
         sys.exit(1)
+
+
+main.add_command(exodus_cmd)
+main.add_command(check)

@@ -1,0 +1,321 @@
+"""``jetwatch exodus`` and ``jetwatch check``: thin commands over :mod:`jetwatch.exodus`."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from jetwatch.cli_common import db_option
+from jetwatch.errors import JetwatchError
+from jetwatch.exodus.analysis import Settings, exodus
+from jetwatch.exodus.baseline import DETECTORS
+from jetwatch.exodus.claims import check_aircraft, check_departures
+from jetwatch.store.db import Store
+
+out = Console(width=max(Console().width, 120))
+FORMATS = ("table", "json", "csv")
+
+
+def _fmt(f: Any) -> Any:
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True
+    )(f)
+
+
+def _open(db: Path) -> Store:
+    if not db.exists():
+        raise click.ClickException(f"{db}: no such database")
+    return Store(db)
+
+
+def _utc(text: str | None) -> dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"expected an ISO 8601 time: {text!r}") from None
+    return t.astimezone(dt.UTC).replace(tzinfo=None) if t.tzinfo else t
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return buf.getvalue()
+
+
+def _cell(v: object) -> str:
+    return escape("" if v is None else str(v))
+
+
+@click.command("exodus")
+@db_option
+@click.option("--area", help="Area name (see `jetwatch areas`).")
+@click.option("--airport", help="One airport (ICAO code) instead of an area.")
+@click.option("--class", "cls", help="Aircraft class, e.g. business_jet.")
+@click.option("--on", help="Local day, e.g. 2023-06-24 (default: today).")
+@click.option(
+    "--bucket",
+    type=click.Choice(["15", "30", "60"]),
+    default="60",
+    show_default=True,
+    help="Bucket width, minutes.",
+)
+@click.option("--weeks", type=int, default=4, show_default=True, help="Weeks of baseline.")
+@click.option(
+    "--detector", type=click.Choice(sorted(DETECTORS)), default="negbin", show_default=True
+)
+@click.option(
+    "--false-alarms",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Sensitivity: expected false surges per area-year.",
+)
+@click.option("--live", is_flag=True, help="Score the day so far, again every --interval s.")
+@click.option("--at", "at", help="With --live: the current time (UTC), e.g. for a replay.")
+@click.option("--interval", type=float, default=60.0, show_default=True)
+@click.option("--once", is_flag=True, help="With --live: score once and exit.")
+@_fmt
+def exodus_cmd(
+    db: Path,
+    area: str | None,
+    airport: str | None,
+    cls: str | None,
+    on: str | None,
+    bucket: str,
+    weeks: int,
+    detector: str,
+    false_alarms: float,
+    live: bool,
+    at: str | None,
+    interval: float,
+    once: bool,
+    fmt: str,
+) -> None:
+    """Departures of a class from an area per bucket, against the baseline, with surges."""
+    settings = Settings(bucket_minutes=int(bucket), weeks=weeks, false_alarms_per_year=false_alarms)
+    now = _utc(at)
+    day = on or (now or dt.datetime.now(dt.UTC)).date().isoformat()
+    seen: set[str] = set()
+    try:
+        with _open(db) as store:
+            while True:
+                upto = (now or dt.datetime.now(dt.UTC).replace(tzinfo=None)) if live else None
+                result = exodus(
+                    store,
+                    area=area,
+                    airport=airport,
+                    cls=cls,
+                    on=day,
+                    settings=settings,
+                    method=detector,
+                    upto=upto,
+                )
+                doc = result.to_dict()
+                if not live:
+                    _show(doc, fmt)
+                    return
+                for s in doc["surges"]:
+                    if s["start"] not in seen:
+                        seen.add(s["start"])
+                        _alert(doc, s, fmt)
+                if once or now is not None:
+                    if not doc["surges"] and fmt == "table":
+                        out.print(
+                            f"{doc['upto']}: no surge ({doc['observed']} departures, "
+                            f"{doc['expected']} expected for the whole day)"
+                        )
+                    return
+                time.sleep(interval)
+    except JetwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _alert(doc: dict[str, Any], s: dict[str, Any], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(
+            json.dumps({"alert": "surge", "scope": doc["scope"], "class": doc["class"], "surge": s})
+        )
+        return
+    out.print(
+        f"[bold red]SURGE[/] {escape(doc['scope'])} {escape(str(doc['class'] or 'all'))}: "
+        f"{s['observed']} departures since {s['start']} against {s['expected']} expected "
+        f"(flagged at {s['flagged_at']}, p = {s['p_value']:.2g})"
+    )
+
+
+def _labels(doc: dict[str, Any]) -> None:
+    for label in doc["labels"]:
+        out.print(f"[bold magenta]{escape(label)}[/]")
+
+
+def _show(doc: dict[str, Any], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(doc, indent=1))
+        return
+    if fmt == "csv":
+        click.echo(_csv(doc["buckets"]), nl=False)
+        return
+    _labels(doc)
+    title = (
+        f"{doc['class'] or 'all'} departures from {doc['scope']} on {doc['day']} "
+        f"({doc['timezone']}); times UTC"
+    )
+    if doc["baseline_error"]:
+        out.print(f"[yellow]no baseline[/]: {escape(doc['baseline_error'])}")
+    view = Table(title=escape(title))
+    for name in ("bucket", "observed", "expected", "95% band", "score", "coverage", "surge"):
+        view.add_column(name)
+    for b in doc["buckets"]:
+        band = "" if "low" not in b else f"{b['low']}-{b['high']}"
+        view.add_row(
+            b["start"][11:16],
+            str(b["observed"]),
+            _cell(b.get("expected")),
+            band,
+            _cell(b.get("score")),
+            _cell(b["coverage"]),
+            "SURGE" if b.get("surge") else "",
+        )
+    out.print(view)
+    out.print(
+        f"observed {doc['observed']}, expected {doc['expected']}, "
+        f"coverage {doc['coverage']:.0%} of its usual level"
+    )
+    for s in doc["surges"]:
+        out.print(
+            f"[bold red]surge[/] {s['start']} to {s['end']} (peak {s['peak'][11:16]}, "
+            f"flagged at {s['flagged_at'][11:16]}): {s['observed']} observed, "
+            f"{s['expected']} expected, excess {s['excess']}"
+        )
+    dest = doc["destinations"]["day"]
+    out.print(
+        "destinations: "
+        + escape(", ".join(f"{k} {v}" for k, v in dest["airports"].items()))
+        + f"; abroad {dest['abroad']}, domestic {dest['domestic']}, "
+        f"unknown {dest['unknown']}"
+    )
+    _flights(doc["flights"])
+
+
+def _flights(rows: list[dict[str, Any]]) -> None:
+    view = Table(title=f"{len(rows)} departures (times UTC)")
+    keys = ("time", "registration", "typecode", "operator", "callsign", "origin", "destination")
+    for k in keys:
+        view.add_column(k)
+    for r in rows:
+        view.add_row(*[_cell(r[k])[:19] if k == "time" else _cell(r[k]) for k in keys])
+    out.print(view)
+
+
+@click.group()
+def check() -> None:
+    """Check a claim against the data: supported, contradicted or cannot be determined."""
+
+
+@check.command("departures")
+@db_option
+@click.option("--from", "origin", help="Airport (ICAO code).")
+@click.option("--area", help="Area name instead of an airport.")
+@click.option("--on", required=True, help="Local day, e.g. 2023-06-24.")
+@click.option("--class", "cls", help="Aircraft class.")
+@click.option("--at-least", type=int)
+@click.option("--at-most", type=int)
+@click.option("--abroad", is_flag=True, help="Count only departures to another country.")
+@_fmt
+def check_departures_cmd(
+    db: Path,
+    origin: str | None,
+    area: str | None,
+    on: str,
+    cls: str | None,
+    at_least: int | None,
+    at_most: int | None,
+    abroad: bool,
+    fmt: str,
+) -> None:
+    """Check a claim about how many departures there were."""
+    try:
+        with _open(db) as store:
+            result = check_departures(
+                store,
+                area=area,
+                airport=origin,
+                cls=cls,
+                on=on,
+                at_least=at_least,
+                at_most=at_most,
+                abroad=abroad,
+            )
+    except JetwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _verdict(result, fmt)
+
+
+@check.command("aircraft")
+@db_option
+@click.argument("aircraft")
+@click.option("--left", help="Area the aircraft is said to have left.")
+@click.option("--arrived", help="Area the aircraft is said to have arrived at.")
+@click.option("--on", required=True, help="Local day, e.g. 2023-06-24.")
+@_fmt
+def check_aircraft_cmd(
+    db: Path, aircraft: str, left: str | None, arrived: str | None, on: str, fmt: str
+) -> None:
+    """Check whether an aircraft left (or arrived at) an area on a day."""
+    try:
+        with _open(db) as store:
+            result = check_aircraft(store, aircraft, left=left, arrived=arrived, on=on)
+    except JetwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _verdict(result, fmt)
+
+
+def _verdict(result: dict[str, Any], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=1, default=str))
+        return
+    if fmt == "csv":
+        click.echo(
+            _csv(
+                [{k: v for k, v in f.items() if not isinstance(v, dict)} for f in result["flights"]]
+            ),
+            nl=False,
+        )
+        return
+    _labels(result)
+    colour = {"supported": "green", "contradicted": "red"}.get(result["verdict"], "yellow")
+    out.print(f"claim: {escape(result['claim'])}")
+    out.print(f"verdict: [bold {colour}]{result['verdict'].upper()}[/]")
+    for r in result["reasons"]:
+        out.print(f"  - {escape(r)}")
+    if "expected" in result:
+        out.print(
+            f"observed {result['observed']}, baseline {result['expected']}, "
+            f"coverage {result['coverage']:.0%} of its usual level"
+        )
+        _flights(result["flights"])
+    else:
+        for q in result["quiet"]:
+            out.print(f"  quiet {q['from']} to {q['to']} ({q['seconds'] / 60:.0f} min airborne)")
+        view = Table(title="flights that day (times UTC)")
+        keys = ("callsign", "origin", "takeoff", "destination", "landing", "last_seen")
+        for k in keys:
+            view.add_column(k)
+        for f in result["flights"]:
+            view.add_row(*[_cell(f[k]) for k in keys])
+        out.print(view)

@@ -1,0 +1,302 @@
+"""Claim checks: a claim becomes a query, and the answer is a verdict with its evidence.
+
+Verdicts: ``supported``, ``contradicted``, ``cannot be determined``.
+
+**Departures** (``check_departures``): "at least N" (or "at most N") departures of a
+class from an area or airport on a local day, optionally only those abroad.
+
+- Observed departures that meet the claim are positive evidence: "at least N" is
+  ``supported`` when N were seen (also when the coverage was poor).
+- A shortfall is only ``contradicted`` when it cannot be explained by missing data:
+  the day's coverage (:mod:`.coverage`, weighted by expected departures) is at
+  least ``POOR`` and, for ``abroad``, the departures whose destination is unknown
+  could not make up the difference. Otherwise ``cannot be determined``; without
+  enough history to measure the coverage, likewise. Never "contradicted" from an
+  absence of data.
+- "At most N" mirrors it: more than N seen abroad contradicts it; N or fewer is
+  ``supported`` only with good coverage and no unknown destinations that could push
+  it over.
+
+**Aircraft** (``check_aircraft``): did the aircraft leave (or arrive at) an area on
+a day? A departure from (landing at) one of its airports that day supports it.
+``contradicted`` needs the aircraft seen on the ground in the area at its last
+position of the day with good coverage; anything else is ``cannot be determined``.
+The timeline lists its flights and the gaps over ``quiet_s`` (5 min) in which its
+transponder went quiet while airborne.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from jetwatch.errors import JetwatchError
+from jetwatch.exodus.analysis import Exodus, Settings, exodus
+from jetwatch.exodus.coverage import POOR
+from jetwatch.exodus.departures import scope
+from jetwatch.flights.build import ensure_schema
+from jetwatch.geo import haversine_km
+from jetwatch.reference.airports import Airports
+from jetwatch.store.db import Store
+
+SUPPORTED = "supported"
+CONTRADICTED = "contradicted"
+UNKNOWN = "cannot be determined"
+
+
+class ClaimError(JetwatchError, ValueError):
+    """A claim that cannot be turned into a query."""
+
+
+def _day(on: str | dt.date) -> dt.date:
+    if isinstance(on, dt.date):
+        return on
+    try:
+        return dt.date.fromisoformat(on)
+    except ValueError:
+        raise ClaimError("expected a day like 2023-06-24", value=on) from None
+
+
+def check_departures(
+    store: Store,
+    *,
+    area: str | None = None,
+    airport: str | None = None,
+    cls: str | None = None,
+    on: str | dt.date,
+    at_least: int | None = None,
+    at_most: int | None = None,
+    abroad: bool = False,
+    settings: Settings | None = None,
+) -> dict[str, Any]:
+    if (at_least is None) == (at_most is None):
+        raise ClaimError("give one of --at-least N or --at-most N")
+    day = _day(on)
+    ex = exodus(store, area=area, airport=airport, cls=cls, on=day, settings=settings, save=False)
+    rows = ex.flights.to_pylist()
+    counted = [r for r in rows if r["abroad"] is True] if abroad else rows
+    unknown = sum(1 for r in rows if r["abroad"] is None) if abroad else 0
+    seen = len(counted)
+    cover = ex.period_coverage
+    measured = ex.baseline_error is None
+    good = measured and cover >= POOR
+    what = f"{cls.replace('_', ' ') + ' ' if cls else ''}departures from {ex.where.name}"
+    what += " for abroad" if abroad else ""
+    reasons: list[str] = []
+    if at_least is not None:
+        claim = f"at least {at_least} {what} on {day}"
+        if seen >= at_least:
+            verdict = SUPPORTED
+            reasons.append(f"{seen} observed, at least the {at_least} claimed")
+        elif seen + unknown >= at_least:
+            verdict = UNKNOWN
+            reasons.append(
+                f"{seen} observed abroad; {unknown} more have no known destination "
+                "and could make up the claim"
+            )
+        elif not good:
+            verdict = UNKNOWN
+            reasons.append(f"{seen} observed, but {_coverage_reason(ex)}")
+        else:
+            verdict = CONTRADICTED
+            reasons.append(
+                f"{seen} observed with coverage {cover:.0%} of its usual level; {at_least} claimed"
+            )
+    else:
+        assert at_most is not None
+        claim = f"at most {at_most} {what} on {day}"
+        if seen > at_most:
+            verdict = CONTRADICTED
+            reasons.append(f"{seen} observed, more than the {at_most} claimed")
+        elif seen + unknown > at_most:
+            verdict = UNKNOWN
+            reasons.append(f"{unknown} departures have no known destination")
+        elif not good:
+            verdict = UNKNOWN
+            reasons.append(f"{seen} observed, but {_coverage_reason(ex)}")
+        else:
+            verdict = SUPPORTED
+            reasons.append(f"{seen} observed with coverage {cover:.0%} of its usual level")
+    doc = ex.to_dict()
+    return {
+        "claim": claim,
+        "verdict": verdict,
+        "reasons": reasons,
+        "observed": seen,
+        "unknown_destination": unknown,
+        "expected": doc["expected"],
+        "coverage": doc["coverage"],
+        "baseline_error": ex.baseline_error,
+        "surges": doc["surges"],
+        "flights": [f for f in doc["flights"] if not abroad or f["abroad"] is True],
+        "labels": doc["labels"],
+        "exodus": {k: doc[k] for k in ("scope", "airports", "class", "day", "timezone")},
+    }
+
+
+def _coverage_reason(ex: Exodus) -> str:
+    if ex.baseline_error is not None:
+        return f"the coverage cannot be measured: {ex.baseline_error}"
+    return (
+        f"coverage was {ex.period_coverage:.0%} of its usual level (below {POOR:.0%}): "
+        "missing departures may be missing data"
+    )
+
+
+def check_aircraft(
+    store: Store,
+    aircraft: str,
+    *,
+    left: str | None = None,
+    arrived: str | None = None,
+    on: str | dt.date,
+    quiet_s: float = 300.0,
+) -> dict[str, Any]:
+    if (left is None) == (arrived is None):
+        raise ClaimError("give one of --left AREA or --arrived AREA")
+    ensure_schema(store)
+    day = _day(on)
+    area = str(left or arrived)
+    where = scope(area=area)
+    icao = _resolve(store, aircraft)
+    since, until = where.day_start(day), where.day_start(day + dt.timedelta(days=1))
+    flights = store.con.sql(
+        """
+        SELECT id, callsigns[1] AS callsign, origin, takeoff, takeoff_method, destination,
+            landing, landing_method, first_seen, last_seen, starts_airborne, ends_airborne,
+            gaps, longest_gap_s, last_lat, last_lon, last_altitude
+        FROM flights WHERE icao24 = $icao AND last_seen >= $since AND first_seen < $until
+        ORDER BY first_seen
+        """,
+        params={"icao": icao, "since": since, "until": until},
+    ).to_arrow_table()
+    quiet = _quiet(store, icao, since, until, quiet_s)
+    ends = store.con.execute(
+        "SELECT min(time), max(time), arg_max(on_ground, time), arg_max(lat, time), "
+        "arg_max(lon, time) FROM positions WHERE icao24 = ? AND time >= ? AND time < ?",
+        [icao, since, until],
+    ).fetchall()[0]
+    codes = set(where.airports)
+    rows = flights.to_pylist()
+    key, when = ("origin", "takeoff") if left else ("destination", "landing")
+    hits = [
+        r
+        for r in rows
+        if r[key] in codes
+        and since <= (r[when] or r["first_seen" if left else "last_seen"]) < until
+    ]
+    ex = exodus(store, area=area, on=day, save=False)
+    good = ex.baseline_error is None and ex.period_coverage >= POOR
+    verb = "left" if left else "arrived at"
+    reasons = []
+    if hits:
+        verdict = SUPPORTED
+        reasons.append(f"{_flight_text(hits[0], left is not None)}")
+    elif ends[0] is None:
+        verdict = UNKNOWN
+        reasons.append("the aircraft was not seen that day: an absence of data is not evidence")
+    elif good and ends[2] and _in_area(ends[3], ends[4], where.airports) and left:
+        verdict = CONTRADICTED
+        reasons.append(
+            f"last seen on the ground in {where.name} at {ends[1]:%H:%M} UTC with coverage "
+            f"{ex.period_coverage:.0%} of its usual level, and no departure from it"
+        )
+    else:
+        verdict = UNKNOWN
+        reasons.append(
+            f"no {'departure from' if left else 'arrival at'} {where.name} observed; "
+            + (_coverage_reason(ex) if not good else "its last position does not settle it")
+        )
+    return {
+        "claim": f"{aircraft} {verb} {where.name} on {day}",
+        "verdict": verdict,
+        "reasons": reasons,
+        "labels": sorted(store.labels()),
+        "icao24": icao,
+        "first_seen": _iso(ends[0]),
+        "last_seen": _iso(ends[1]),
+        "coverage": round(ex.period_coverage, 3),
+        "flights": [
+            {k: _iso(v) if isinstance(v, dt.datetime) else v for k, v in r.items()} for r in rows
+        ],
+        "quiet": quiet,
+    }
+
+
+def _iso(t: dt.datetime | None) -> str | None:
+    return None if t is None else t.replace(microsecond=0).isoformat() + "Z"
+
+
+def _flight_text(r: dict[str, Any], departing: bool) -> str:
+    if departing:
+        t = r["takeoff"] or r["first_seen"]
+        text = f"took off from {r['origin']} at {t:%H:%M} UTC to {r['destination'] or 'unknown'}"
+        if r["ends_airborne"] and r["last_altitude"] is not None:
+            text += (
+                f"; last seen airborne at {r['last_seen']:%H:%M} UTC, {r['last_altitude']:,} ft, "
+                f"{r['last_lat']:.3f}, {r['last_lon']:.3f} (transponder quiet or out of coverage)"
+            )
+        return text
+    t = r["landing"] or r["last_seen"]
+    return f"landed at {r['destination']} at {t:%H:%M} UTC from {r['origin'] or 'unknown'}"
+
+
+def _in_area(lat: float | None, lon: float | None, codes: tuple[str, ...]) -> bool:
+    if lat is None or lon is None:
+        return False
+    places = Airports()
+    for c in codes:
+        a = places.get(c)
+        if a and float(haversine_km(lat, lon, a["lat"], a["lon"])) <= 10:  # type: ignore[arg-type]
+            return True
+    return False
+
+
+def _resolve(store: Store, aircraft: str) -> str:
+    text = aircraft.strip()
+    if len(text) == 6 and all(c in "0123456789abcdefABCDEF" for c in text):
+        return text.lower()
+    rows = store.con.execute(
+        "SELECT icao24 FROM aircraft WHERE upper(replace(registration, '-', '')) = ?",
+        [text.upper().replace("-", "")],
+    ).fetchall()
+    if not rows:
+        raise ClaimError(
+            "unknown aircraft: give its address (6 hex digits) or a registration in the registry",
+            value=aircraft,
+        )
+    return str(rows[0][0])
+
+
+def _quiet(
+    store: Store, icao: str, since: dt.datetime, until: dt.datetime, quiet_s: float
+) -> list[dict[str, Any]]:
+    """Gaps longer than ``quiet_s`` between two airborne positions of the aircraft."""
+    rows = store.con.execute(
+        """
+        SELECT prev_time, time, epoch(time) - epoch(prev_time) AS seconds, prev_lat, prev_lon,
+            prev_alt, lat, lon, altitude
+        FROM (
+            SELECT time, lat, lon, altitude, on_ground,
+                lag(time) OVER w AS prev_time, lag(lat) OVER w AS prev_lat,
+                lag(lon) OVER w AS prev_lon, lag(altitude) OVER w AS prev_alt,
+                lag(on_ground) OVER w AS prev_ground
+            FROM positions WHERE icao24 = ? AND time >= ? AND time < ?
+            WINDOW w AS (ORDER BY time)
+        )
+        WHERE epoch(time) - epoch(prev_time) > ? AND NOT coalesce(on_ground, false)
+            AND NOT coalesce(prev_ground, false)
+        ORDER BY time
+        """,
+        [icao, since, until, quiet_s],
+    ).fetchall()
+    return [
+        {
+            "from": _iso(r[0]),
+            "to": _iso(r[1]),
+            "seconds": round(r[2], 1),
+            "before": {"lat": r[3], "lon": r[4], "altitude": r[5]},
+            "after": {"lat": r[6], "lon": r[7], "altitude": r[8]},
+        }
+        for r in rows
+    ]

@@ -1,0 +1,74 @@
+"""Coverage of a scope, measured from the data itself.
+
+The activity of a bucket is the number of aircraft-minutes seen within
+``radius_km`` of the scope's airports (distinct aircraft per minute, summed over
+the bucket's minutes): it does not depend on how many messages a receiver decodes
+per aircraft. Its usual level is the median activity of the same bucket over the
+history days. The coverage of a bucket is activity / usual, capped at 1 (NaN when
+the usual level is 0: nothing to compare with).
+
+A period's coverage weights its buckets by the departures the baseline expects in
+them, so a blackout at night counts less than one at the morning peak. Below
+``poor`` (0.8) the period is poorly covered: absences are not evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import numpy.typing as npt
+
+from jetwatch.exodus.departures import Scope
+from jetwatch.reference.airports import Airports
+from jetwatch.store.db import Store
+
+POOR = 0.8
+RADIUS_KM = 60.0
+
+
+def activity(
+    store: Store, where: Scope, bucket_edges: npt.NDArray[np.int64], radius_km: float = RADIUS_KM
+) -> npt.NDArray[np.float64]:
+    """Aircraft-minutes seen near the scope, per (day, bucket) of ``bucket_edges``."""
+    places = Airports()
+    spots = [places.get(c) for c in where.airports]
+    lats = [float(s["lat"]) for s in spots if s]  # type: ignore[arg-type]
+    lons = [float(s["lon"]) for s in spots if s]  # type: ignore[arg-type]
+    dlat = radius_km / 111.0
+    dlon = radius_km / (111.0 * max(np.cos(np.radians(np.mean(lats))), 0.1))
+    since = dt.datetime.fromtimestamp(int(bucket_edges[0, 0]), dt.UTC).replace(tzinfo=None)
+    until = dt.datetime.fromtimestamp(int(bucket_edges[-1, -1]), dt.UTC).replace(tzinfo=None)
+    rows = store.con.execute(
+        """
+        SELECT (epoch(time)::BIGINT // 60) * 60 AS minute, count(DISTINCT icao24) AS aircraft
+        FROM positions
+        WHERE time >= ? AND time < ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?
+        GROUP BY minute
+        """,
+        [since, until, min(lats) - dlat, max(lats) + dlat, min(lons) - dlon, max(lons) + dlon],
+    ).fetchnumpy()
+    minutes = np.asarray(rows["minute"], dtype=np.int64)
+    weights = np.asarray(rows["aircraft"], dtype=np.float64)
+    out = np.zeros((bucket_edges.shape[0], bucket_edges.shape[1] - 1))
+    for d, row in enumerate(bucket_edges):
+        inside = (minutes >= row[0]) & (minutes < row[-1])
+        idx = np.searchsorted(row, minutes[inside], side="right") - 1
+        out[d] = np.bincount(idx, weights=weights[inside], minlength=len(row) - 1)
+    return out
+
+
+def ratio(
+    day: npt.NDArray[np.float64], history: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Coverage per bucket of ``day`` against the median of ``history`` (days x buckets)."""
+    usual = np.median(history, axis=0) if history.size else np.zeros_like(day)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(usual > 0, np.minimum(day / np.where(usual > 0, usual, 1), 1.0), np.nan)
+
+
+def weighted(cover: npt.NDArray[np.float64], mu: npt.NDArray[np.float64]) -> float:
+    """Coverage of a period: buckets weighted by expected departures (1.0 if none known)."""
+    known = ~np.isnan(cover)
+    w = mu[known] + 1e-6
+    return float(np.sum(cover[known] * w) / np.sum(w)) if known.any() else 1.0

@@ -1,0 +1,145 @@
+"""Departures of a class from a place, and their counts per time bucket.
+
+A *scope* is an area (:mod:`jetwatch.reference.areas`) or a single airport: its
+airports, its home country (of the first airport) and its time zone. Days and
+buckets are local: a day starts at local midnight (the offset at midnight holds for
+the whole day; days with a DST change are out of scope), and times are reported in
+UTC. A departure is a stored flight whose origin is one of the scope's airports,
+timed at its take-off (or, when the take-off was not observed, its first
+position).
+
+Destination: the airport the flight was placed at (:mod:`jetwatch.flights.airports`).
+A flight that left coverage has none: it is not guessed (projecting the course
+picked the right country for only half of the simulated business jets that left
+coverage, so it would mislead), and its last position, altitude and track are
+given instead. ``abroad`` is whether the destination's country differs from the
+home country, NULL when the destination is unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from jetwatch.errors import JetwatchError
+from jetwatch.flights.build import ensure_schema
+from jetwatch.reference import areas
+from jetwatch.reference.airports import Airports
+from jetwatch.reference.classes import CLASSES
+from jetwatch.store.db import Store
+
+
+class ScopeError(JetwatchError, ValueError):
+    """An unknown area, airport or class."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    name: str
+    airports: tuple[str, ...]
+    country: str
+    tz: str
+    cls: str | None
+
+    def day_start(self, day: dt.date) -> dt.datetime:
+        """Local midnight of ``day`` as a naive UTC datetime."""
+        local = dt.datetime.combine(day, dt.time(), ZoneInfo(self.tz))
+        return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def scope(
+    area: str | None = None,
+    airport: str | None = None,
+    cls: str | None = None,
+    airports: Airports | None = None,
+) -> Scope:
+    """The scope of an area name or an airport code, checked."""
+    places = airports or Airports()
+    if cls is not None and cls not in CLASSES:
+        raise ScopeError(f"no such class; known: {', '.join(CLASSES)}", value=cls)
+    if (area is None) == (airport is None):
+        raise ScopeError("give an area or an airport")
+    if area is not None:
+        codes = tuple(areas.get(area).resolve(places))
+        name = area.lower()
+    else:
+        code = str(airport).upper()
+        if places.get(code) is None:
+            known = ", ".join(a for a in _area_airports())
+            raise ScopeError(
+                f"no such airport (ICAO code); the areas' airports: {known}", value=airport
+            )
+        codes, name = (code,), code
+    first = places.get(codes[0]) or {}
+    return Scope(name, codes, str(first.get("country") or ""), str(first.get("tz") or "UTC"), cls)
+
+
+def _area_airports() -> list[str]:
+    return sorted({c for a in areas.load().values() for c in a.airports})
+
+
+def departures(
+    store: Store,
+    where: Scope,
+    since: dt.datetime,
+    until: dt.datetime,
+) -> pa.Table:
+    """Departures in ``[since, until)`` (naive UTC), oldest first, with destinations."""
+    ensure_schema(store)
+    return store.con.sql(
+        """
+        SELECT f.id, f.icao24, a.registration, a.typecode, a.operator, c.class,
+            f.callsigns[1] AS callsign, f.origin, coalesce(f.takeoff, f.first_seen) AS time,
+            f.takeoff_method, f.destination, f.destination_country, f.destination_method,
+            f.landing, f.destination_country <> $home AS abroad, f.last_seen,
+            f.last_lat, f.last_lon, f.last_altitude, f.last_track
+        FROM flights f LEFT JOIN aircraft a USING (icao24)
+        LEFT JOIN aircraft_classes c USING (icao24)
+        WHERE list_contains($codes, f.origin) AND coalesce(f.takeoff, f.first_seen) >= $since
+            AND coalesce(f.takeoff, f.first_seen) < $until
+            AND ($cls IS NULL OR c.class = $cls)
+        ORDER BY time, f.id
+        """,
+        params={
+            "codes": list(where.airports),
+            "since": since,
+            "until": until,
+            "cls": where.cls,
+            "home": where.country,
+        },
+    ).to_arrow_table()
+
+
+def edges(
+    where: Scope, first_day: dt.date, days: int, bucket_minutes: int
+) -> npt.NDArray[np.int64]:
+    """Bucket start times (UTC epoch s), shape (days, buckets per day + 1)."""
+    per_day = 24 * 60 // bucket_minutes
+    starts = [where.day_start(first_day + dt.timedelta(days=i)) for i in range(days)]
+    base = np.array([int(s.replace(tzinfo=dt.UTC).timestamp()) for s in starts], dtype=np.int64)
+    return base[:, None] + np.arange(per_day + 1, dtype=np.int64)[None, :] * bucket_minutes * 60
+
+
+def bucket_counts(
+    times: npt.NDArray[np.int64], bucket_edges: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """Counts of ``times`` (epoch s) per (day, bucket) of ``bucket_edges``."""
+    out = np.zeros((bucket_edges.shape[0], bucket_edges.shape[1] - 1))
+    for d, row in enumerate(bucket_edges):
+        inside = times[(times >= row[0]) & (times < row[-1])]
+        out[d] = np.bincount(np.searchsorted(row, inside, side="right") - 1, minlength=len(row) - 1)
+    return out
+
+
+def epochs(table: pa.Table, column: str = "time") -> npt.NDArray[np.int64]:
+    col = table[column].cast(pa.timestamp("us"))
+    return (
+        (col.to_numpy().astype("datetime64[s]").astype(np.int64))
+        if len(col)
+        else np.zeros(0, np.int64)
+    )

@@ -1,0 +1,195 @@
+"""Exodus and claim checks on a labelled simulated scenario (tests/data/sim/exodus.toml)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from jetwatch.cli import main
+from jetwatch.demo import ingest_simulation
+from jetwatch.exodus.analysis import exodus
+from jetwatch.exodus.claims import check_aircraft, check_departures
+from jetwatch.flights import build
+from jetwatch.sim import simulate
+from jetwatch.sim.scenario import parse
+from jetwatch.store.db import Store
+
+SCENARIO = Path(__file__).parents[1] / "data" / "sim" / "exodus.toml"
+DAY = "2023-06-24"
+
+
+def _store(tmp: Path, blackout: bool = False) -> tuple[Path, Path]:
+    doc = tomllib.loads(SCENARIO.read_text())
+    if blackout:  # every receiver down for most of the event day
+        for rx in doc["receivers"].values():
+            rx["outages"] = [[dt.datetime(2023, 6, 24, 7), dt.datetime(2023, 6, 24, 19)]]
+    out, db = tmp / "sim", tmp / "store.duckdb"
+    simulate(parse(doc, str(SCENARIO)), out, ("opensky",))
+    with Store(db) as store:
+        ingest_simulation(store, out)
+        build(store)
+    return out, db
+
+
+@pytest.fixture(scope="module")
+def sim(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return _store(tmp_path_factory.mktemp("exodus"))
+
+
+@pytest.fixture(scope="module")
+def dark(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return _store(tmp_path_factory.mktemp("dark"), blackout=True)
+
+
+def _truth(out: Path) -> list[dict[str, str]]:
+    with (out / "truth" / "flights.csv").open() as fh:
+        return [r for r in csv.DictReader(fh) if r["class"] == "business_jet"]
+
+
+def test_surge_flagged_with_its_excess_and_destinations(sim: tuple[Path, Path]) -> None:
+    out, db = sim
+    event = [r for r in _truth(out) if r["in_event"] == "1"]
+    with Store(db) as store:
+        doc = exodus(store, area="moscow", cls="business_jet", on=DAY).to_dict()
+        stored = store.con.execute("SELECT surges, result FROM exodus_results").fetchall()
+    assert doc["labels"] and "SIMULATED" in doc["labels"][0]
+    (surge,) = doc["surges"]
+    first_event = min(r["takeoff"] for r in event)
+    assert surge["start"] <= first_event[:13] + ":00:00Z" < surge["end"]
+    assert abs(surge["excess"] - len(event)) <= 0.2 * len(event)
+    went = doc["destinations"]["surges"]["countries"]
+    assert max(went, key=went.get) == "TR"  # the event's flights go to Istanbul
+    assert stored[0][0] == 1 and json.loads(stored[0][1])["surges"] == doc["surges"]
+
+
+def test_live_scoring_sees_only_the_past(sim: tuple[Path, Path]) -> None:
+    _, db = sim
+    with Store(db) as store:
+        early = exodus(
+            store,
+            area="moscow",
+            cls="business_jet",
+            on=DAY,
+            upto=dt.datetime(2023, 6, 24, 4),
+            save=False,
+        ).to_dict()
+        late = exodus(
+            store,
+            area="moscow",
+            cls="business_jet",
+            on=DAY,
+            upto=dt.datetime(2023, 6, 24, 12),
+            save=False,
+        ).to_dict()
+    assert early["surges"] == [] and late["surges"]
+    assert late["surges"][0]["flagged_at"] <= "2023-06-24T12:00:00Z"
+    assert all(f["time"] < "2023-06-24T04" for f in early["flights"])
+
+
+def test_quiet_days_raise_no_surge(sim: tuple[Path, Path]) -> None:
+    _, db = sim
+    with Store(db) as store:
+        for day in ("2023-06-21", "2023-06-22", "2023-06-23"):
+            assert exodus(store, area="moscow", cls="business_jet", on=day).surges == []
+
+
+def test_claims_against_the_truth(sim: tuple[Path, Path]) -> None:
+    out, db = sim
+    local = [r for r in _truth(out) if r["origin"] == "UUWW" and r["takeoff"] >= "2023-06-23T21"]
+    abroad = sum(1 for r in local if r["abroad"] == "1" and r["takeoff"] < "2023-06-24T21")
+    with Store(db) as store:
+        yes = check_departures(
+            store, airport="UUWW", cls="business_jet", on=DAY, at_least=abroad - 2, abroad=True
+        )
+        no = check_departures(
+            store, airport="UUWW", cls="business_jet", on=DAY, at_least=abroad + 15, abroad=True
+        )
+        few = check_departures(store, area="moscow", cls="business_jet", on=DAY, at_most=3)
+        left = check_aircraft(store, "RA-96022", left="moscow", on=DAY)
+        early = check_departures(
+            store, area="moscow", cls="business_jet", on="2023-06-03", at_least=500
+        )
+    assert yes["verdict"] == "supported"
+    assert no["verdict"] == "contradicted" and no["coverage"] >= 0.8
+    assert few["verdict"] == "contradicted"
+    assert left["verdict"] == "supported" and "last seen airborne" in left["reasons"][0]
+    assert early["verdict"] == "cannot be determined"
+    assert "needs 4 earlier weeks" in early["reasons"][0]
+
+
+def test_poor_coverage_never_contradicts(dark: tuple[Path, Path]) -> None:
+    _, db = dark
+    with Store(db) as store:
+        result = check_departures(
+            store, airport="UUWW", cls="business_jet", on=DAY, at_least=40, abroad=True
+        )
+        doc = exodus(store, area="moscow", cls="business_jet", on=DAY, save=False).to_dict()
+    assert result["verdict"] == "cannot be determined"
+    assert "coverage was" in result["reasons"][0]
+    assert doc["coverage"] < 0.8
+
+
+def test_cli_formats_and_errors(sim: tuple[Path, Path]) -> None:
+    _, db = sim
+    run = CliRunner().invoke
+    base = ["--db", str(db), "--area", "moscow", "--class", "business_jet", "--on", DAY]
+    got = run(main, ["exodus", *base, "--format", "json"])
+    assert got.exit_code == 0, got.output
+    doc = json.loads(got.output)
+    assert {"surges", "buckets", "destinations", "flights", "expected"} <= set(doc)
+    assert len(doc["buckets"]) == 24
+    got = run(main, ["exodus", *base, "--format", "csv", "--bucket", "15"])
+    assert got.output.splitlines()[0].startswith("start,end,observed,coverage,expected")
+    assert len(got.output.splitlines()) == 1 + 96
+    got = run(main, ["exodus", *base])
+    assert "SURGE" in got.output and "SIMULATED" in got.output
+    got = run(main, ["exodus", *base, "--live", "--at", "2023-06-24T12:00:00Z"])
+    assert got.output.startswith("SURGE")
+    got = run(
+        main,
+        [
+            "check",
+            "departures",
+            "--db",
+            str(db),
+            "--from",
+            "UUWW",
+            "--on",
+            DAY,
+            "--class",
+            "business_jet",
+            "--at-least",
+            "5",
+            "--abroad",
+        ],
+    )
+    assert "SUPPORTED" in got.output
+    got = run(
+        main,
+        [
+            "check",
+            "aircraft",
+            "RA-96022",
+            "--db",
+            str(db),
+            "--left",
+            "moscow",
+            "--on",
+            DAY,
+            "--format",
+            "json",
+        ],
+    )
+    assert json.loads(got.output)["verdict"] == "supported"
+    got = run(main, ["exodus", "--db", str(db), "--area", "atlantis", "--on", DAY])
+    assert got.exit_code != 0 and "known: beijing" in got.output
+    got = run(main, ["exodus", "--db", str(db), "--airport", "ZZZZ", "--on", DAY])
+    assert got.exit_code != 0 and "UUWW" in got.output
+    got = run(main, ["exodus", "--db", str(db), "--area", "moscow", "--class", "jets", "--on", DAY])
+    assert got.exit_code != 0 and "business_jet" in got.output
