@@ -60,6 +60,12 @@ def london(days: int, factor: float | None) -> dict:
         "country": "GB",
         "per_day": 150,
     }
+    doc["traffic"]["airliner"] |= {
+        "airports": {"EGLL": 0.6, "EGKK": 0.4},
+        "destinations": {"LFPG": 0.4, "EHAM": 0.3, "EDDF": 0.3},
+        "country": "GB",
+        "callsign": "BAW",
+    }
     doc["receivers"] = {
         "london": {"position": [51.5, -0.3], "radius_km": 250, "height_m": 40, "loss": 0.1},
         "nice": {"position": [43.66, 7.2], "radius_km": 200, "height_m": 40, "loss": 0.1},

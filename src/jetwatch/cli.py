@@ -10,6 +10,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -603,6 +604,7 @@ def demo(db: Path | None, cache: Path | None) -> None:
         if dt.date.fromisoformat(day).weekday() == weekday:
             table.add_row(day, str(found.get(day, 0)), str(n), f"{expected:.1f}", str(surge))
     out.print(table)
+    _demo_findings(demo_lib.findings(db))
     table = Table(title="watched aircraft on the last day (positions in the store)")
     for name in ("registration", "type", "categories", "first seen", "last seen", "positions"):
         table.add_column(name)
@@ -613,6 +615,28 @@ def demo(db: Path | None, cache: Path | None) -> None:
     out.print(f"simulation, ground truth and manifest: {escape(str(result.simulation))}")
     if not all(r.status in ("ingested", "skipped") for r in result.ingests):
         sys.exit(1)
+
+
+def _demo_findings(found: dict[str, Any]) -> None:
+    doc = found["exodus"]
+    out.print(
+        f"[bold]jetwatch exodus --area {doc['scope']} --class business_jet --on {doc['day']}[/]: "
+        f"{doc['observed']} departures against {doc['expected']} expected "
+        f"(coverage {doc['coverage']:.0%} of its usual level)"
+    )
+    for s in doc["surges"]:
+        went = doc["destinations"]["surges"]
+        s_countries = ", ".join(f"{k} {v}" for k, v in went["countries"].items())
+        out.print(
+            f"  surge {s['start'][11:16]}-{s['end'][11:16]} UTC, flagged at "
+            f"{s['flagged_at'][11:16]}: {s['observed']} observed, {s['expected']} expected, "
+            f"excess {s['excess']:.1f}; went to {escape(s_countries)}"
+        )
+    for c in found["claims"]:
+        out.print(
+            f"  claim: {escape(c['claim'])}: [bold]{c['verdict'].upper()}[/] "
+            f"({escape('; '.join(c['reasons']))})"
+        )
 
 
 main.add_command(exodus_cmd)

@@ -9,6 +9,7 @@ import json
 import time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
@@ -18,6 +19,7 @@ from rich.table import Table
 from jetwatch.cli_common import db_option
 from jetwatch.errors import JetwatchError
 from jetwatch.exodus.analysis import Settings, exodus
+from jetwatch.exodus.analysis import live as live_step
 from jetwatch.exodus.baseline import DETECTORS
 from jetwatch.exodus.claims import check_aircraft, check_departures
 from jetwatch.store.db import Store
@@ -66,7 +68,7 @@ def _cell(v: object) -> str:
 @click.option("--area", help="Area name (see `jetwatch areas`).")
 @click.option("--airport", help="One airport (ICAO code) instead of an area.")
 @click.option("--class", "cls", help="Aircraft class, e.g. business_jet.")
-@click.option("--on", help="Local day, e.g. 2023-06-24 (default: today).")
+@click.option("--on", help="Local day, e.g. 2023-06-24 (with --live: the current day).")
 @click.option(
     "--bucket",
     type=click.Choice(["15", "30", "60"]),
@@ -109,26 +111,19 @@ def exodus_cmd(
     """Departures of a class from an area per bucket, against the baseline, with surges."""
     settings = Settings(bucket_minutes=int(bucket), weeks=weeks, false_alarms_per_year=false_alarms)
     now = _utc(at)
-    day = on or (now or dt.datetime.now(dt.UTC)).date().isoformat()
+    what: dict[str, Any] = {"area": area, "airport": airport, "cls": cls, "on": on}
     seen: set[str] = set()
     try:
         with _open(db) as store:
+            if not live:
+                if on is None:
+                    raise click.UsageError("give --on DAY (or --live)")
+                doc = exodus(store, settings=settings, method=detector, **what).to_dict()
+                _show(doc, fmt)
+                return
             while True:
-                upto = (now or dt.datetime.now(dt.UTC).replace(tzinfo=None)) if live else None
-                result = exodus(
-                    store,
-                    area=area,
-                    airport=airport,
-                    cls=cls,
-                    on=day,
-                    settings=settings,
-                    method=detector,
-                    upto=upto,
-                )
-                doc = result.to_dict()
-                if not live:
-                    _show(doc, fmt)
-                    return
+                step = live_step(store, at=now, settings=settings, method=detector, **what)
+                doc = step.to_dict()
                 for s in doc["surges"]:
                     if s["start"] not in seen:
                         seen.add(s["start"])
@@ -178,12 +173,16 @@ def _show(doc: dict[str, Any], fmt: str) -> None:
     if doc["baseline_error"]:
         out.print(f"[yellow]no baseline[/]: {escape(doc['baseline_error'])}")
     view = Table(title=escape(title))
-    for name in ("bucket", "observed", "expected", "95% band", "score", "coverage", "surge"):
+    heads = ("UTC", "local", "observed", "expected", "95% band", "score", "coverage", "surge")
+    for name in heads:
         view.add_column(name)
+    zone = ZoneInfo(doc["timezone"])
     for b in doc["buckets"]:
         band = "" if "low" not in b else f"{b['low']}-{b['high']}"
+        start = dt.datetime.fromisoformat(b["start"].replace("Z", "+00:00"))
         view.add_row(
             b["start"][11:16],
+            start.astimezone(zone).strftime("%H:%M"),
             str(b["observed"]),
             _cell(b.get("expected")),
             band,

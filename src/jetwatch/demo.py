@@ -23,9 +23,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from jetwatch import __version__
 from jetwatch.decode import DecoderSettings
+from jetwatch.exodus.analysis import exodus
+from jetwatch.exodus.claims import check_departures
 from jetwatch.flights import BuildResult
 from jetwatch.flights import build as build_flights
 from jetwatch.ingest import IngestResult, ingest_file
@@ -119,6 +122,25 @@ def run(
     with Store(db) as store:
         result.flights = build_flights(store)
     return result
+
+
+CLAIMS = (
+    {"airport": "UUWW", "at_least": 15, "abroad": True},  # "at least fifteen" (newspapers)
+    {"airport": "UUWW", "at_most": 2, "abroad": True},  # "two" (the airport's co-owner)
+)
+
+
+def findings(db: Path) -> dict[str, Any]:
+    """The exodus of business jets on the preset's last day and the two public claims."""
+    scenario = load(PRESET)
+    day = scenario.start + dt.timedelta(days=scenario.days - 1)
+    with Store(db) as store:
+        doc = exodus(store, area=scenario.area.name, cls="business_jet", on=day).to_dict()
+        checks = [
+            check_departures(store, cls="business_jet", on=day, **claim)  # type: ignore[arg-type]
+            for claim in CLAIMS
+        ]
+    return {"exodus": doc, "claims": checks}
 
 
 def departures_found(db: Path, cls: str) -> dict[str, int]:

@@ -17,6 +17,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyarrow as pa
@@ -26,6 +27,7 @@ from jetwatch.exodus import coverage
 from jetwatch.exodus.baseline import BaselineError, NegBinBaseline, detector, upper_tail
 from jetwatch.exodus.departures import Scope, bucket_counts, departures, edges, epochs, scope
 from jetwatch.exodus.surges import alpha, scan
+from jetwatch.flights.build import build
 from jetwatch.store.db import Store
 
 DDL = """
@@ -93,7 +95,7 @@ class Exodus:
                     "low": int(self.low[i]),
                     "high": int(self.high[i]),
                     "p_value": float(self.p_value[i]),
-                    "score": round(-float(np.log10(max(self.p_value[i], 1e-300))), 3),
+                    "score": round(max(0.0, -float(np.log10(max(self.p_value[i], 1e-300)))), 3),
                     "surge": any(s["first"] <= i <= s["last"] for s in self.surges),
                 }
             buckets.append(b)
@@ -245,6 +247,20 @@ def exodus(
     if save:
         _save(store, result)
     return result
+
+
+def live(store: Store, *, at: dt.datetime | None = None, **kwargs: Any) -> Exodus:
+    """One live step: extend the flights with what arrived, then score the day so far.
+
+    ``at`` is the current time (naive UTC; default now), which a replay sets; the
+    day defaults to the scope's local day at that time.
+    """
+    build(store)
+    now = at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if kwargs.get("on") is None:
+        where = scope(kwargs.get("area"), kwargs.get("airport"), kwargs.get("cls"))
+        kwargs["on"] = now.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(where.tz)).date()
+    return exodus(store, upto=now, **kwargs)
 
 
 def _save(store: Store, result: Exodus) -> None:

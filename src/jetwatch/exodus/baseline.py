@@ -54,36 +54,40 @@ class Expectation:
     high: Floats  # 97.5% quantile per bucket
 
 
-def upper_tail(y: Floats, mu: Floats, k: float | Floats) -> Floats:
-    """``P(Y >= y)`` for ``Y ~ NB(mu, k)`` (Poisson where ``k`` is infinite), elementwise."""
-    y = np.asarray(y, dtype=np.float64)
+def _pmf(mu: Floats, k: float | Floats, top: int) -> Floats:
+    """``P(Y = j)`` for ``j = 0 .. top - 1``, shape ``mu.shape + (top,)``."""
     mu = np.maximum(np.asarray(mu, dtype=np.float64), 1e-9)
     kk = np.broadcast_to(np.asarray(k, dtype=np.float64), mu.shape)
-    out = np.ones_like(mu)
-    top = int(np.max(y, initial=0))
-    cdf = np.zeros_like(mu)
     poisson = ~np.isfinite(kk)
     kf = np.where(poisson, 1.0, kk)
     p = kf / (kf + mu)
-    log_pmf = np.where(poisson, -mu, kf * np.log(p))  # pmf(0)
-    for j in range(top):
-        below = y > j
-        cdf = cdf + np.where(below, np.exp(log_pmf), 0.0)
-        step = np.where(poisson, np.log(mu) - math.log(j + 1), np.log((j + kf) / (j + 1) * (1 - p)))
-        log_pmf = log_pmf + step
-    out = np.clip(1.0 - cdf, 0.0, 1.0)
-    return np.where(y <= 0, 1.0, out)
+    j = np.arange(max(top, 1), dtype=np.float64)[None, :]
+    m, kf, p, poisson = mu[..., None], kf[..., None], p[..., None], poisson[..., None]
+    log_poisson = j * np.log(m) - m - _lgamma(j + 1)
+    log_nb = _lgamma(j + kf) - _lgamma(kf) - _lgamma(j + 1) + kf * np.log(p) + j * np.log1p(-p)
+    return np.exp(np.where(poisson, log_poisson, log_nb))
+
+
+def _lgamma(x: Floats) -> Floats:
+    return np.vectorize(math.lgamma, otypes=[np.float64])(x)
+
+
+def upper_tail(y: Floats, mu: Floats, k: float | Floats) -> Floats:
+    """``P(Y >= y)`` for ``Y ~ NB(mu, k)`` (Poisson where ``k`` is infinite), elementwise."""
+    y = np.asarray(y, dtype=np.float64)
+    top = int(np.max(y, initial=0))
+    pmf = _pmf(mu, k, top)
+    below = np.arange(pmf.shape[-1])[None, :] < y.reshape(-1, 1)
+    cdf = np.sum(pmf.reshape(-1, pmf.shape[-1]) * below, axis=1).reshape(y.shape)
+    return np.where(y <= 0, 1.0, np.clip(1.0 - cdf, 0.0, 1.0))
 
 
 def quantile(q: float, mu: Floats, k: float) -> Floats:
     """Smallest ``n`` with ``P(Y <= n) >= q``, elementwise."""
-    n = np.zeros_like(mu)
-    for _ in range(int(np.max(mu, initial=0) * 4 + 30)):
-        short = 1.0 - upper_tail(n + 1, mu, k) < q
-        if not short.any():
-            break
-        n = n + short
-    return n
+    top = int(np.max(mu, initial=0) * 10 + 50)
+    cdf = np.cumsum(_pmf(mu, k, top), axis=-1)
+    reached = cdf >= q - 1e-12
+    return np.where(reached[..., -1], np.argmax(reached, axis=-1), top).astype(np.float64)
 
 
 def sum_dispersion(mu: Floats, k: float) -> float:

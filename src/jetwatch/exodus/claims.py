@@ -33,10 +33,9 @@ from typing import Any
 from jetwatch.errors import JetwatchError
 from jetwatch.exodus.analysis import Exodus, Settings, exodus
 from jetwatch.exodus.coverage import POOR
-from jetwatch.exodus.departures import scope
+from jetwatch.exodus.departures import places, scope
 from jetwatch.flights.build import ensure_schema
 from jetwatch.geo import haversine_km
-from jetwatch.reference.airports import Airports
 from jetwatch.store.db import Store
 
 SUPPORTED = "supported"
@@ -244,9 +243,8 @@ def _flight_text(r: dict[str, Any], departing: bool) -> str:
 def _in_area(lat: float | None, lon: float | None, codes: tuple[str, ...]) -> bool:
     if lat is None or lon is None:
         return False
-    places = Airports()
     for c in codes:
-        a = places.get(c)
+        a = places().get(c)
         if a and float(haversine_km(lat, lon, a["lat"], a["lon"])) <= 10:  # type: ignore[arg-type]
             return True
     return False

@@ -1,10 +1,10 @@
 """Coverage of a scope, measured from the data itself.
 
-The activity of a bucket is the number of aircraft-minutes seen within
-``radius_km`` of the scope's airports (distinct aircraft per minute, summed over
-the bucket's minutes): it does not depend on how many messages a receiver decodes
-per aircraft. Its usual level is the median activity of the same bucket over the
-history days. The coverage of a bucket is activity / usual, capped at 1 (NaN when
+The activity of a bucket is the number of positions stored in the 0.5 deg cells
+around the scope's airports (``radius_km`` beyond them), read from the store's
+:mod:`jetwatch.store.activity` summary (15-minute slots). Its usual level is the
+median activity of the same bucket over the history days, so a store's sampling
+rate cancels out. The coverage of a bucket is activity / usual, capped at 1 (NaN when
 the usual level is 0: nothing to compare with).
 
 A period's coverage weights its buckets by the departures the baseline expects in
@@ -19,8 +19,8 @@ import datetime as dt
 import numpy as np
 import numpy.typing as npt
 
-from jetwatch.exodus.departures import Scope
-from jetwatch.reference.airports import Airports
+from jetwatch.exodus.departures import Scope, places
+from jetwatch.store.activity import around, record
 from jetwatch.store.db import Store
 
 POOR = 0.8
@@ -30,31 +30,27 @@ RADIUS_KM = 60.0
 def activity(
     store: Store, where: Scope, bucket_edges: npt.NDArray[np.int64], radius_km: float = RADIUS_KM
 ) -> npt.NDArray[np.float64]:
-    """Aircraft-minutes seen near the scope, per (day, bucket) of ``bucket_edges``."""
-    places = Airports()
-    spots = [places.get(c) for c in where.airports]
+    """Positions seen near the scope, per (day, bucket) of ``bucket_edges``."""
+    record(store.con)  # ingests made before the summary existed, or not yet built
+    spots = [places().get(c) for c in where.airports]
     lats = [float(s["lat"]) for s in spots if s]  # type: ignore[arg-type]
     lons = [float(s["lon"]) for s in spots if s]  # type: ignore[arg-type]
     dlat = radius_km / 111.0
     dlon = radius_km / (111.0 * max(np.cos(np.radians(np.mean(lats))), 0.1))
     since = dt.datetime.fromtimestamp(int(bucket_edges[0, 0]), dt.UTC).replace(tzinfo=None)
     until = dt.datetime.fromtimestamp(int(bucket_edges[-1, -1]), dt.UTC).replace(tzinfo=None)
-    rows = store.con.execute(
-        """
-        SELECT (epoch(time)::BIGINT // 60) * 60 AS minute, count(DISTINCT icao24) AS aircraft
-        FROM positions
-        WHERE time >= ? AND time < ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?
-        GROUP BY minute
-        """,
-        [since, until, min(lats) - dlat, max(lats) + dlat, min(lons) - dlon, max(lons) + dlon],
-    ).fetchnumpy()
-    minutes = np.asarray(rows["minute"], dtype=np.int64)
-    weights = np.asarray(rows["aircraft"], dtype=np.float64)
+    slots, counts = around(
+        store.con,
+        (min(lats) - dlat, max(lats) + dlat),
+        (min(lons) - dlon, max(lons) + dlon),
+        since,
+        until,
+    )
     out = np.zeros((bucket_edges.shape[0], bucket_edges.shape[1] - 1))
     for d, row in enumerate(bucket_edges):
-        inside = (minutes >= row[0]) & (minutes < row[-1])
-        idx = np.searchsorted(row, minutes[inside], side="right") - 1
-        out[d] = np.bincount(idx, weights=weights[inside], minlength=len(row) - 1)
+        inside = (slots >= row[0]) & (slots < row[-1])
+        idx = np.searchsorted(row, slots[inside], side="right") - 1
+        out[d] = np.bincount(idx, weights=counts[inside], minlength=len(row) - 1)
     return out
 
 

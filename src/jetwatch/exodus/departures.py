@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -52,6 +53,12 @@ class Scope:
         return local.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+@cache
+def places() -> Airports:
+    """The default airports (built once per process)."""
+    return Airports()
+
+
 def scope(
     area: str | None = None,
     airport: str | None = None,
@@ -59,23 +66,23 @@ def scope(
     airports: Airports | None = None,
 ) -> Scope:
     """The scope of an area name or an airport code, checked."""
-    places = airports or Airports()
+    known = airports or places()
     if cls is not None and cls not in CLASSES:
         raise ScopeError(f"no such class; known: {', '.join(CLASSES)}", value=cls)
     if (area is None) == (airport is None):
         raise ScopeError("give an area or an airport")
     if area is not None:
-        codes = tuple(areas.get(area).resolve(places))
+        codes = tuple(areas.get(area).resolve(known))
         name = area.lower()
     else:
         code = str(airport).upper()
-        if places.get(code) is None:
-            known = ", ".join(a for a in _area_airports())
+        if known.get(code) is None:
+            codes_known = ", ".join(_area_airports())
             raise ScopeError(
-                f"no such airport (ICAO code); the areas' airports: {known}", value=airport
+                f"no such airport (ICAO code); the areas' airports: {codes_known}", value=airport
             )
         codes, name = (code,), code
-    first = places.get(codes[0]) or {}
+    first = known.get(codes[0]) or {}
     return Scope(name, codes, str(first.get("country") or ""), str(first.get("tz") or "UTC"), cls)
 
 

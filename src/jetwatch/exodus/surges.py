@@ -52,21 +52,23 @@ def scan(y: Floats, mu: Floats, k: float, level: float, max_buckets: int) -> lis
     flagged = np.zeros(n, dtype=bool)
     evidence = np.full(n, n, dtype=np.int64)  # earliest window end covering each bucket
     best_p = np.ones(n)
-    for length in range(1, max_buckets + 1):
-        for end in range(length - 1, n):
-            window = slice(end - length + 1, end + 1)
-            total, expect = y[window].sum(), mu[window]
-            if total <= expect.sum():
-                continue
-            p = float(
-                upper_tail(np.array([total]), np.array([expect.sum()]), sum_dispersion(expect, k))[
-                    0
-                ]
-            )
-            if p < level:
-                flagged[window] = True
-                evidence[window] = np.minimum(evidence[window], end)
-                best_p[window] = np.minimum(best_p[window], p)
+    windows = [
+        (end - length + 1, end)
+        for length in range(1, max_buckets + 1)
+        for end in range(length - 1, n)
+    ]
+    totals = np.array([y[a : b + 1].sum() for a, b in windows])
+    expects = np.array([mu[a : b + 1].sum() for a, b in windows])
+    ks = np.array([sum_dispersion(mu[a : b + 1], k) for a, b in windows])
+    test = totals > expects
+    p = np.ones(len(windows))
+    if test.any():
+        p[test] = upper_tail(totals[test], expects[test], ks[test])
+    for (a, b), pw in zip(windows, p, strict=True):
+        if pw < level:
+            flagged[a : b + 1] = True
+            evidence[a : b + 1] = np.minimum(evidence[a : b + 1], b)
+            best_p[a : b + 1] = np.minimum(best_p[a : b + 1], pw)
     surges = []
     i = 0
     while i < n:

@@ -32,6 +32,7 @@ import pyarrow as pa
 from jetwatch.flights.airports import AirportSettings, assign
 from jetwatch.flights.segment import Settings, flights_sql, possible
 from jetwatch.reference.airports import Airports
+from jetwatch.store import activity
 from jetwatch.store.db import Store
 
 DDL = """
@@ -137,6 +138,7 @@ def build(
             result.flights = _insert(store, found, ends)
             con.executemany("INSERT INTO flight_ingests VALUES (?)", [(i,) for i in new])
             con.execute("DROP TABLE IF EXISTS windows")
+        activity.record(con)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
