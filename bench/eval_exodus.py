@@ -27,6 +27,7 @@ import argparse
 import copy
 import csv
 import datetime as dt
+import shutil
 import statistics
 import tempfile
 import tomllib
@@ -110,13 +111,14 @@ def truth(out: Path) -> list[dict[str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--first", type=int, default=1, help="First seed.")
     args = parser.parse_args()
     delays, errors, right_country, detected, city, quiet_days = [], [], [], 0, 0, 0
     false_default = false_lenient = 0
     verdicts_right = verdicts = dark_contradicted = 0
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for seed in range(1, args.seeds + 1):
+        for seed in range(args.first, args.first + args.seeds):
             out, db = build_store(EVENT, seed, work)
             event = [r for r in truth(out) if r["in_event"] == "1"]
             with Store(db) as store:
@@ -140,7 +142,11 @@ def main() -> None:
                     )
                     verdicts += 1
                     verdicts_right += got["verdict"] == want
-            hit = [s for s in doc["surges"] if s["start"] < "2023-06-24T11" < s["end"]]
+            hit = [
+                s
+                for s in doc["surges"]
+                if s["start"] < "2023-06-24T11" and s["end"] > "2023-06-24T05"
+            ]
             if hit:
                 detected += 1
                 first = dt.datetime.fromisoformat(min(r["takeoff"] for r in event)[:19])
@@ -184,6 +190,8 @@ def main() -> None:
                             save=False,
                         ).surges
                     )
+            for used in list(work.iterdir()):  # each seed's stores, archives and sims
+                shutil.rmtree(used) if used.is_dir() else used.unlink()
             detail = (
                 f" (delay {delays[-1]:.0f} min, excess {errors[-1]:+.0%}, "
                 f"right country {right_country[-1]:.0%})"
@@ -192,7 +200,8 @@ def main() -> None:
             )
             print(
                 f"seed {seed}: event {'flagged' if hit else 'missed'}{detail}, "
-                f"city {city}/{seed}, false alarms {false_default} (lenient {false_lenient}) "
+                f"city {city}/{seed - args.first + 1}, false alarms {false_default} "
+                f"(lenient {false_lenient}) "
                 f"in {quiet_days} days, verdicts {verdicts_right}/{verdicts}, "
                 f"blackout contradicted {dark_contradicted}",
                 flush=True,
