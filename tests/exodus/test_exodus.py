@@ -112,6 +112,7 @@ def test_claims_against_the_truth(sim: tuple[Path, Path]) -> None:
         )
         few = check_departures(store, area="moscow", cls="business_jet", on=DAY, at_most=3)
         left = check_aircraft(store, "RA-96022", left="moscow", on=DAY)
+        unhyphenated = check_aircraft(store, "RA96022", left="moscow", on=DAY)
         early = check_departures(
             store, area="moscow", cls="business_jet", on="2023-06-03", at_least=500
         )
@@ -119,6 +120,7 @@ def test_claims_against_the_truth(sim: tuple[Path, Path]) -> None:
     assert no["verdict"] == "contradicted" and no["coverage"] >= 0.8
     assert few["verdict"] == "contradicted"
     assert left["verdict"] == "supported" and "last seen airborne" in left["reasons"][0]
+    assert left["icao24"] == "157716" == unhyphenated["icao24"]
     assert early["verdict"] == "cannot be determined"
     assert "needs 4 earlier weeks" in early["reasons"][0]
 

@@ -187,25 +187,23 @@ def exodus(
     times = epochs(table)
     counts = bucket_counts(times, grid)
     seen = coverage.activity(store, where, grid)
-    cut = len(grid[-1]) - 1
+    cut = len(grid[-1]) - 2  # last bucket scanned: the day's last, or the one ``upto`` is in
     if upto is not None:
-        cut = (
-            int(np.searchsorted(grid[-1], int(upto.replace(tzinfo=dt.UTC).timestamp()), "right"))
-            - 1
-        )
-        cut = max(0, min(cut, len(grid[-1]) - 1))
+        now = int(upto.replace(tzinfo=dt.UTC).timestamp())
+        cut = max(0, min(int(np.searchsorted(grid[-1], now, "right")) - 1, cut))
     today = counts[-1]
     history = counts[:-1]
     have = seen[:-1].sum(axis=1) > 0  # days with any data at all
     cover = coverage.ratio(seen[-1], seen[:-1][have])
+    model = detector(method, s.weeks)
     day_start = grid[-1, 0]
     starts = [dt.datetime.fromtimestamp(int(t), dt.UTC).replace(tzinfo=None) for t in grid[-1, :-1]]
-    in_day = epochs(table) >= day_start
+    in_day = times >= day_start
     result = Exodus(
         where=where,
         day=day,
         settings=s,
-        detector=detector(method, s.weeks).name,
+        detector=model.name,
         starts=starts,
         observed=today,
         expected=None,
@@ -219,7 +217,7 @@ def exodus(
     )
     weekdays = np.array([(first + dt.timedelta(days=i)).weekday() for i in range(days)])
     try:
-        base = detector(method, s.weeks).expect(history[have], weekdays[have], day.weekday())
+        base = model.expect(history[have], weekdays[have], day.weekday())
     except BaselineError as exc:
         result.baseline_error = exc.message
     else:
@@ -228,8 +226,7 @@ def exodus(
         result.p_value = upper_tail(today, base.mu, base.k)
         level = alpha(s.false_alarms_per_year, s.bucket_minutes, s.max_buckets)
         width = dt.timedelta(minutes=s.bucket_minutes)
-        horizon = cut if upto is not None else len(today) - 1
-        for sg in scan(today[: horizon + 1], base.mu[: horizon + 1], base.k, level, s.max_buckets):
+        for sg in scan(today[: cut + 1], base.mu[: cut + 1], base.k, level, s.max_buckets):
             result.surges.append(
                 {
                     "first": sg.first,

@@ -36,6 +36,7 @@ from jetwatch.exodus.coverage import POOR
 from jetwatch.exodus.departures import places, scope
 from jetwatch.flights.build import ensure_schema
 from jetwatch.geo import haversine_km
+from jetwatch.reference.registry import lookup
 from jetwatch.store.db import Store
 
 SUPPORTED = "supported"
@@ -251,19 +252,13 @@ def _in_area(lat: float | None, lon: float | None, codes: tuple[str, ...]) -> bo
 
 
 def _resolve(store: Store, aircraft: str) -> str:
-    text = aircraft.strip()
-    if len(text) == 6 and all(c in "0123456789abcdefABCDEF" for c in text):
-        return text.lower()
-    rows = store.con.execute(
-        "SELECT icao24 FROM aircraft WHERE upper(replace(registration, '-', '')) = ?",
-        [text.upper().replace("-", "")],
-    ).fetchall()
-    if not rows:
+    icao = lookup(store, aircraft).get("icao24")
+    if not isinstance(icao, str):
         raise ClaimError(
             "unknown aircraft: give its address (6 hex digits) or a registration in the registry",
             value=aircraft,
         )
-    return str(rows[0][0])
+    return icao
 
 
 def _quiet(

@@ -19,7 +19,7 @@ import datetime as dt
 import numpy as np
 import numpy.typing as npt
 
-from jetwatch.exodus.departures import Scope, places
+from jetwatch.exodus.departures import Scope, bucket_counts, places
 from jetwatch.store.activity import around, record
 from jetwatch.store.db import Store
 
@@ -46,12 +46,7 @@ def activity(
         since,
         until,
     )
-    out = np.zeros((bucket_edges.shape[0], bucket_edges.shape[1] - 1))
-    for d, row in enumerate(bucket_edges):
-        inside = (slots >= row[0]) & (slots < row[-1])
-        idx = np.searchsorted(row, slots[inside], side="right") - 1
-        out[d] = np.bincount(idx, weights=counts[inside], minlength=len(row) - 1)
-    return out
+    return bucket_counts(slots, bucket_edges, counts)
 
 
 def ratio(

@@ -133,13 +133,17 @@ def edges(
 
 
 def bucket_counts(
-    times: npt.NDArray[np.int64], bucket_edges: npt.NDArray[np.int64]
+    times: npt.NDArray[np.int64],
+    bucket_edges: npt.NDArray[np.int64],
+    weights: npt.NDArray[np.float64] | None = None,
 ) -> npt.NDArray[np.float64]:
-    """Counts of ``times`` (epoch s) per (day, bucket) of ``bucket_edges``."""
+    """Counts (or summed ``weights``) of ``times`` (epoch s) per (day, bucket) of the edges."""
     out = np.zeros((bucket_edges.shape[0], bucket_edges.shape[1] - 1))
     for d, row in enumerate(bucket_edges):
-        inside = times[(times >= row[0]) & (times < row[-1])]
-        out[d] = np.bincount(np.searchsorted(row, inside, side="right") - 1, minlength=len(row) - 1)
+        inside = (times >= row[0]) & (times < row[-1])
+        idx = np.searchsorted(row, times[inside], side="right") - 1
+        w = None if weights is None else weights[inside]
+        out[d] = np.bincount(idx, weights=w, minlength=len(row) - 1)
     return out
 
 

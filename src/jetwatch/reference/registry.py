@@ -341,7 +341,8 @@ def _merge(con: duckdb.DuckDBPyConnection, rows_sql: str, source: str) -> int:
 
 
 def lookup(store: Store, query: str) -> dict[str, object]:
-    """What is known of one aircraft, by hex address or registration.
+    """What is known of one aircraft, by hex address or registration (``RA-96022`` or
+    ``RA96022``: hyphens do not matter).
 
     Always answers: ``in_registry`` says whether the registry has the aircraft; the
     country follows from the address block and the emitter category from the
@@ -351,7 +352,11 @@ def lookup(store: Store, query: str) -> dict[str, object]:
     con = store.con
     names = ["icao24", *FIELDS, *FLAGS, "categories", "tags", "sources"]
     by_hex = len(text) == 6 and all(c in "0123456789abcdefABCDEF" for c in text)
-    where = "icao24 = lower(?)" if by_hex else "upper(registration) = upper(?)"
+    where = (
+        "icao24 = lower(?)"
+        if by_hex
+        else "replace(upper(registration), '-', '') = replace(upper(?), '-', '')"
+    )
     rows = con.execute(f"SELECT {', '.join(names)} FROM aircraft WHERE {where}", [text]).fetchall()
     answer: dict[str, object] = {"query": text, "in_registry": bool(rows)}
     if rows:
