@@ -136,6 +136,10 @@ class Exodus:
         }
 
 
+def _utc(epoch: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).replace(tzinfo=None)
+
+
 def _iso(t: dt.datetime) -> str:
     return t.replace(microsecond=0).isoformat() + "Z"
 
@@ -197,7 +201,7 @@ def exodus(
     cover = coverage.ratio(seen[-1], seen[:-1][have])
     model = detector(method, s.weeks)
     day_start = grid[-1, 0]
-    starts = [dt.datetime.fromtimestamp(int(t), dt.UTC).replace(tzinfo=None) for t in grid[-1, :-1]]
+    starts = [_utc(int(t)) for t in grid[-1, :-1]]
     in_day = times >= day_start
     result = Exodus(
         where=where,
@@ -226,7 +230,9 @@ def exodus(
         result.p_value = upper_tail(today, base.mu, base.k)
         level = alpha(s.false_alarms_per_year, s.bucket_minutes, s.max_buckets)
         width = dt.timedelta(minutes=s.bucket_minutes)
-        for sg in scan(today[: cut + 1], base.mu[: cut + 1], base.k, level, s.max_buckets):
+        for sg in scan(
+            times, grid[-1, : cut + 2], base.mu[: cut + 1], base.k, level, s.max_buckets
+        ):
             result.surges.append(
                 {
                     "first": sg.first,
@@ -234,7 +240,7 @@ def exodus(
                     "start": _iso(starts[sg.first]),
                     "end": _iso(starts[sg.last] + width),
                     "peak": _iso(starts[sg.peak]),
-                    "flagged_at": _iso(starts[sg.flagged_at] + width),
+                    "flagged_at": _iso(_utc(sg.flagged_at)),
                     "observed": sg.observed,
                     "expected": round(sg.expected, 3),
                     "excess": round(sg.excess, 3),

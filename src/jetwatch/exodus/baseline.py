@@ -90,6 +90,14 @@ def quantile(q: float, mu: Floats, k: float) -> Floats:
     return np.where(reached[..., -1], np.argmax(reached, axis=-1), top).astype(np.float64)
 
 
+def needed(mu: Floats, k: float | Floats, level: float) -> npt.NDArray[np.int64]:
+    """The smallest count ``c`` with ``P(Y >= c) < level`` for ``Y ~ NB(mu, k)``, elementwise."""
+    top = int(np.max(mu, initial=0) * 10 + 60)
+    pmf = _pmf(mu, k, top)
+    tail = 1.0 - np.concatenate([np.zeros(pmf.shape[:-1] + (1,)), np.cumsum(pmf, axis=-1)], -1)
+    return np.argmax(tail < level, axis=-1).astype(np.int64)
+
+
 def sum_dispersion(mu: Floats, k: float) -> float:
     """``k`` of a sum of independent NB counts with means ``mu`` (moment matching)."""
     if not math.isfinite(k):

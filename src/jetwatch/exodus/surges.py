@@ -10,8 +10,14 @@ bucket ``e`` is tested: its total against ``NB(sum mu, k_L)``
 ``false_alarms_per_year`` flagged windows a year are expected, and adjacent ones
 merge, so the expected number of false surges is lower still). Flagged windows
 that touch merge into one surge, trimmed to its first and last bucket above
-expectation. A window only uses buckets up to its end, so ``flagged_at`` (the end
-of the first flagged window of a surge) is when a live run would have raised it.
+expectation.
+
+**When it is known.** A flagged window needs ``c`` departures, the smallest count
+with ``P(Y >= c) < alpha``. It is known at the take-off of its ``c``-th departure,
+or at the start of its last bucket if that is later (a live run scores the current
+bucket against its whole expectation, so it flags at that moment too).
+``flagged_at`` is the earliest such time over the surge's windows, in UTC epoch
+seconds: when ``jetwatch exodus --live`` raises the alert.
 
 Each surge has its start, end, peak bucket (largest excess), observed and expected
 departures, the excess (observed - expected) and its smallest p-value.
@@ -22,8 +28,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
-from jetwatch.exodus.baseline import Floats, sum_dispersion, upper_tail
+from jetwatch.exodus.baseline import Floats, needed, sum_dispersion, upper_tail
+
+Epochs = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,7 @@ class Surge:
     first: int  # bucket index
     last: int
     peak: int
-    flagged_at: int  # index of the bucket whose end first gave the evidence
+    flagged_at: int  # UTC epoch s: when the evidence was complete
     observed: int
     expected: float
     p_value: float
@@ -46,28 +55,44 @@ def alpha(false_alarms_per_year: float, bucket_minutes: int, max_buckets: int) -
     return false_alarms_per_year / (per_year * max_buckets)
 
 
-def scan(y: Floats, mu: Floats, k: float, level: float, max_buckets: int) -> list[Surge]:
-    """The surges among ``y`` (observed per bucket) given ``mu`` and ``k``."""
-    n = len(y)
-    flagged = np.zeros(n, dtype=bool)
-    evidence = np.full(n, n, dtype=np.int64)  # earliest window end covering each bucket
-    best_p = np.ones(n)
-    windows = [
-        (end - length + 1, end)
-        for length in range(1, max_buckets + 1)
-        for end in range(length - 1, n)
-    ]
+def scan(
+    times: Epochs, starts: Epochs, mu: Floats, k: float, level: float, max_buckets: int
+) -> list[Surge]:
+    """The surges among the departures at ``times`` (sorted epoch s) in the buckets
+    beginning at ``starts`` (one more than ``mu``: the last is the end), given ``mu`` and ``k``.
+    """
+    n = len(mu)
+    y = np.bincount(
+        np.searchsorted(starts, times[(times >= starts[0]) & (times < starts[n])], "right") - 1,
+        minlength=n,
+    ).astype(np.float64)
+    before = np.concatenate([[0], np.cumsum(y)]).astype(np.int64)  # departures before bucket i
+    inside = np.sort(times[(times >= starts[0]) & (times < starts[n])])
+    windows = np.array(
+        [
+            (end - length + 1, end)
+            for length in range(1, max_buckets + 1)
+            for end in range(length - 1, n)
+        ],
+        dtype=np.int64,
+    ).reshape(-1, 2)
     totals = np.array([y[a : b + 1].sum() for a, b in windows])
     expects = np.array([mu[a : b + 1].sum() for a, b in windows])
     ks = np.array([sum_dispersion(mu[a : b + 1], k) for a, b in windows])
-    test = totals > expects
     p = np.ones(len(windows))
+    test = totals > expects
     if test.any():
         p[test] = upper_tail(totals[test], expects[test], ks[test])
-    for (a, b), pw in zip(windows, p, strict=True):
-        if pw < level:
+    hit = p < level
+    flagged = np.zeros(n, dtype=bool)
+    known = np.full(n, np.iinfo(np.int64).max)  # earliest evidence time covering each bucket
+    best_p = np.ones(n)
+    if hit.any():
+        count = needed(expects[hit], ks[hit], level)
+        for (a, b), pw, c in zip(windows[hit], p[hit], count, strict=True):
+            at = max(int(starts[b]), int(inside[before[a] + c - 1]))
             flagged[a : b + 1] = True
-            evidence[a : b + 1] = np.minimum(evidence[a : b + 1], b)
+            known[a : b + 1] = np.minimum(known[a : b + 1], at)
             best_p[a : b + 1] = np.minimum(best_p[a : b + 1], pw)
     surges = []
     i = 0
@@ -87,7 +112,7 @@ def scan(y: Floats, mu: Floats, k: float, level: float, max_buckets: int) -> lis
                 first=first,
                 last=last,
                 peak=peak,
-                flagged_at=int(evidence[i : j + 1].min()),
+                flagged_at=int(known[i : j + 1].min()),
                 observed=int(y[span].sum()),
                 expected=float(mu[span].sum()),
                 p_value=float(best_p[i : j + 1].min()),
