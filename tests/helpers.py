@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,3 +46,43 @@ def read_file(
     out.positions = pa.concat_tables(tables)
     out.stream_error = stream.error
     return out
+
+
+class Catcher:
+    """A local HTTP endpoint that records what is POSTed to it (apprise's json:// target).
+
+    ``fail`` answers 500 to the first that many requests.
+    """
+
+    def __init__(self, fail: int = 0) -> None:
+        import http.server
+        import threading
+
+        self.posts: list[dict] = []
+        self.fail = fail
+        catcher = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if catcher.fail > 0:
+                    catcher.fail -= 1
+                    self.send_response(500)
+                    self.end_headers()
+                    return
+                catcher.posts.append(json.loads(body))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"json://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def close(self) -> None:
+        self.server.shutdown()

@@ -24,6 +24,7 @@ from jetwatch import flights as flights_lib
 from jetwatch import sim as sim_lib
 from jetwatch.cli_common import db_option
 from jetwatch.cli_exodus import check, exodus_cmd
+from jetwatch.cli_live import listen, replay, watch
 from jetwatch.decode import DecoderSettings
 from jetwatch.errors import JetwatchError
 from jetwatch.flights import export as flights_export
@@ -641,3 +642,6 @@ def _demo_findings(found: dict[str, Any]) -> None:
 
 main.add_command(exodus_cmd)
 main.add_command(check)
+main.add_command(listen)
+main.add_command(replay)
+main.add_command(watch)

@@ -6,7 +6,8 @@ built, the window from its first to its last new position, widened by the
 segmentation's longest gap, is rebuilt: the flights overlapping it are deleted,
 the window grows to cover them, and its positions are segmented again. Other
 aircraft and other days are left as they are. Built ingests are recorded in
-``flight_ingests``; ``rebuild=True`` starts from scratch (and, like a first build,
+``flight_ingests``; a live segment (:mod:`jetwatch.store.live`) is rebuilt at every
+build until it is closed. ``rebuild=True`` starts from scratch (and, like a first build,
 reads the positions without the window join).
 
 Aircraft are processed in buckets of about :data:`BUCKET_ROWS` positions (by a
@@ -116,15 +117,16 @@ def build(
         if rebuild:
             con.execute("DELETE FROM flights")
             con.execute("DELETE FROM flight_ingests")
-        new = [
-            r[0]
-            for r in con.execute(
-                "SELECT id FROM ingests WHERE status = 'done' "
-                "AND id NOT IN (SELECT ingest_id FROM flight_ingests) ORDER BY id"
-            ).fetchall()
-        ]
+        new, done = [], []
+        for ingest_id, status in con.execute(
+            "SELECT id, status FROM ingests WHERE (status = 'done' "
+            "AND id NOT IN (SELECT ingest_id FROM flight_ingests)) OR status = 'live' ORDER BY id"
+        ).fetchall():
+            new.append(ingest_id)
+            if status == "done":  # a live segment is built again until it is closed
+                done.append(ingest_id)
         result.ingests = len(new)
-        first = not con.execute("SELECT count(*) FROM flight_ingests").fetchall()[0][0]
+        first = not con.execute("SELECT count(*) FROM flights").fetchall()[0][0]
         if new:
             source, total = (_everything if first else _windows)(con, new, s, result)
             buckets = max(1, math.ceil(total / BUCKET_ROWS))
@@ -136,7 +138,8 @@ def build(
             )
             ends = assign(con, found, airports or Airports(), airport_settings)
             result.flights = _insert(store, found, ends)
-            con.executemany("INSERT INTO flight_ingests VALUES (?)", [(i,) for i in new])
+            if done:
+                con.executemany("INSERT INTO flight_ingests VALUES (?)", [(i,) for i in done])
             con.execute("DROP TABLE IF EXISTS windows")
         activity.record(con)
         con.execute("COMMIT")

@@ -87,6 +87,7 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
             offset=chunk.offset + starts[keep],
             line=lines[keep],
             timed=have_clock,
+            clock=clock[keep] + (clock0 or 0) / CLOCK_HZ if have_clock else None,
             anchored=False,
             rejects=rejects,
         )

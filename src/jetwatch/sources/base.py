@@ -133,6 +133,7 @@ class FrameBatch:
     anchored: bool = True  # False when absolute times come from the anchor, not the input
     address: npt.NDArray[np.int64] | None = None  # address the recorder gave (-1: none)
     rejects: Rejects = field(default_factory=Rejects)
+    clock: npt.NDArray[np.float64] | None = None  # the sender's own clock, s (12 MHz / 12e6)
 
     def __len__(self) -> int:
         return len(self.nbytes)

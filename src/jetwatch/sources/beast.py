@@ -42,7 +42,7 @@ def sniff(head: bytes) -> bool:
     return starts >= max(1, min(10, len(head) // 40))
 
 
-def _frame_starts(buf: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.bool_], I64]:
+def frame_starts(buf: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.bool_], I64]:
     """Escape-second mask (bytes to drop) and frame start positions in ``buf``."""
     is_esc = buf == ESC
     n = len(buf)
@@ -75,7 +75,7 @@ def split_frames(
     ``final``, the bytes from the last frame start on are left for the next call.
     """
     rejects = Rejects()
-    drop, starts = _frame_starts(buf)
+    drop, starts = frame_starts(buf)
     if not final and len(buf) and buf[-1] == ESC:
         # a run of 0x1a at the very end may go on in the next block: wait for it
         tail = len(buf) - int(np.argmin(buf[::-1] == ESC) or len(buf))
@@ -155,6 +155,7 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
             nbytes=cols["nbytes"][keep],
             time=ctx.anchor + (cols["clock"][keep] - (clock0 or 0)) / CLOCK_HZ,
             offset=cols["offset"][keep],
+            clock=cols["clock"][keep] / CLOCK_HZ,
             anchored=False,
             rejects=rejects,
         )
@@ -168,6 +169,16 @@ def encode_matrix(
 ) -> bytes:
     """Beast binary for frames given column-wise: ``msg`` (N, 14) bytes, of which the
     first ``nbytes`` (2, 7 or 14) are used, 12 MHz clocks, signal levels; escaped."""
+    return encode_rows(msg, nbytes, clock, signal)[0]
+
+
+def encode_rows(
+    msg: npt.NDArray[np.uint8],
+    nbytes: npt.NDArray[np.integer],
+    clock: npt.NDArray[np.integer],
+    signal: npt.ArrayLike = 0x80,
+) -> tuple[bytes, I64]:
+    """:func:`encode_matrix`, and the end offset of each frame in the bytes."""
     n = len(msg)
     clock = np.asarray(clock, dtype=np.uint64)
     shifts = np.arange(5, -1, -1, dtype=np.uint64) * np.uint64(8)
@@ -183,7 +194,8 @@ def encode_matrix(
     copies = used.astype(np.int64) + (used & (body == ESC))
     rows = np.concatenate([head, body], axis=1)
     copies = np.concatenate([np.ones((n, 2), dtype=np.int64), copies], axis=1)
-    return np.repeat(rows.ravel(), copies.ravel()).tobytes()
+    ends = np.cumsum(copies.sum(axis=1))
+    return np.repeat(rows.ravel(), copies.ravel()).tobytes(), ends
 
 
 def encode(frames: list[bytes], clock: list[int], signal: int = 0x80) -> bytes:

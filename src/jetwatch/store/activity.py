@@ -29,9 +29,13 @@ CREATE TABLE IF NOT EXISTS activity (
 
 
 def record(con: duckdb.DuckDBPyConnection) -> int:
-    """Add the activity of every finished ingest not yet counted; returns how many."""
+    """Add the activity of every finished ingest not yet counted, and recount the live
+    segments (:mod:`jetwatch.store.live`); returns how many ingests were counted."""
     con.execute(DDL)
-    todo = [
+    live = [r[0] for r in con.execute("SELECT id FROM ingests WHERE status = 'live'").fetchall()]
+    if live:  # a live segment grows: count it again
+        con.execute("DELETE FROM activity WHERE list_contains(?, ingest_id)", [live])
+    todo = live + [
         r[0]
         for r in con.execute(
             "SELECT id FROM ingests WHERE status = 'done' "

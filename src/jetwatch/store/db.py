@@ -28,6 +28,7 @@ import pyarrow as pa
 from jetwatch import __version__
 from jetwatch.errors import StoreError
 from jetwatch.reference import classes
+from jetwatch.store import live
 from jetwatch.store.schema import DDL, SCHEMA_VERSION
 
 MEMORY_LIMIT = "400MB"
@@ -105,7 +106,10 @@ class Store:
         return self.path.with_name(self.path.stem + "-archive")
 
     def recover(self) -> int:
-        """Delete what interrupted ingests left behind; returns how many there were."""
+        """Delete what interrupted file ingests left behind, and close the live segments of
+        a listener that stopped without closing them (:mod:`jetwatch.store.live`);
+        returns how many file ingests were deleted."""
+        live.close_orphans(self.con)
         running = [
             r[0]
             for r in self.con.execute("SELECT id FROM ingests WHERE status = 'running'").fetchall()

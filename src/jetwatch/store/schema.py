@@ -5,7 +5,8 @@
 - ``position_rows`` / ``reject_rows``: the rows as written, in chunks, during an
   ingest. Query the views instead:
 - ``positions``: one row per decoded position, every source in one shape, from
-  ingests whose status is ``done``. Units: altitude and geo_altitude ft,
+  ingests whose status is ``done`` or ``live`` (a live feed's current segment,
+  committed batch by batch: :mod:`jetwatch.store.live`). Units: altitude and geo_altitude ft,
   ground_speed kt, track deg, vertical_rate ft/min; ``time`` is UTC. ``flags`` bits
   are in :mod:`jetwatch.sources.base`.
 - ``rejects``: every record that could not be used: where (byte offset and, for
@@ -106,8 +107,8 @@ CREATE TABLE IF NOT EXISTS class_overrides (
 );
 CREATE OR REPLACE VIEW positions AS
     SELECT * FROM position_rows
-    WHERE ingest_id IN (SELECT id FROM ingests WHERE status = 'done');
+    WHERE ingest_id IN (SELECT id FROM ingests WHERE status IN ('done', 'live'));
 CREATE OR REPLACE VIEW rejects AS
     SELECT * FROM reject_rows
-    WHERE ingest_id IN (SELECT id FROM ingests WHERE status = 'done');
+    WHERE ingest_id IN (SELECT id FROM ingests WHERE status IN ('done', 'live'));
 """

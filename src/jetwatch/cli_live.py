@@ -1,0 +1,319 @@
+"""``jetwatch listen``, ``jetwatch replay`` and ``jetwatch watch``: thin commands over
+:mod:`jetwatch.live` and :mod:`jetwatch.watch`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from jetwatch.cli_common import db_option
+from jetwatch.config import redact
+from jetwatch.errors import JetwatchError
+from jetwatch.live import replay as replay_lib
+from jetwatch.live.feeds import parse
+from jetwatch.live.listener import Listener, Options
+from jetwatch.store.db import Store
+from jetwatch.watch import alerts, lists, rules
+
+out = Console(width=max(Console().width, 120))
+
+
+def _cell(v: object) -> str:
+    return escape("" if v is None else str(v))
+
+
+def _fail(exc: JetwatchError) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+@click.command("listen")
+@click.argument("urls", nargs=-1, required=True)
+@db_option
+@click.option("--flush", type=float, default=1.0, show_default=True, help="Batch window, s.")
+@click.option("--segment", type=float, default=600.0, show_default=True, help="Archive segment, s.")
+@click.option("--stall", type=float, default=30.0, show_default=True, help="Stall timeout, s.")
+@click.option("--poll", type=float, default=1.0, show_default=True, help="aircraft.json poll, s.")
+@click.option("--status-every", type=float, default=10.0, show_default=True)
+@click.option(
+    "--exodus",
+    "scopes",
+    multiple=True,
+    help="AREA:CLASS to score live, e.g. moscow:business_jet (repeatable).",
+)
+@click.option(
+    "--flights-every",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Extend the flights (and exodus scores) every this many s; 0: never.",
+)
+@click.option("--duration", type=float, help="Stop after this many seconds.")
+def listen(
+    urls: tuple[str, ...],
+    db: Path,
+    flush: float,
+    segment: float,
+    stall: float,
+    poll: float,
+    status_every: float,
+    scopes: tuple[str, ...],
+    flights_every: float,
+    duration: float | None,
+) -> None:
+    """Connect to receivers (beast://, raw://, sbs://, http://…/aircraft.json) and store
+    what they send, with watch alerts. Ctrl-C flushes and exits."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        feeds = [parse(u) for u in urls]
+        pairs = []
+        for s in scopes:
+            area, _, cls = s.partition(":")
+            if not cls:
+                raise click.BadParameter(f"expected AREA:CLASS, got {s!r}", param_hint="--exodus")
+            pairs.append((area, cls))
+        options = Options(
+            flush_s=flush,
+            segment_s=segment,
+            stall_s=stall,
+            poll_s=poll,
+            status_s=status_every,
+            exodus=pairs,
+            flights_every_s=flights_every,
+            duration_s=duration,
+        )
+        with Store(db) as store:
+            totals = Listener(store, feeds, options).run()
+    except JetwatchError as exc:
+        raise _fail(exc) from None
+    out.print(
+        f"stored {totals.positions:,} positions from {totals.records:,} records "
+        f"({totals.rejected:,} rejected, {totals.duplicates:,} duplicates dropped), "
+        f"{totals.alerts} alerts"
+    )
+
+
+@click.command("replay")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--port", type=int, default=30005, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--speed", type=float, default=1.0, show_default=True, help="0: as fast as possible.")
+@click.option("--as", "as_format", type=click.Choice(replay_lib.OUTPUTS), help="Output format.")
+@click.option("--loop", is_flag=True, help="Start again at the end.")
+def replay(
+    path: Path, port: int, host: str, speed: float, as_format: str | None, loop: bool
+) -> None:
+    """Serve a recording on a TCP port as a receiver would (for demos and tests)."""
+    try:
+        line = replay_lib.timeline(path, as_format)
+        out.print(
+            f"serving {line.records:,} records ({line.format}, {line.duration:,.0f} s of "
+            f"recording) on {host}:{port} at {speed:g}x; waiting for a client"
+        )
+        server = replay_lib.Server(line, host, port, speed, loop=loop)
+
+        async def go() -> int:
+            await server.start()
+            return await server.serve()
+
+        sent = asyncio.run(go())
+    except JetwatchError as exc:
+        raise _fail(exc) from None
+    except KeyboardInterrupt:
+        sent = server.sent_records
+    out.print(f"sent {sent:,} records")
+
+
+@click.group("watch")
+def watch() -> None:
+    """Watchlists, rules and alerts."""
+
+
+@watch.command("add")
+@db_option
+@click.option("--hex", "hexid")
+@click.option("--reg")
+@click.option("--operator", help="Pattern, * for any text (case-insensitive).")
+@click.option("--type", "typecode")
+@click.option("--category")
+@click.option("--note")
+@click.option("--exclude", is_flag=True, help="Never watch what this entry names.")
+def watch_add(db: Path, note: str | None, exclude: bool, **named: str | None) -> None:
+    """Watch aircraft by hex, registration, operator pattern, type or category."""
+    given = [(k, v) for k, v in named.items() if v]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of --hex, --reg, --operator, --type, --category")
+    kind = {"hexid": "hex", "typecode": "type"}.get(given[0][0], given[0][0])
+    try:
+        with Store(db) as store:
+            entry = lists.add(store, kind, given[0][1] or "", note=note, exclude=exclude)
+    except JetwatchError as exc:
+        raise _fail(exc) from None
+    out.print(
+        f"entry {entry}: {'exclude' if exclude else 'watch'} {kind} {escape(given[0][1] or '')}"
+    )
+
+
+@watch.command("remove")
+@db_option
+@click.argument("entry", type=int)
+def watch_remove(db: Path, entry: int) -> None:
+    with Store(db) as store:
+        if not lists.remove(store, entry):
+            raise click.ClickException(f"no watchlist entry {entry}")
+
+
+@watch.command("import")
+@db_option
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--category", "categories", multiple=True, help="Only these categories.")
+def watch_import(db: Path, path: Path, categories: tuple[str, ...]) -> None:
+    """Import a plane-alert-db CSV (or a list of hex addresses / registrations)."""
+    try:
+        with Store(db) as store:
+            head = path.open("rb").read(2)
+            if head == b"\x1f\x8b" or b"$ICAO" in _first_line(path):
+                n = lists.import_plane_alert(store, path, list(categories) or None)
+            else:
+                n, errors = lists.import_list(store, path, categories[0] if categories else None)
+                for error in errors:
+                    out.print(f"[red]skipped[/red] {escape(str(error))}")
+    except JetwatchError as exc:
+        raise _fail(exc) from None
+    out.print(f"{n} watchlist entries added or updated from {escape(str(path))}")
+
+
+def _first_line(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.readline(4096)
+
+
+@watch.command("list")
+@db_option
+@click.option("--resolved", is_flag=True, help="The watched aircraft, not the entries.")
+def watch_list(db: Path, resolved: bool) -> None:
+    with Store(db) as store:
+        if resolved:
+            table = Table("icao24", "registration", "type", "operator", "categories", "notes")
+            for w in lists.resolve(store).values():
+                table.add_row(
+                    *(
+                        _cell(v)
+                        for v in (
+                            w.icao24,
+                            w.registration,
+                            w.typecode,
+                            w.operator,
+                            ", ".join(w.categories),
+                            "; ".join(w.notes),
+                        )
+                    )
+                )
+        else:
+            table = Table("id", "kind", "value", "exclude", "note", "category")
+            for e in lists.entries(store):
+                table.add_row(
+                    str(e.id),
+                    e.kind,
+                    _cell(e.value),
+                    "yes" if e.exclude else "",
+                    _cell(e.note),
+                    _cell(e.category),
+                )
+    out.print(table)
+
+
+@watch.command("rule")
+@db_option
+@click.argument("event", type=click.Choice(rules.EVENTS))
+@click.option("--category", help="Aircraft of this watch category only.")
+@click.option("--aircraft", help="Hex address or registration: this aircraft only.")
+@click.option("--from-area", help="Origin area or airport.")
+@click.option("--to-area", help="Area, airport, 'abroad' or 'domestic'.")
+@click.option("--airport", help="The event's airport (landing, approach).")
+@click.option("--area", help="Area crossed (enter, leave) or scored (surge).")
+@click.option("--minutes", type=int, default=10, show_default=True, help="Silence for 'dark'.")
+@click.option(
+    "--squawk", "squawks", multiple=True, help="Codes for 'squawk' (default 7500/7600/7700)."
+)
+@click.option("--class", "cls", help="Aircraft class.")
+@click.option(
+    "--notify", "targets", multiple=True, help="Apprise URL or a target name from the config."
+)
+@click.option("--template", help="Message body; $registration, $what, $airport, $time, $link…")
+@click.option(
+    "--per-hour", type=int, default=30, show_default=True, help="Most alerts a rule sends an hour."
+)
+def watch_rule(
+    db: Path,
+    event: str,
+    targets: tuple[str, ...],
+    template: str | None,
+    per_hour: int,
+    squawks: tuple[str, ...],
+    **conditions: Any,
+) -> None:
+    """Add a rule: which events raise alerts, and where they are sent."""
+    when = rules.Conditions(**conditions)
+    if squawks:
+        when.squawks = list(squawks)
+    try:
+        with Store(db) as store:
+            rule_id = rules.add(store, event, when, list(targets), template, per_hour)
+    except JetwatchError as exc:
+        raise _fail(exc) from None
+    out.print(
+        f"rule {rule_id}: {event}, notify {', '.join(redact(t) for t in targets) or 'nobody'}"
+    )
+
+
+@watch.command("rules")
+@db_option
+def watch_rules(db: Path) -> None:
+    """The rules, with notification targets shown without their secrets."""
+    with Store(db) as store:
+        table = Table("id", "event", "conditions", "notify", "per hour")
+        for r in rules.load(store):
+            cond = {k: v for k, v in vars(r.when).items() if v not in (None, [])}
+            table.add_row(
+                str(r.id),
+                r.event,
+                _cell(json.dumps(cond)),
+                _cell(", ".join(redact(t) for t in r.notify)),
+                str(r.per_hour),
+            )
+    out.print(table)
+
+
+@watch.command("unrule")
+@db_option
+@click.argument("rule", type=int)
+def watch_unrule(db: Path, rule: int) -> None:
+    with Store(db) as store:
+        if not rules.remove(store, rule):
+            raise click.ClickException(f"no rule {rule}")
+
+
+@watch.command("alerts")
+@db_option
+@click.option("--limit", type=int, default=50, show_default=True)
+def watch_alerts(db: Path, limit: int) -> None:
+    """The latest alerts and what became of them (sent, failed, rate_limited…)."""
+    with Store(db) as store:
+        alerts.ensure(store)
+        rows = store.con.execute(
+            "SELECT id, rule_id, time, title, status, attempts, error FROM alerts "
+            "ORDER BY id DESC LIMIT ?",
+            [limit],
+        ).fetchall()
+    table = Table("id", "rule", "time (UTC)", "alert", "status", "attempts", "error")
+    for r in rows:
+        table.add_row(*(_cell(v) for v in r))
+    out.print(table)

@@ -1,0 +1,90 @@
+"""jetwatch's own settings: one TOML file, with secrets overridable from the environment.
+
+The file is ``$JETWATCH_CONFIG``, else ``./jetwatch.toml`` if it exists, else
+``~/.config/jetwatch/config.toml`` (none at all is fine)::
+
+    [notify.targets]          # named notification targets (apprise URLs)
+    ops = "tgram://bottoken/chatid"
+    [web]
+    base_url = "http://127.0.0.1:8090"   # links in notifications
+    token = "…"                          # needed by the web app's write endpoints
+
+A target ``NAME`` may instead come from ``$JETWATCH_NOTIFY_NAME`` (upper case), and
+the web token from ``$JETWATCH_WEB_TOKEN``. Secrets are only ever shown redacted
+(:func:`redact`).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jetwatch.errors import JetwatchError
+
+
+class ConfigError(JetwatchError):
+    """The configuration file cannot be read, or names something missing."""
+
+
+@dataclass(frozen=True)
+class Config:
+    targets: dict[str, str] = field(default_factory=dict)
+    base_url: str = "http://127.0.0.1:8090"
+    token: str | None = None
+    path: Path | None = None
+
+    def target(self, spec: str) -> str:
+        """The apprise URL of a ``--notify`` value: a URL itself, or a target's name."""
+        if "://" in spec:
+            return spec
+        url = os.environ.get(f"JETWATCH_NOTIFY_{spec.upper()}") or self.targets.get(spec)
+        if not url:
+            raise ConfigError(
+                "no such notification target: set it in the config's [notify.targets] "
+                f"or in $JETWATCH_NOTIFY_{spec.upper()}",
+                value=spec,
+                where=str(self.path) if self.path else None,
+            )
+        return url
+
+
+def _file() -> Path | None:
+    named = os.environ.get("JETWATCH_CONFIG")
+    if named:
+        return Path(named)
+    for candidate in (Path("jetwatch.toml"), Path.home() / ".config" / "jetwatch" / "config.toml"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def load(path: Path | None = None) -> Config:
+    path = path or _file()
+    doc: dict[str, Any] = {}
+    if path is not None:
+        try:
+            doc = tomllib.loads(path.read_text())
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read the configuration: {exc}", where=str(path)) from exc
+    web = doc.get("web", {})
+    return Config(
+        targets={str(k): str(v) for k, v in doc.get("notify", {}).get("targets", {}).items()},
+        base_url=str(web.get("base_url", Config.base_url)).rstrip("/"),
+        token=os.environ.get("JETWATCH_WEB_TOKEN") or web.get("token"),
+        path=path,
+    )
+
+
+def redact(spec: str) -> str:
+    """A ``--notify`` value as it may be shown: names as they are, URLs without secrets."""
+    if "://" not in spec:
+        return spec
+    import apprise
+
+    plugin = apprise.Apprise.instantiate(spec)
+    if plugin is None:
+        return spec.split("://", 1)[0] + "://…"
+    return str(plugin.url(privacy=True)).split("?", 1)[0]

@@ -1,0 +1,77 @@
+"""Feed URLs: which receiver to reach, how, and in which format.
+
+| URL | format | default port |
+|---|---|---|
+| ``beast://host[:port]`` | Beast binary (dump1090/readsb ``--net-bo-port``) | 30005 |
+| ``raw://host[:port]`` (or ``avr://``) | AVR hex lines, ``*8d...;`` | 30002 |
+| ``sbs://host[:port]`` | SBS/BaseStation CSV | 30003 |
+| ``http(s)://host[:port]/path/aircraft.json`` | readsb/tar1090 ``aircraft.json``, polled | 80/443 |
+
+A feed's ``name`` (scheme, host and port) names its raw archive file and its line
+in the status. Credentials in a URL (``user:pass@``) are never shown: ``shown``
+replaces them with ``***``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from jetwatch.errors import JetwatchError
+
+SCHEMES: dict[str, tuple[str, int]] = {
+    "beast": ("beast", 30005),
+    "raw": ("avr", 30002),
+    "avr": ("avr", 30002),
+    "sbs": ("sbs", 30003),
+    "http": ("aircraft_json", 80),
+    "https": ("aircraft_json", 443),
+}
+
+
+class FeedError(JetwatchError, ValueError):
+    """A feed URL jetwatch cannot use."""
+
+
+@dataclass(frozen=True)
+class Feed:
+    url: str
+    scheme: str
+    format: str  # a reader name of jetwatch.sources
+    host: str
+    port: int
+
+    @property
+    def name(self) -> str:
+        return re.sub(r"[^A-Za-z0-9.-]+", "_", f"{self.scheme}-{self.host}-{self.port}")
+
+    @property
+    def polled(self) -> bool:
+        return self.format == "aircraft_json"
+
+    @property
+    def shown(self) -> str:
+        """The URL without credentials, for logs and status."""
+        parts = urlsplit(self.url)
+        if parts.username is None and parts.password is None:
+            return self.url
+        return parts._replace(netloc=f"***@{parts.hostname}:{self.port}").geturl()
+
+
+def parse(url: str) -> Feed:
+    """A feed from its URL; an unknown scheme or a missing host is a :class:`FeedError`."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in SCHEMES:
+        raise FeedError(
+            "unknown feed scheme; use one of " + ", ".join(f"{s}://" for s in SCHEMES), value=url
+        )
+    fmt, default = SCHEMES[scheme]
+    if not parts.hostname:
+        raise FeedError("a feed URL needs a host, e.g. beast://127.0.0.1:30005", value=url)
+    try:
+        port = parts.port or default
+    except ValueError:
+        raise FeedError("bad port", value=url) from None
+    return Feed(url, scheme, fmt, parts.hostname, port)

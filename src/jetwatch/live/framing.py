@@ -1,0 +1,48 @@
+"""Where the complete records of a live byte stream end.
+
+A TCP read may stop anywhere, mid-line or mid-frame. :func:`complete` gives the
+length of the longest prefix made of whole records; the rest waits for the next
+read.
+
+- Line formats (AVR, SBS): up to the last ``\\n``.
+- Beast: up to the start of the last frame, or to the end when that last frame is
+  already whole (its unescaped length matches its type and it does not end inside an
+  escape pair).
+
+A prefix with no record boundary that grows beyond :data:`MAX_PENDING` bytes (a
+sender of garbage) is given up whole, to be rejected by the reader.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from jetwatch.sources import beast
+
+MAX_PENDING = 1 << 16
+
+
+def complete(fmt: str, buf: bytes) -> int:
+    """Length of the prefix of ``buf`` that holds only whole records of ``fmt``."""
+    if not buf:
+        return 0
+    cut = _beast(buf) if fmt == "beast" else buf.rfind(b"\n") + 1
+    if cut == 0 and len(buf) > MAX_PENDING:
+        return len(buf)
+    return cut
+
+
+def _beast(buf: bytes) -> int:
+    _, starts = beast.frame_starts(np.frombuffer(buf, dtype=np.uint8))
+    if not len(starts):
+        return 0
+    last = int(starts[-1])
+    tail = buf[last:]
+    size = beast.MSG_LEN.get(tail[1]) if len(tail) > 1 else None
+    if size is None:
+        return last
+    run = len(tail) - len(tail.rstrip(b"\x1a"))
+    body = tail[2:].replace(b"\x1a\x1a", b"\x1a")
+    if run % 2 == 0 and len(body) == 7 + size:
+        return len(buf)
+    return last

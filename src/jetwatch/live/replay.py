@@ -1,0 +1,271 @@
+"""``jetwatch replay``: serve a recording on a TCP port, as a receiver would.
+
+Any file jetwatch reads becomes a timeline of records (:func:`timeline`):
+
+- Mode S frames (Beast, AVR, hex CSV, JSON lines) are served as **Beast** (the
+  default; a 12 MHz clock counted from the recording's first frame) or as **AVR**
+  ``@`` lines (``as_format="raw"``);
+- SBS lines are served as they are;
+- state vectors (OpenSky, readsb traces, ``aircraft.json``) are served as SBS lines
+  (``MSG,3`` position with altitude, squawk and ground flag; ``MSG,4`` velocity;
+  ``MSG,1`` when the callsign changes).
+
+Like a receiver, the server broadcasts one stream: the timeline starts when the
+first client connects (or at once, ``wait=False``) and runs at ``speed`` times real
+time (0: as fast as the clients take it); every connected client gets the records
+sent while it is connected. A client that does not keep up for ``slow_s`` seconds is
+dropped. Records are sent in slices of ``tick_s`` (10 ms) of replay time.
+
+Out of scope: Beast status frames, Mode A/C, and the ``aircraft.json`` HTTP endpoint
+(a recording of ``aircraft.json`` snapshots is served as SBS).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from jetwatch.compress import Stream
+from jetwatch.decode import Decoder
+from jetwatch.errors import JetwatchError
+from jetwatch.sources import avr, beast, detect, reader
+from jetwatch.sources.base import FrameBatch, MessageBatch, StateBatch
+from jetwatch.sources.context import ReadContext
+
+CLOCK_HZ = 12_000_000
+OUTPUTS = ("beast", "raw", "sbs")
+
+
+class ReplayError(JetwatchError, ValueError):
+    """A recording or option the replay cannot serve."""
+
+
+@dataclass
+class Timeline:
+    """Records to send: ``time`` (s from the first), the encoded bytes of each slice."""
+
+    format: str  # beast, raw or sbs
+    times: np.ndarray  # float64, per record, sorted
+    ends: np.ndarray  # int64: end offset of each record in ``data``
+    data: bytes
+    records: int = 0
+    rejected: int = 0
+
+    @property
+    def duration(self) -> float:
+        return float(self.times[-1] - self.times[0]) if len(self.times) else 0.0
+
+
+def timeline(path: Path, as_format: str | None = None, fmt: str | None = None) -> Timeline:
+    """The records of ``path``, encoded for sending."""
+    fmt = fmt or detect(path)
+    ctx = ReadContext(path=path, anchor=0.0)
+    batches = list(reader(fmt).read(Stream(path), ctx))
+    frames = [b for b in batches if isinstance(b, FrameBatch)]
+    rejected = sum(len(b.rejects) for b in batches)
+    if frames:
+        out = as_format or "beast"
+        if out == "sbs":
+            raise ReplayError("frames are served as beast or raw", value=out, where=str(path))
+        return _frames(frames, out, rejected)
+    if as_format not in (None, "sbs"):
+        raise ReplayError(f"{fmt} records are served as sbs", value=as_format, where=str(path))
+    if fmt == "sbs":
+        return _sbs_lines(path, batches, rejected)
+    tables = [b.table for b in batches if isinstance(b, StateBatch)]
+    tables += [Decoder().process(b.messages)[0] for b in batches if isinstance(b, MessageBatch)]
+    if not tables:
+        raise ReplayError("nothing to replay", where=str(path))
+    return _states(pa.concat_tables(tables), rejected)
+
+
+def _frames(batches: list[FrameBatch], out: str, rejected: int) -> Timeline:
+    msg = np.concatenate([b.msg for b in batches])
+    nbytes = np.concatenate([b.nbytes for b in batches])
+    t = np.concatenate([b.time for b in batches])
+    order = np.argsort(t, kind="stable")
+    msg, nbytes, t = msg[order], nbytes[order], t[order]
+    t0 = float(t[0]) if len(t) else 0.0
+    clock = np.round((t - t0) * CLOCK_HZ).astype(np.uint64)
+    if out == "beast":
+        data, ends = beast.encode_rows(msg, nbytes, clock)
+    else:
+        data = avr.format_matrix(msg, nbytes, clock)
+        ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10).astype(np.int64) + 1
+    return Timeline(out, t - t0, ends, data, len(t), rejected)
+
+
+def _join(out: str, times: np.ndarray, pieces: list[bytes], rejected: int) -> Timeline:
+    ends = np.cumsum([len(p) for p in pieces], dtype=np.int64)
+    return Timeline(out, times, ends, b"".join(pieces), len(pieces), rejected)
+
+
+def _sbs_lines(path: Path, batches: list, rejected: int) -> Timeline:
+    raw = b"".join(Stream(path).chunks())
+    times: list[float] = []
+    pieces: list[bytes] = []
+    for b in batches:
+        if isinstance(b, MessageBatch):
+            for k in range(len(b.messages)):
+                times.append(float(b.messages.time[k]))
+                pieces.append(raw[b.offset[k] :].split(b"\n", 1)[0].rstrip(b"\r") + b"\r\n")
+    t = np.array(times)
+    order = np.argsort(t, kind="stable")
+    t0 = float(t[order[0]]) if len(t) else 0.0
+    return _join("sbs", t[order] - t0, [pieces[k] for k in order], rejected)
+
+
+def _states(table: pa.Table, rejected: int) -> Timeline:
+    table = table.sort_by("time")
+    t = pc.cast(table["time"], pa.int64()).to_numpy() / 1e6
+    cols = {
+        n: table[n].to_pylist()
+        for n in (
+            "icao24",
+            "callsign",
+            "lat",
+            "lon",
+            "altitude",
+            "ground_speed",
+            "track",
+            "vertical_rate",
+            "on_ground",
+            "squawk",
+        )
+    }
+    last_call: dict[str, str] = {}
+    times: list[float] = []
+    pieces: list[bytes] = []
+    for k in range(len(t)):
+        hexid = str(cols["icao24"][k]).upper()
+        stamp = (
+            time.strftime("%Y/%m/%d,%H:%M:%S", time.gmtime(t[k]))
+            + f".{int(t[k] * 1000) % 1000:03d}"
+        )
+        head = f"1,1,{hexid},1,{stamp},{stamp}"
+        lines = []
+        call = cols["callsign"][k]
+        if call and last_call.get(hexid) != call:
+            last_call[hexid] = call
+            lines.append(f"MSG,1,{head},{call},,,,,,,,,,,")
+        ground = "-1" if cols["on_ground"][k] else "0"
+        alt = "" if cols["altitude"][k] is None else str(cols["altitude"][k])
+        squawk = cols["squawk"][k] or ""
+        lines.append(
+            f"MSG,3,{head},,{alt},,,{cols['lat'][k]:.5f},{cols['lon'][k]:.5f},,{squawk},0,0,0,{ground}"
+        )
+        if cols["ground_speed"][k] is not None:
+            vr = "" if cols["vertical_rate"][k] is None else str(cols["vertical_rate"][k])
+            track = "" if cols["track"][k] is None else f"{cols['track'][k]:.1f}"
+            lines.append(
+                f"MSG,4,{head},,,{cols['ground_speed'][k]:.1f},{track},,,{vr},,0,0,0,{ground}"
+            )
+        for line in lines:
+            times.append(float(t[k]))
+            pieces.append((line + "\r\n").encode())
+    t0 = times[0] if times else 0.0
+    return _join("sbs", np.array(times) - t0, pieces, rejected)
+
+
+@dataclass
+class Server:
+    """A broadcasting replay server; :meth:`start` binds, :meth:`serve` runs the timeline."""
+
+    line: Timeline
+    host: str = "127.0.0.1"
+    port: int = 30005
+    speed: float = 1.0
+    wait: bool = True
+    loop: bool = False
+    tick_s: float = 0.01
+    slow_s: float = 5.0
+    clients: set[asyncio.StreamWriter] = field(default_factory=set)
+    sent_records: int = 0
+    connected: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def start(self) -> asyncio.base_events.Server:
+        self.server = await asyncio.start_server(self._client, self.host, self.port)
+        self.port = self.server.sockets[0].getsockname()[1]
+        return self.server
+
+    async def _client(self, _: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.clients.add(writer)
+        self.connected.set()
+
+    async def serve(self) -> int:
+        """Send the timeline (again and again with ``loop``); returns records sent."""
+        if self.wait:
+            await self.connected.wait()
+        while True:
+            await self._once()
+            if not self.loop:
+                break
+        for w in list(self.clients):
+            w.close()
+        self.server.close()
+        return self.sent_records
+
+    async def _once(self) -> None:
+        line = self.line
+        began = time.monotonic()
+        k = 0
+        n = len(line.times)
+        while k < n:
+            if self.speed > 0:
+                now = (time.monotonic() - began) * self.speed
+                j = int(np.searchsorted(line.times, now + self.tick_s * self.speed, "right"))
+                if j == k:
+                    await asyncio.sleep(min(self.tick_s, (line.times[k] - now) / self.speed))
+                    continue
+            else:
+                j = min(n, k + 2000)
+            lo = int(line.ends[k - 1]) if k else 0
+            await self._send(line.data[lo : int(line.ends[j - 1])], j - k)
+            k = j
+
+    async def _send(self, blob: bytes, records: int) -> None:
+        for w in list(self.clients):
+            if w.is_closing():
+                self.clients.discard(w)
+                continue
+            w.write(blob)
+            try:
+                await asyncio.wait_for(w.drain(), timeout=self.slow_s)
+            except (OSError, TimeoutError):
+                self.clients.discard(w)
+                w.close()
+        if self.clients:
+            self.sent_records += records
+        else:
+            await asyncio.sleep(0)
+
+
+def iter_slices(line: Timeline, per: int) -> Iterator[bytes]:
+    """The timeline's bytes in slices of ``per`` records (for tests and benchmarks)."""
+    for k in range(0, len(line.times), per):
+        lo = int(line.ends[k - 1]) if k else 0
+        yield line.data[lo : int(line.ends[min(k + per, len(line.times)) - 1])]
+
+
+async def run(
+    path: Path,
+    port: int,
+    speed: float = 1.0,
+    host: str = "127.0.0.1",
+    as_format: str | None = None,
+    loop: bool = False,
+) -> int:
+    """Serve ``path`` until it ends (or forever with ``loop``); returns records sent."""
+    server = Server(timeline(path, as_format), host, port, speed, loop=loop)
+    await server.start()
+    with contextlib.suppress(asyncio.CancelledError):
+        return await server.serve()
+    return server.sent_records

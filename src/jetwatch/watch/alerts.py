@@ -1,0 +1,276 @@
+"""Alerts: events that fired a rule, stored once, then sent through apprise.
+
+:func:`raise_alerts` matches events against the rules and inserts one row per
+(rule, event) into ``alerts``; the key (event, aircraft, time) is unique per rule,
+so an event seen twice (a replay, a restart, two receivers) is suppressed. A rule
+that already sent ``per_hour`` alerts in the last hour stores the next ones as
+``rate_limited`` instead of sending them.
+
+:class:`Sender` sends pending alerts from a background thread through apprise
+(Mastodon, Telegram, Discord, Slack, ntfy, email, JSON webhooks…). A failed send is
+retried with backoff (:attr:`Sender.retries`, 1 s, 2 s, 4 s…) and then stored as
+``failed`` with the error; every outcome is in ``alerts`` and in the log, never lost
+silently. Notification URLs are resolved at send time (:mod:`jetwatch.config`) and
+shown only redacted.
+
+Messages use :mod:`string.Template` (``$registration``, see :func:`fields`):
+transponder text is substituted as data, never interpreted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from string import Template
+
+import duckdb
+
+from jetwatch.config import Config, redact
+from jetwatch.store.db import Store
+from jetwatch.watch.events import Event
+from jetwatch.watch.lists import Watched
+from jetwatch.watch.rules import Rule, matches
+
+log = logging.getLogger("jetwatch.alerts")
+
+DDL = """
+CREATE SEQUENCE IF NOT EXISTS alert_ids START 1;
+CREATE TABLE IF NOT EXISTS alerts (
+    id INTEGER PRIMARY KEY DEFAULT nextval('alert_ids'),
+    rule_id INTEGER NOT NULL,
+    key VARCHAR NOT NULL,
+    event VARCHAR NOT NULL,
+    icao24 VARCHAR,
+    registration VARCHAR,
+    time TIMESTAMP,
+    airport VARCHAR,
+    title VARCHAR,
+    body VARCHAR,
+    detail JSON,
+    status VARCHAR NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error VARCHAR,
+    created TIMESTAMP,
+    sent TIMESTAMP,
+    UNIQUE (rule_id, key)
+);
+"""
+
+TITLE = "$registration $what"
+BODY = (
+    "$what: $registration ($typecode, $operator), callsign $callsign\n"
+    "$airport_line at $time UTC\n$link"
+)
+WHAT = {
+    "takeoff": "took off",
+    "landing": "landed",
+    "squawk": "squawks an emergency code",
+    "dark": "went dark",
+    "enter": "entered an area",
+    "leave": "left an area",
+    "approach": "is heading to an airport",
+    "surge": "exodus surge",
+}
+
+
+def ensure(store: Store) -> None:
+    store.con.execute(DDL)
+
+
+def fields(event: Event, who: Watched | None, rule: Rule, base_url: str) -> dict[str, str]:
+    """Every ``$name`` a template may use."""
+    what = WHAT[event.kind]
+    if rule.event == "takeoff" and event.kind == "landing":
+        what = f"flew from {event.origin or '?'} to {event.airport or '?'}"
+    elif event.kind == "squawk":
+        what = f"squawks {event.detail.get('squawk')}"
+    elif event.kind == "dark":
+        what = f"went dark for {event.detail.get('minutes')} min"
+    elif event.kind in ("enter", "leave"):
+        what = f"{'entered' if event.kind == 'enter' else 'left'} {event.detail.get('area')}"
+    elif event.kind == "surge":
+        what = (
+            f"exodus surge: {event.detail.get('observed')} {event.detail.get('class')} "
+            f"departures from {event.detail.get('area')}, {event.detail.get('expected')} expected"
+        )
+    place = event.airport or "?"
+    airport_line = {
+        "takeoff": f"from {place}",
+        "landing": f"at {place}",
+        "approach": f"towards {place}",
+    }.get(event.kind, f"near {place}" if event.airport else "")
+    when = event.time.strftime("%Y-%m-%d %H:%M:%S")
+    reg = (who.registration if who else None) or event.icao24
+    return {
+        "registration": reg,
+        "icao24": event.icao24,
+        "typecode": (who.typecode if who else None) or "type unknown",
+        "operator": (who.operator if who else None) or "operator unknown",
+        "categories": ", ".join(who.categories) if who else "",
+        "callsign": event.callsign or "none",
+        "event": event.kind,
+        "what": what,
+        "airport": event.airport or "",
+        "airport_line": airport_line,
+        "origin": event.origin or "",
+        "time": when,
+        "lat": "" if event.lat is None else f"{event.lat:.4f}",
+        "lon": "" if event.lon is None else f"{event.lon:.4f}",
+        "altitude": "" if event.altitude is None else f"{event.altitude} ft",
+        "rule": str(rule.id),
+        "link": f"{base_url}/#/aircraft/{event.icao24}?at={event.time.isoformat()}Z",
+    }
+
+
+def raise_alerts(
+    store: Store,
+    events: list[Event],
+    rules: list[Rule],
+    watched: dict[str, Watched],
+    codes: dict[str, set[str]],
+    config: Config,
+) -> list[int]:
+    """Store the alerts the events fire; returns the ids of those to send."""
+    ensure(store)
+    con = store.con
+    todo = []
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    for event in events:
+        who = watched.get(event.icao24)
+        for rule in rules:
+            if not matches(rule, event, who, codes):
+                continue
+            f = fields(event, who, rule, config.base_url)
+            key = f"{event.kind}:{event.icao24}:{event.time.isoformat()}"
+            sent_last_hour = con.execute(
+                "SELECT count(*) FROM alerts WHERE rule_id = ? AND status IN ('pending', 'sent') "
+                "AND created >= ?",
+                [rule.id, now - dt.timedelta(hours=1)],
+            ).fetchall()[0][0]
+            status = "pending" if sent_last_hour < rule.per_hour else "rate_limited"
+            if not rule.notify:
+                status = "no_target"
+            template = rule.template or BODY
+            rows = con.execute(
+                "INSERT INTO alerts (rule_id, key, event, icao24, registration, time, airport, "
+                "title, body, detail, status, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING RETURNING id",
+                [
+                    rule.id,
+                    key,
+                    event.kind,
+                    event.icao24,
+                    f["registration"],
+                    event.time,
+                    event.airport,
+                    Template(TITLE).safe_substitute(f),
+                    Template(template).safe_substitute(f),
+                    json.dumps(event.detail),
+                    status,
+                    now,
+                ],
+            ).fetchall()
+            if not rows:
+                continue  # a duplicate of an alert already raised
+            log.info(
+                "alert %s: rule %s, %s %s (%s)",
+                rows[0][0],
+                rule.id,
+                f["registration"],
+                f["what"],
+                status,
+            )
+            if status == "pending":
+                todo.append(int(rows[0][0]))
+    return todo
+
+
+@dataclass
+class Outcome:
+    alert_id: int
+    ok: bool
+    seconds: float  # from the data's arrival (``send``'s ``since``) to the last attempt's end
+    error: str | None = None
+
+
+class Sender:
+    """Sends alerts in a background thread, with retries; outcomes go to ``alerts``."""
+
+    retries = 3
+    first_wait_s = 1.0
+
+    def __init__(self, store: Store, config: Config, rules: dict[int, Rule]) -> None:
+        self.con: duckdb.DuckDBPyConnection = store.con.cursor()
+        self.config = config
+        self.rules = rules
+        self.queue: queue.Queue[tuple[int, float] | None] = queue.Queue()
+        self.outcomes: list[Outcome] = []
+        self.thread = threading.Thread(target=self._run, name="jetwatch-notify", daemon=True)
+        self.thread.start()
+
+    def send(self, alert_ids: list[int], since: float | None = None) -> None:
+        """Queue alerts; ``since`` (unix s) is when their data arrived, for the latency."""
+        for a in alert_ids:
+            self.queue.put((a, time.time() if since is None else since))
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Send what is queued (within ``timeout``), then stop."""
+        self.queue.put(None)
+        self.thread.join(timeout)
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            alert_id, handed = item
+            try:
+                self.outcomes.append(self._deliver(alert_id, handed))
+            except Exception as exc:  # never let one alert stop the others
+                log.error("alert %s: %s", alert_id, exc)
+
+    def _deliver(self, alert_id: int, handed: float) -> Outcome:
+        import apprise
+
+        rule_id, title, body = self.con.execute(
+            "SELECT rule_id, title, body FROM alerts WHERE id = ?", [alert_id]
+        ).fetchall()[0]
+        rule = self.rules[rule_id]
+        error = None
+        ok = False
+        for attempt in range(1, self.retries + 1):
+            sender = apprise.Apprise()
+            try:
+                for spec in rule.notify:
+                    if not sender.add(self.config.target(spec)):
+                        raise ValueError(f"apprise cannot use the target {redact(spec)}")
+                with apprise.LogCapture(level=logging.WARNING) as logs:
+                    ok = bool(sender.notify(title=title, body=body))
+                    error = (
+                        None if ok else (logs.getvalue().strip() or "the service refused")[-300:]
+                    )
+            except Exception as exc:
+                ok, error = False, str(exc)[:300]
+            self.con.execute(
+                "UPDATE alerts SET attempts = ?, status = ?, error = ?, sent = "
+                "CASE WHEN ? THEN now()::TIMESTAMP END WHERE id = ?",
+                [
+                    attempt,
+                    "sent" if ok else ("failed" if attempt == self.retries else "retrying"),
+                    error,
+                    ok,
+                    alert_id,
+                ],
+            )
+            if ok:
+                break
+            log.warning(
+                "alert %s: send %d of %d failed: %s", alert_id, attempt, self.retries, error
+            )
+            if attempt < self.retries:
+                time.sleep(self.first_wait_s * 2 ** (attempt - 1))
+        if not ok:
+            log.error("alert %s: not sent after %d attempts: %s", alert_id, self.retries, error)
+        return Outcome(alert_id, ok, time.time() - handed, error)
