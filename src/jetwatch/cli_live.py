@@ -37,7 +37,7 @@ def _fail(exc: JetwatchError) -> click.ClickException:
 @click.command("listen")
 @click.argument("urls", nargs=-1, required=True)
 @db_option
-@click.option("--flush", type=float, default=1.0, show_default=True, help="Batch window, s.")
+@click.option("--flush", type=float, default=0.5, show_default=True, help="Batch window, s.")
 @click.option("--segment", type=float, default=600.0, show_default=True, help="Archive segment, s.")
 @click.option("--stall", type=float, default=30.0, show_default=True, help="Stall timeout, s.")
 @click.option("--poll", type=float, default=1.0, show_default=True, help="aircraft.json poll, s.")
@@ -106,21 +106,29 @@ def listen(
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--speed", type=float, default=1.0, show_default=True, help="0: as fast as possible.")
 @click.option("--as", "as_format", type=click.Choice(replay_lib.OUTPUTS), help="Output format.")
+@click.option("--rate", type=float, help="Records per second instead of the recording's timing.")
 @click.option("--loop", is_flag=True, help="Start again at the end.")
 def replay(
-    path: Path, port: int, host: str, speed: float, as_format: str | None, loop: bool
+    path: Path,
+    port: int,
+    host: str,
+    speed: float,
+    as_format: str | None,
+    rate: float | None,
+    loop: bool,
 ) -> None:
     """Serve a recording on a TCP port as a receiver would (for demos and tests)."""
     try:
         line = replay_lib.timeline(path, as_format)
-        out.print(
-            f"serving {line.records:,} records ({line.format}, {line.duration:,.0f} s of "
-            f"recording) on {host}:{port} at {speed:g}x; waiting for a client"
-        )
-        server = replay_lib.Server(line, host, port, speed, loop=loop)
+        server = replay_lib.Server(line, host, port, speed, loop=loop, rate=rate)
+        pace = f"{rate:,.0f} records/s" if rate else f"{speed:g}x"
 
         async def go() -> int:
             await server.start()
+            out.print(
+                f"serving {line.records:,} records ({line.format}, {line.duration:,.0f} s of "
+                f"recording) on {host}:{server.port} at {pace}; waiting for a client"
+            )
             return await server.serve()
 
         sent = asyncio.run(go())

@@ -53,6 +53,7 @@ class FeedStatus:
     connects: int = 0
     bytes: int = 0
     records: int = 0
+    first_data: float | None = None  # unix s of the first bytes received
     last_data: float | None = None
     last_error: str | None = None
     history: deque[str] = field(default_factory=lambda: deque(maxlen=20))
@@ -130,6 +131,7 @@ async def _stream(
             backoff.reset()
             status.bytes += len(data)
             status.last_data = time.time()
+            status.first_data = status.first_data or status.last_data
             on_bytes(feed, data, status.last_data)
     finally:
         stopping.cancel()
@@ -160,6 +162,7 @@ async def _poll(
             line = body.replace(b"\n", b" ") + b"\n"  # archived, and rejected by the reader
         status.bytes += len(body)
         status.last_data = time.time()
+        status.first_data = status.first_data or status.last_data
         on_bytes(feed, line, status.last_data)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(

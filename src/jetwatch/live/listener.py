@@ -1,7 +1,7 @@
 """``jetwatch listen``: several receivers at once, into the store, with alerts.
 
 One asyncio loop runs a task per feed (:mod:`.client`); each read is cut at its
-last whole record (:mod:`.framing`) and kept in memory. Every ``flush_s`` (1 s) a
+last whole record (:mod:`.framing`) and kept in memory. Every ``flush_s`` (0.5 s) a
 worker thread takes the window's records and, in order:
 
 1. opens a new live segment when the current one is ``segment_s`` old (closing the
@@ -56,7 +56,7 @@ log = logging.getLogger("jetwatch.listen")
 
 @dataclass
 class Options:
-    flush_s: float = 1.0
+    flush_s: float = 0.5
     segment_s: float = 600.0
     stall_s: float = 30.0
     poll_s: float = 1.0
@@ -77,6 +77,7 @@ class Totals:
     windows: int = 0
     alerts: int = 0
     flush_s: float = 0.0  # time spent in the worker
+    last_commit: float | None = None  # unix s when the last records were committed
 
 
 class Listener:
@@ -159,9 +160,13 @@ class Listener:
         began = time.monotonic()
         last_status = began
         try:
+            due = time.monotonic()
             while not self.stop.is_set():
+                due += self.o.flush_s  # a fixed cadence: the worker's time is not added
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.stop.wait(), timeout=self.o.flush_s)
+                    wait = max(0.0, due - time.monotonic())
+                    await asyncio.wait_for(self.stop.wait(), timeout=wait)
+                due = max(due, time.monotonic() - self.o.flush_s)  # never catch up in bursts
                 if self.o.duration_s is not None and time.monotonic() - began >= self.o.duration_s:
                     self.stop.set()
                 await self._flush()
@@ -217,6 +222,7 @@ class Listener:
         if chunks:
             result = self.decoder.decode(chunks)
             live.commit(con, self.segment, result.positions, result.rejects, result.records)
+            self.totals.last_commit = time.time()
             self._count(result)
             events = self.tracker.feed(result.positions, self.watched)
         else:

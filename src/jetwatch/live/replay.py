@@ -12,8 +12,9 @@ Any file jetwatch reads becomes a timeline of records (:func:`timeline`):
 
 Like a receiver, the server broadcasts one stream: the timeline starts when the
 first client connects (or at once, ``wait=False``) and runs at ``speed`` times real
-time (0: as fast as the clients take it); every connected client gets the records
-sent while it is connected. A client that does not keep up for ``slow_s`` seconds is
+time (0: as fast as the clients take it, pausing while none is connected), or at a
+fixed ``rate`` of records per second (for load tests); every connected client gets
+the records sent while it is connected. A client that does not keep up for ``slow_s`` seconds is
 dropped. Records are sent in slices of ``tick_s`` (10 ms) of replay time.
 
 Out of scope: Beast status frames, Mode A/C, and the ``aircraft.json`` HTTP endpoint
@@ -184,6 +185,7 @@ class Server:
     port: int = 30005
     speed: float = 1.0
     wait: bool = True
+    rate: float | None = None  # records per second, instead of the recording's own timing
     loop: bool = False
     tick_s: float = 0.01
     slow_s: float = 5.0
@@ -196,9 +198,17 @@ class Server:
         self.port = self.server.sockets[0].getsockname()[1]
         return self.server
 
-    async def _client(self, _: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """A client gets the stream until it hangs up (what it sends is ignored)."""
         self.clients.add(writer)
         self.connected.set()
+        try:
+            with contextlib.suppress(OSError):
+                while await reader.read(1 << 12):
+                    pass
+        finally:
+            self.clients.discard(writer)
+            writer.close()
 
     async def serve(self) -> int:
         """Send the timeline (again and again with ``loop``); returns records sent."""
@@ -211,6 +221,8 @@ class Server:
         for w in list(self.clients):
             w.close()
         self.server.close()
+        await self.server.wait_closed()
+        await asyncio.sleep(0.1)  # the client handlers see their connections end
         return self.sent_records
 
     async def _once(self) -> None:
@@ -219,13 +231,21 @@ class Server:
         k = 0
         n = len(line.times)
         while k < n:
-            if self.speed > 0:
+            if self.rate:
+                j = min(n, int((time.monotonic() - began + self.tick_s) * self.rate))
+                if j <= k:
+                    await asyncio.sleep(self.tick_s)
+                    continue
+            elif self.speed > 0:
                 now = (time.monotonic() - began) * self.speed
                 j = int(np.searchsorted(line.times, now + self.tick_s * self.speed, "right"))
                 if j == k:
                     await asyncio.sleep(min(self.tick_s, (line.times[k] - now) / self.speed))
                     continue
             else:
+                while not self.clients:  # as fast as the clients read: wait for one
+                    self.connected.clear()
+                    await self.connected.wait()
                 j = min(n, k + 2000)
             lo = int(line.ends[k - 1]) if k else 0
             await self._send(line.data[lo : int(line.ends[j - 1])], j - k)
