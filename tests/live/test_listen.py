@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import http.server
 import json
+import socket
 import threading
 from collections import Counter
 from pathlib import Path
@@ -221,3 +222,22 @@ def test_state_vectors_are_replayed_as_sbs_and_read_back(shared: Path, tmp_path:
         ).to_arrow_table()
     rounded = Counter((i, round(a, 5), round(o, 5), h) for i, a, o, h in _rows(stored))
     assert set(rounded) == set(_rows(original))
+
+
+def test_a_dead_feed_does_not_affect_the_others(shared: Path, tmp_path: Path) -> None:
+    line = timeline(shared / "rs1090/long_flight.csv.gz")
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+
+    async def go() -> Listener:
+        server = Server(line, port=0, speed=0)
+        await server.start()
+        served = asyncio.ensure_future(server.serve())
+        urls = [f"beast://127.0.0.1:{server.port}", f"sbs://127.0.0.1:{dead}"]
+        return await _listen(tmp_path / "dead.duckdb", urls, served)
+
+    listener = asyncio.run(go())
+    assert _stored(tmp_path / "dead.duckdb").num_rows == 12_931
+    bad = listener.status[parse(f"sbs://127.0.0.1:{dead}").name]
+    assert bad.connects == 0 and "refused" in (bad.last_error or "").lower()

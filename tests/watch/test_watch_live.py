@@ -67,7 +67,7 @@ def test_rules_fire_on_the_named_aircraft_and_nothing_else(capture: Path, tmp_pa
                 listener = Listener(
                     store,
                     [parse(f"beast://127.0.0.1:{server.port}")],
-                    Options(flush_s=0.2, status_s=3600),
+                    Options(flush_s=0.2, status_s=3600, flights_every_s=1.0),
                     Config(),
                     report=lambda _: None,
                 )
@@ -94,3 +94,8 @@ def test_rules_fire_on_the_named_aircraft_and_nothing_else(capture: Path, tmp_pa
     assert {s for *_, s in got} == {"sent"}
     assert len(catcher.posts) == 4 == listener.totals.alerts
     assert any("went dark" in p["title"] for p in catcher.posts)
+    with Store(db) as store:  # flights were extended while the data arrived
+        legs = store.con.execute(
+            "SELECT origin, destination FROM flights WHERE icao24 = '151f53'"
+        ).fetchall()
+    assert legs == [("UUWW", "ULLI")]
