@@ -33,3 +33,11 @@ def klm_lines(shared: Path) -> list[tuple[float, bytes]]:
     with gzip.open(shared / "rs1090/long_flight.csv.gz") as fh:
         rows = [line.decode().strip().split(",") for line in fh]
     return [(float(t), bytes.fromhex(h)) for t, h in rows]
+
+
+@pytest.fixture(scope="session")
+def exodus_sim(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The exodus scenario (tests/data/sim/exodus.toml) simulated, ingested and built."""
+    from tests.helpers import exodus_store
+
+    return exodus_store(tmp_path_factory.mktemp("exodus"))

@@ -1,8 +1,11 @@
-"""Helpers for tests: run a reader and the decoder on a file, as an ingest would."""
+"""Helpers for tests: run a reader and the decoder on a file as an ingest would, a local
+HTTP endpoint, and the exodus scenario's store."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,9 +14,14 @@ import pyarrow as pa
 
 from jetwatch.compress import Stream
 from jetwatch.decode import DecoderSettings
+from jetwatch.demo import ingest_simulation
+from jetwatch.flights import build
 from jetwatch.ingest import decode_stream
+from jetwatch.sim import simulate
+from jetwatch.sim.scenario import parse
 from jetwatch.sources.base import POSITIONS_SCHEMA, Rejects
 from jetwatch.sources.context import ReadContext
+from jetwatch.store.db import Store
 
 
 @dataclass
@@ -86,3 +94,19 @@ class Catcher:
 
     def close(self) -> None:
         self.server.shutdown()
+
+
+EXODUS_SCENARIO = Path(__file__).parent / "data" / "sim" / "exodus.toml"
+
+
+def exodus_store(tmp: Path, blackout: bool = False) -> tuple[Path, Path]:
+    doc = tomllib.loads(EXODUS_SCENARIO.read_text())
+    if blackout:  # every receiver down for most of the event day
+        for rx in doc["receivers"].values():
+            rx["outages"] = [[dt.datetime(2023, 6, 24, 7), dt.datetime(2023, 6, 24, 19)]]
+    out, db = tmp / "sim", tmp / "store.duckdb"
+    simulate(parse(doc, str(EXODUS_SCENARIO)), out, ("opensky",))
+    with Store(db) as store:
+        ingest_simulation(store, out)
+        build(store)
+    return out, db

@@ -5,46 +5,28 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import tomllib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from jetwatch.cli import main
-from jetwatch.demo import ingest_simulation
 from jetwatch.exodus.analysis import exodus
 from jetwatch.exodus.claims import check_aircraft, check_departures
-from jetwatch.flights import build
-from jetwatch.sim import simulate
-from jetwatch.sim.scenario import parse
 from jetwatch.store.db import Store
+from tests.helpers import exodus_store
 
-SCENARIO = Path(__file__).parents[1] / "data" / "sim" / "exodus.toml"
 DAY = "2023-06-24"
 
 
-def _store(tmp: Path, blackout: bool = False) -> tuple[Path, Path]:
-    doc = tomllib.loads(SCENARIO.read_text())
-    if blackout:  # every receiver down for most of the event day
-        for rx in doc["receivers"].values():
-            rx["outages"] = [[dt.datetime(2023, 6, 24, 7), dt.datetime(2023, 6, 24, 19)]]
-    out, db = tmp / "sim", tmp / "store.duckdb"
-    simulate(parse(doc, str(SCENARIO)), out, ("opensky",))
-    with Store(db) as store:
-        ingest_simulation(store, out)
-        build(store)
-    return out, db
-
-
 @pytest.fixture(scope="module")
-def sim(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return _store(tmp_path_factory.mktemp("exodus"))
+def sim(exodus_sim: tuple[Path, Path]) -> tuple[Path, Path]:
+    return exodus_sim
 
 
 @pytest.fixture(scope="module")
 def dark(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return _store(tmp_path_factory.mktemp("dark"), blackout=True)
+    return exodus_store(tmp_path_factory.mktemp("dark"), blackout=True)
 
 
 def _truth(out: Path) -> list[dict[str, str]]:
