@@ -110,3 +110,15 @@ def exodus_store(tmp: Path, blackout: bool = False) -> tuple[Path, Path]:
         ingest_simulation(store, out)
         build(store)
     return out, db
+
+
+def exodus_cli(db: Path, day: str = "2023-06-24") -> dict:
+    """What ``jetwatch exodus --area moscow --class business_jet --format json`` prints."""
+    from click.testing import CliRunner
+
+    from jetwatch.cli import main
+
+    args = ["exodus", "--db", str(db), "--area", "moscow", "--class", "business_jet"]
+    out = CliRunner().invoke(main, [*args, "--on", day, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    return json.loads(out.output)

@@ -26,6 +26,7 @@ from jetwatch.cli_common import db_option
 from jetwatch.cli_exodus import check, exodus_cmd
 from jetwatch.cli_live import listen, replay, watch
 from jetwatch.cli_report import report
+from jetwatch.cli_serve import serve
 from jetwatch.decode import DecoderSettings
 from jetwatch.errors import JetwatchError
 from jetwatch.flights import export as flights_export
@@ -647,3 +648,4 @@ main.add_command(listen)
 main.add_command(replay)
 main.add_command(watch)
 main.add_command(report)
+main.add_command(serve)

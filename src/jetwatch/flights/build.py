@@ -95,7 +95,17 @@ class BuildResult:
 
 
 def ensure_schema(store: Store) -> None:
-    store.con.execute(DDL)
+    """Create (or upgrade) the flights tables; a catalog write only when needed, so
+    that readers in other threads never conflict with each other or with a build."""
+    have = store.con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'flights' "
+        "AND column_name = 'last_vertical_rate'"
+    ).fetchall()[0][0]
+    ingests = store.con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'flight_ingests'"
+    ).fetchall()[0][0]
+    if not (have and ingests):
+        store.con.execute(DDL)
 
 
 def build(

@@ -133,13 +133,19 @@ class Listener:
         asyncio.run(self.arun())
         return self.totals
 
+    def request_stop(self) -> None:
+        """Stop from another thread (flushes and closes as SIGTERM does)."""
+        loop = getattr(self, "loop", None)
+        if loop is not None:
+            loop.call_soon_threadsafe(self.stop.set)
+
     async def arun(self) -> Totals:
         """Run in the current event loop until :attr:`stop` is set (or the duration ends)."""
         await self._main()
         return self.totals
 
     async def _main(self) -> None:
-        loop = asyncio.get_running_loop()
+        loop = self.loop = asyncio.get_running_loop()
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, self.stop.set)

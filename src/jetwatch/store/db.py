@@ -91,6 +91,15 @@ class Store:
             )
         self.con.execute(classes.VIEW)
 
+    def cursor(self) -> Store:
+        """The same database through another connection, for another thread (a DuckDB
+        cursor; tables are not created and nothing is recovered)."""
+        view = object.__new__(Store)
+        view.path = self.path
+        view.con = self.con.cursor()
+        view.con.execute("SET TimeZone = 'UTC'")
+        return view
+
     def close(self) -> None:
         self.con.close()
 

@@ -1,0 +1,358 @@
+"""``jetwatch serve``: the web app and its JSON API over one store.
+
+:func:`create_app` builds a FastAPI application (OpenAPI schema at
+``/openapi.json``, docs at ``/docs``) that only calls the library:
+
+- ``GET /api/aircraft``: the live picture (:func:`.queries.aircraft`), with readsb's
+  ``circle``, ``box``, ``find_hex``, ``find_reg`` and ``find_type``;
+- ``GET /api/aircraft/{icao24}``: registry data, trail, recent flights;
+- ``GET /api/flights``: flight search (origin, destination, day, class, aircraft);
+- ``GET /api/flights/{id}``: one flight with its track;
+- ``GET /api/info``: version, data labels (``SIMULATED DATA …``), latest position time;
+- ``GET /api/areas``: named areas;
+- ``GET /api/exodus``: an exodus analysis (the JSON of ``jetwatch exodus``);
+- ``GET /api/report/exodus``: the HTML evidence report;
+- ``GET /api/watchlist``, ``GET /api/alerts``: watchlist entries, latest alerts;
+- ``POST /api/watchlist``, ``DELETE /api/watchlist/{id}``: edits, with
+  ``Authorization: Bearer <token>``;
+- ``GET /api/borders``: country borders (GeoJSON) for the offline basemap.
+
+Security: read-only unless a token is configured (``[web] token`` or
+``$JETWATCH_WEB_TOKEN``), and writes need it. Every response carries a
+Content-Security-Policy allowing only the app's own scripts, styles and data.
+Notification targets are never served. Binding to 127.0.0.1 is the CLI's default.
+Each request reads through its own DuckDB cursor.
+"""
+
+import datetime as dt
+import enum
+import functools
+import hmac
+import json
+import threading
+import time
+from collections.abc import Iterator
+from importlib import resources
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+
+from jetwatch import __version__
+from jetwatch.config import Config
+from jetwatch.errors import JetwatchError
+from jetwatch.exodus.analysis import exodus
+from jetwatch.exodus.departures import ScopeError
+from jetwatch.flights.build import ensure_schema
+from jetwatch.flights.query import Flight, query
+from jetwatch.reference import areas as areas_lib
+from jetwatch.reference.areas import UnknownAreaError
+from jetwatch.reference.classes import CLASSES
+from jetwatch.reference.registry import lookup
+from jetwatch.reports import borders
+from jetwatch.reports import exodus as exodus_report
+from jetwatch.store import activity
+from jetwatch.store.db import Store
+from jetwatch.watch import alerts, lists
+from jetwatch.web import queries
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+class Problem(BaseModel):
+    detail: str | list[dict[str, Any]]
+
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "a valid token is needed"},
+    403: {"model": Problem, "description": "read-only: no token is configured"},
+    404: {"model": Problem, "description": "no such aircraft, flight, entry, area or airport"},
+}
+
+
+class WatchEntry(BaseModel):
+    kind: str
+    value: str
+    note: str | None = None
+    exclude: bool = False
+
+
+Class = enum.Enum("Class", {c: c for c in CLASSES}, type=str)  # type: ignore[misc]
+CIRCLE = r"^-?\d+(\.\d+)?,-?\d+(\.\d+)?,\d+(\.\d+)?$"
+BOX = r"^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$"
+ICAO = r"^[A-Za-z0-9]{4}$"
+BUSINESS_JET = Class("business_jet")
+
+
+def _time(t: dt.datetime | None) -> dt.datetime | None:
+    """Naive UTC."""
+    if t is None:
+        return None
+    return t.astimezone(dt.UTC).replace(tzinfo=None) if t.tzinfo else t
+
+
+def _problem(status: int, message: str) -> JSONResponse:
+    """An error in FastAPI's own shape (``detail``: a list of problems)."""
+    return JSONResponse(
+        {"detail": [{"loc": ["query"], "msg": message, "type": "value_error"}]}, status_code=status
+    )
+
+
+def _rows(table: Any) -> list[dict[str, Any]]:
+    rows = table.to_pylist()
+    for r in rows:
+        for k, v in r.items():
+            if isinstance(v, dt.datetime):
+                r[k] = v.isoformat() + "Z"
+    return rows
+
+
+class LiveCache:
+    """The live picture, computed at most once a second (and its JSON, for the
+    unfiltered request): every client polls it, as they poll readsb's aircraft.json."""
+
+    ttl_s = 1.0
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.key: tuple[dt.datetime | None, float] | None = None
+        self.made = 0.0
+        self.value: tuple[str | None, list[dict[str, Any]], bytes] = (None, [], b"")
+
+    def get(
+        self, s: Store, at: dt.datetime | None, minutes: float
+    ) -> tuple[str | None, list[dict[str, Any]], bytes]:
+        with self.lock:
+            fresh = time.monotonic() - self.made < self.ttl_s
+            if self.key != (at, minutes) or not fresh:
+                now = at or queries.latest(s.con)
+                rows = queries.aircraft(s.con, at=now, minutes=minutes)
+                stamp = now.isoformat() + "Z" if now else None
+                whole = json.dumps({"now": stamp, "aircraft": rows}).encode()
+                self.key, self.made, self.value = (
+                    (at, minutes),
+                    time.monotonic(),
+                    (stamp, rows, whole),
+                )
+            return self.value
+
+
+def create_app(store: Store, config: Config | None = None) -> FastAPI:
+    cfg = config or Config()
+    for ensure in (lists.ensure, alerts.ensure, ensure_schema):  # before any reader runs
+        ensure(store)
+    store.con.execute(activity.DDL)
+    app = FastAPI(title="jetwatch", version=__version__, responses=PROBLEMS)
+
+    def view() -> Iterator[Store]:
+        cursor = store.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.con.close()
+
+    def writer(authorization: Annotated[str | None, Header()] = None) -> None:
+        if not cfg.token:
+            raise HTTPException(403, "read-only: no web token is configured")
+        given = (authorization or "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), cfg.token.encode()):
+            raise HTTPException(401, "a valid token is needed to edit")
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    @app.exception_handler(JetwatchError)
+    async def bad_input(_: Request, exc: JetwatchError) -> JSONResponse:
+        unknown = isinstance(exc, UnknownAreaError | ScopeError)
+        return _problem(404 if unknown else 422, str(exc))
+
+    live = LiveCache()
+
+    @app.get("/api/aircraft")
+    def aircraft(
+        s: Annotated[Store, Depends(view)],
+        at: dt.datetime | None = None,
+        minutes: Annotated[float, Query(gt=0, le=1440)] = 5.0,
+        circle: Annotated[str | None, Query(pattern=CIRCLE)] = None,
+        box: Annotated[str | None, Query(pattern=BOX)] = None,
+        find_hex: str | None = None,
+        find_reg: str | None = None,
+        find_type: str | None = None,
+        cls: Annotated[Class | None, Query(alias="class")] = None,
+        category: str | None = None,
+    ) -> Response:
+        now, rows, whole = live.get(s, _time(at), minutes)
+        filters = {
+            "circle": circle,
+            "box": box,
+            "find_hex": find_hex,
+            "find_reg": find_reg,
+            "find_type": find_type,
+            "cls": cls.value if cls else None,
+            "category": category,
+        }
+        if not any(filters.values()):
+            return Response(whole, media_type="application/json")
+        chosen = queries.select(rows, **filters)
+        return JSONResponse({"now": now, "aircraft": chosen})
+
+    @app.get("/api/aircraft/{icao24}")
+    def one_aircraft(
+        s: Annotated[Store, Depends(view)], icao24: str, at: dt.datetime | None = None
+    ) -> dict[str, Any]:
+        info = lookup(s, icao24)
+        info.pop("sources", None)
+        return {
+            "aircraft": {
+                k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in info.items()
+            },
+            "trail": queries.trail(s.con, icao24, _time(at)),
+            "flights": _rows(query(s, aircraft=icao24))[::-1][:20],  # the latest first
+        }
+
+    @app.get("/api/flights")
+    def flights(
+        s: Annotated[Store, Depends(view)],
+        origin: str | None = None,
+        destination: str | None = None,
+        on: dt.date | None = None,
+        cls: Annotated[Class | None, Query(alias="class")] = None,
+        aircraft: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    ) -> dict[str, Any]:
+        table = query(
+            s,
+            origin=origin,
+            destination=destination,
+            on=on,
+            cls=cls.value if cls else None,
+            aircraft=aircraft,
+            limit=limit,
+        )
+        return {"flights": _rows(table)}
+
+    @app.get("/api/flights/{flight_id}")
+    def flight(s: Annotated[Store, Depends(view)], flight_id: str) -> dict[str, Any]:
+        found = Flight.get(s, flight_id)
+        if found is None:
+            raise HTTPException(404, "no such flight")
+        fields = {
+            k: (v.isoformat() + "Z" if isinstance(v, dt.datetime) else v)
+            for k, v in found.fields.items()
+        }
+        return {"flight": fields, "track": _rows(found.positions())}
+
+    @app.get("/api/info")
+    def info(s: Annotated[Store, Depends(view)]) -> dict[str, Any]:
+        now = queries.latest(s.con)
+        return {
+            "version": __version__,
+            "labels": sorted(s.labels()),
+            "latest": now.isoformat() + "Z" if now else None,
+            "editable": bool(cfg.token),
+        }
+
+    @app.get("/api/areas")
+    def areas() -> dict[str, Any]:
+        return {
+            "areas": [
+                {"name": a.name, "title": a.title, "airports": list(a.airports)}
+                for a in areas_lib.load().values()
+            ]
+        }
+
+    @app.get("/api/exodus")
+    def exodus_doc(
+        s: Annotated[Store, Depends(view)],
+        on: dt.date,
+        area: str | None = None,
+        airport: Annotated[str | None, Query(pattern=ICAO)] = None,
+        cls: Annotated[Class | None, Query(alias="class")] = BUSINESS_JET,
+    ) -> dict[str, Any]:
+        return exodus(
+            s, area=area, airport=airport, cls=cls.value if cls else None, on=on, save=False
+        ).to_dict()
+
+    @app.get("/api/report/exodus", response_class=HTMLResponse)
+    def report(
+        s: Annotated[Store, Depends(view)],
+        on: dt.date,
+        area: str | None = None,
+        airport: Annotated[str | None, Query(pattern=ICAO)] = None,
+        cls: Annotated[Class, Query(alias="class")] = BUSINESS_JET,
+    ) -> HTMLResponse:
+        html, _ = exodus_report.render(s, area=area, airport=airport, cls=cls.value, on=on)
+        return HTMLResponse(html, headers={"Content-Security-Policy": exodus_report.CSP})
+
+    @app.get("/api/watchlist")
+    def watchlist(s: Annotated[Store, Depends(view)]) -> dict[str, Any]:
+        return {"entries": [vars(e) for e in lists.entries(s)], "editable": bool(cfg.token)}
+
+    @app.post("/api/watchlist", dependencies=[Depends(writer)])
+    def add_entry(entry: WatchEntry) -> dict[str, Any]:
+        return {
+            "id": lists.add(
+                store.cursor(), entry.kind, entry.value, note=entry.note, exclude=entry.exclude
+            )
+        }
+
+    @app.delete("/api/watchlist/{entry_id}", dependencies=[Depends(writer)])
+    def remove_entry(entry_id: int) -> dict[str, Any]:
+        if not lists.remove(store.cursor(), entry_id):
+            raise HTTPException(404, "no such entry")
+        return {"removed": entry_id}
+
+    @app.get("/api/alerts")
+    def latest_alerts(
+        s: Annotated[Store, Depends(view)], limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    ) -> dict[str, Any]:
+        rel = s.con.execute(
+            "SELECT id, rule_id, event, icao24, registration, time, airport, title, body, status "
+            "FROM alerts ORDER BY id DESC LIMIT ?",
+            [limit],
+        )
+        names = [d[0] for d in rel.description]
+        rows = [dict(zip(names, r, strict=True)) for r in rel.fetchall()]
+        for r in rows:
+            r["time"] = r["time"].isoformat() + "Z" if r["time"] else None
+        return {"alerts": rows}
+
+    @app.get("/api/borders")
+    def borders_geojson() -> Response:
+        return Response(
+            _borders(),
+            media_type="application/geo+json",
+            headers={"Cache-Control": "max-age=86400"},
+        )
+
+    static = resources.files("jetwatch") / "web" / "static"
+    app.mount("/", StaticFiles(directory=str(static), html=True), name="static")
+    return app
+
+
+@functools.cache
+def _borders() -> bytes:
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": name},
+            "geometry": {
+                "type": "MultiPolygon",
+                "coordinates": [[[[round(x, 3), round(y, 3)] for x, y in ring]] for ring in rs],
+            },
+        }
+        for name, rs in borders.rings()
+    ]
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features}, separators=(",", ":")
+    ).encode()

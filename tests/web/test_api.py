@@ -1,0 +1,84 @@
+"""The JSON API: readsb-style filters, flights, exodus, token-protected edits, headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.helpers import exodus_cli
+from tests.web.conftest import TOKEN
+
+DAY = "2023-06-24"
+
+
+def get(web: str, path: str, **params: object) -> dict:
+    r = httpx.get(web + path, params=params, timeout=60)
+    assert r.status_code == 200, r.text
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+    return r.json()
+
+
+def test_live_picture_and_readsb_filters(web: str) -> None:
+    every = get(web, "api/aircraft", minutes=60)["aircraft"]
+    assert every and {"icao24", "lat", "lon", "registration", "class"} <= set(every[0])
+    one = every[0]
+    assert [
+        a["icao24"]
+        for a in get(web, "api/aircraft", minutes=60, find_hex=one["icao24"])["aircraft"]
+    ] == [one["icao24"]]
+    near = get(web, "api/aircraft", minutes=60, circle=f"{one['lat']},{one['lon']},1")["aircraft"]
+    assert one["icao24"] in [a["icao24"] for a in near]
+    box = f"{one['lat'] - 0.01},{one['lat'] + 0.01},{one['lon'] - 0.01},{one['lon'] + 0.01}"
+    assert one["icao24"] in [
+        a["icao24"] for a in get(web, "api/aircraft", minutes=60, box=box)["aircraft"]
+    ]
+    bad = httpx.get(web + "api/aircraft", params={"circle": "55,37"})
+    assert bad.status_code == 422 and "circle" in bad.text
+
+
+def test_flights_search_and_one_flight(web: str) -> None:
+    found = get(web, "api/flights", origin="UUWW", on=DAY, **{"class": "business_jet"})["flights"]
+    assert found and all(f["origin"] == "UUWW" for f in found)
+    one = get(web, f"api/flights/{found[0]['id']}")
+    assert one["flight"]["id"] == found[0]["id"] and len(one["track"]) > 10
+    assert httpx.get(web + "api/flights/nope").status_code == 404
+
+
+def test_exodus_is_the_clis(web: str, exodus_sim: tuple[Path, Path]) -> None:
+    _, db = exodus_sim
+    assert get(web, "api/exodus", area="moscow", on=DAY, **{"class": "business_jet"}) == exodus_cli(
+        db
+    )
+    report = httpx.get(web + "api/report/exodus", params={"area": "moscow", "on": DAY}, timeout=60)
+    assert report.status_code == 200 and "Verdict:" in report.text
+    unknown = httpx.get(web + "api/exodus", params={"area": "atlantis", "on": DAY})
+    assert unknown.status_code == 404 and "moscow" in unknown.text  # the valid choices
+
+
+def test_edits_need_the_token(web: str) -> None:
+    entry = {"kind": "reg", "value": "RA-73555", "note": "<b>bold</b>"}
+    assert httpx.post(web + "api/watchlist", json=entry).status_code == 401
+    assert (
+        httpx.post(
+            web + "api/watchlist", json=entry, headers={"Authorization": "Bearer wrong"}
+        ).status_code
+        == 401
+    )
+    ok = httpx.post(web + "api/watchlist", json=entry, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert ok.status_code == 200
+    listed = get(web, "api/watchlist")["entries"]
+    assert any(e["value"] == "RA-73555" and e["note"] == "<b>bold</b>" for e in listed)
+    gone = httpx.delete(
+        web + f"api/watchlist/{ok.json()['id']}", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert gone.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["", "app.js", "api/info", "openapi.json"])
+def test_every_response_has_the_security_headers(web: str, path: str) -> None:
+    r = httpx.get(web + path)
+    assert r.status_code == 200
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    assert r.headers["x-content-type-options"] == "nosniff"

@@ -1,0 +1,132 @@
+"""The web app in a real headless Chromium (Debian's ``chromium``, driven by Playwright
+with its executable path): what a person would see. Screenshots go to the folder
+printed at the end of the session (``$JETWATCH_ARTIFACTS``, else
+``test-artifacts/screenshots``)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from jetwatch.config import Config
+from jetwatch.reports import exodus as exodus_report
+from jetwatch.store.db import Store
+from tests.web.conftest import serve
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = Path(os.environ.get("JETWATCH_ARTIFACTS", ROOT / "test-artifacts" / "screenshots"))
+DAY = "2023-06-24"
+
+
+def chromium() -> str:
+    path = os.environ.get("JETWATCH_CHROMIUM") or shutil.which("chromium")
+    if not path:
+        pytest.fail("Debian's chromium is needed for the browser tests (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+        yield b
+        b.close()
+    print(f"\nscreenshots: {SHOTS}", file=sys.__stderr__)
+
+
+def open_page(browser: Browser, url: str) -> tuple[Page, list[str]]:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(url)
+    expect(page.locator("#map-status")).to_contain_text("aircraft shown", timeout=30_000)
+    return page, dialogs
+
+
+def test_map_aircraft_flights_and_dashboard(browser: Browser, web: str) -> None:
+    page, dialogs = open_page(browser, web)
+    expect(page.locator("#label")).to_contain_text("SIMULATED")
+    rows = page.locator("#aircraft-list tr.pick")
+    expect(rows.first).to_be_visible()
+    reg = rows.first.locator("td").first.text_content() or ""
+    rows.first.click()
+    expect(page.locator("#detail-title")).to_have_text(reg)
+    expect(page.locator("#detail dl")).to_contain_text("class")
+    page.screenshot(path=SHOTS / "map-selected.png")
+
+    page.click("nav button[data-tab=flights]")
+    page.fill("#flight-form input[name=origin]", "UUWW")
+    page.fill("#flight-form input[name=on]", DAY)
+    page.click("#flight-form button")
+    flights = page.locator("#flight-table tr.pick")
+    expect(flights.first).to_be_visible()
+    assert flights.count() > 5
+    expect(flights.first.locator("td").nth(2)).to_have_text("UUWW")
+    flights.first.click()
+    page.wait_for_timeout(500)
+    page.screenshot(path=SHOTS / "flight-playback.png")
+
+    page.click("nav button[data-tab=exodus]")
+    page.select_option("#exodus-area", "moscow")
+    page.fill("#exodus-form input[name=on]", DAY)
+    page.click("#exodus-form button")
+    expect(page.locator("#exodus-head")).to_contain_text("surge(s)", timeout=30_000)
+    expect(page.locator("#exodus-surges tr")).to_have_count(2)  # heading and the surge
+    assert page.locator("#exodus-chart rect.obs").count() > 5
+    page.screenshot(path=SHOTS / "exodus-dashboard.png")
+    assert dialogs == []
+
+
+def test_transponder_strings_show_as_text(
+    browser: Browser, exodus_sim: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, db = exodus_sim
+    hostile = tmp_path / "hostile.duckdb"
+    shutil.copy(db, hostile)
+    script, img = "<script>alert(1)</script>", '"><img src=x onerror=alert(2)>'
+    with Store(hostile) as store:
+        store.con.execute("UPDATE position_rows SET callsign = ?", [script])
+        store.con.execute("UPDATE aircraft SET registration = ?", [img])
+    served = serve(hostile, Config())
+    url = next(served)
+    try:
+        page, dialogs = open_page(browser, url)
+        first = page.locator("#aircraft-list tr.pick").first
+        expect(first.locator("td").nth(1)).to_have_text(script)
+        first.click()
+        expect(page.locator("#detail-title")).to_have_text(img)
+        page.screenshot(path=SHOTS / "hostile-strings.png")
+        assert page.locator("img[src=x]").count() == 0
+        assert page.locator("#detail script, #aircraft-list script").count() == 0
+        assert dialogs == []
+    finally:
+        next(served, None)
+
+
+def test_the_report_opens_with_networking_disabled(
+    browser: Browser, exodus_sim: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, db = exodus_sim
+    with Store(db) as store:
+        html, doc = exodus_report.render(store, area="moscow", on=DAY)
+    path = tmp_path / "report.html"
+    path.write_text(html)
+    context = browser.new_context(offline=True, viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.goto(path.as_uri())
+    expect(page.locator("p.verdict")).to_have_text("Verdict: surge flagged")
+    expect(page.locator("p.label")).to_contain_text("SIMULATED")
+    assert page.locator("svg.map polygon.land").count() > 10  # the offline borders drew
+    assert 0 < page.locator("svg.map polyline.track").count() <= len(doc["flights"])
+    page.screenshot(path=SHOTS / "report-offline.png", full_page=True)
+    assert [u for u in asked if not u.startswith("file:")] == []
+    context.close()
