@@ -101,8 +101,8 @@ class Sink(http.server.BaseHTTPRequestHandler):
 def aircraft_of(capture: Path, n: int) -> list[str]:
     first = next(beast.read(Stream(capture), ReadContext(capture, 0.0)))
     msg = first.msg[(first.nbytes == 14) & ((first.msg[:, 0] >> 3) == 17)]
-    hexes = np.unique([bytes(m[1:4]).hex() for m in msg[:200_000]])
-    return [str(h) for h in hexes[:n]]
+    address = (msg[:, 1].astype(np.int64) << 16) | (msg[:, 2].astype(np.int64) << 8) | msg[:, 3]
+    return [f"{a:06x}" for a in np.unique(address)[:n]]
 
 
 def jetwatch_run(capture: Path, work: Path, rate: float | None) -> dict[str, float]:

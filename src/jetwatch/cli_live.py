@@ -16,10 +16,11 @@ from rich.table import Table
 
 from jetwatch.cli_common import db_option
 from jetwatch.config import redact
-from jetwatch.errors import JetwatchError
+from jetwatch.errors import JetwatchError, UnknownFormatError
 from jetwatch.live import replay as replay_lib
 from jetwatch.live.feeds import parse
 from jetwatch.live.listener import Listener, Options
+from jetwatch.reference import registry
 from jetwatch.store.db import Store
 from jetwatch.watch import alerts, lists, rules
 
@@ -185,9 +186,12 @@ def watch_remove(db: Path, entry: int) -> None:
 def watch_import(db: Path, path: Path, categories: tuple[str, ...]) -> None:
     """Import a plane-alert-db CSV (or a list of hex addresses / registrations)."""
     try:
+        plane_alert = registry.detect(path) == "plane_alert"
+    except UnknownFormatError:
+        plane_alert = False  # not a registry file: a simple list
+    try:
         with Store(db) as store:
-            head = path.open("rb").read(2)
-            if head == b"\x1f\x8b" or b"$ICAO" in _first_line(path):
+            if plane_alert:
                 n = lists.import_plane_alert(store, path, list(categories) or None)
             else:
                 n, errors = lists.import_list(store, path, categories[0] if categories else None)
@@ -196,11 +200,6 @@ def watch_import(db: Path, path: Path, categories: tuple[str, ...]) -> None:
     except JetwatchError as exc:
         raise _fail(exc) from None
     out.print(f"{n} watchlist entries added or updated from {escape(str(path))}")
-
-
-def _first_line(path: Path) -> bytes:
-    with path.open("rb") as fh:
-        return fh.readline(4096)
 
 
 @watch.command("list")

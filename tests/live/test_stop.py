@@ -3,6 +3,7 @@ it loses at most its last window, and the next start closes what it left open.""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -99,9 +100,7 @@ def test_sigterm_flushes_and_closes_the_segment(receiver: int, tmp_path: Path) -
         stored = store.con.execute("SELECT count(*) FROM positions").fetchall()[0][0]
     ((status, archive, sha, counted),) = ingests
     manifest = Path(archive) / "manifest.json"
-    assert (
-        status == "done" and sha == __import__("hashlib").sha256(manifest.read_bytes()).hexdigest()
-    )
+    assert status == "done" and sha == hashlib.sha256(manifest.read_bytes()).hexdigest()
     assert stored == counted > 0
     (feed,) = json.loads(manifest.read_text())["feeds"]
     assert feed["sha256"] == sha256_file(Path(archive) / feed["file"]) and feed["bytes"] > 0

@@ -8,7 +8,7 @@ Any file jetwatch reads becomes a timeline of records (:func:`timeline`):
 - SBS lines are served as they are;
 - state vectors (OpenSky, readsb traces, ``aircraft.json``) are served as SBS lines
   (``MSG,3`` position with altitude, squawk and ground flag; ``MSG,4`` velocity;
-  ``MSG,1`` when the callsign changes).
+  ``MSG,1`` identification).
 
 Like a receiver, the server broadcasts one stream: the timeline starts when the
 first client connects (or at once, ``wait=False``) and runs at ``speed`` times real
@@ -35,9 +35,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jetwatch.compress import Stream
-from jetwatch.decode import Decoder
 from jetwatch.errors import JetwatchError
-from jetwatch.sources import avr, beast, detect, reader
+from jetwatch.sources import avr, beast, detect, reader, sbs
 from jetwatch.sources.base import FrameBatch, MessageBatch, StateBatch
 from jetwatch.sources.context import ReadContext
 
@@ -82,7 +81,6 @@ def timeline(path: Path, as_format: str | None = None, fmt: str | None = None) -
     if fmt == "sbs":
         return _sbs_lines(path, batches, rejected)
     tables = [b.table for b in batches if isinstance(b, StateBatch)]
-    tables += [Decoder().process(b.messages)[0] for b in batches if isinstance(b, MessageBatch)]
     if not tables:
         raise ReplayError("nothing to replay", where=str(path))
     return _states(pa.concat_tables(tables), rejected)
@@ -117,7 +115,9 @@ def _sbs_lines(path: Path, batches: list, rejected: int) -> Timeline:
         if isinstance(b, MessageBatch):
             for k in range(len(b.messages)):
                 times.append(float(b.messages.time[k]))
-                pieces.append(raw[b.offset[k] :].split(b"\n", 1)[0].rstrip(b"\r") + b"\r\n")
+                end = raw.find(b"\n", b.offset[k])
+                line = raw[b.offset[k] : len(raw) if end < 0 else end]
+                pieces.append(line.rstrip(b"\r") + b"\r\n")
     t = np.array(times)
     order = np.argsort(t, kind="stable")
     t0 = float(t[order[0]]) if len(t) else 0.0
@@ -125,55 +125,24 @@ def _sbs_lines(path: Path, batches: list, rejected: int) -> Timeline:
 
 
 def _states(table: pa.Table, rejected: int) -> Timeline:
-    table = table.sort_by("time")
-    t = pc.cast(table["time"], pa.int64()).to_numpy() / 1e6
-    cols = {
-        n: table[n].to_pylist()
-        for n in (
-            "icao24",
-            "callsign",
-            "lat",
-            "lon",
-            "altitude",
-            "ground_speed",
-            "track",
-            "vertical_rate",
-            "on_ground",
-            "squawk",
-        )
-    }
-    last_call: dict[str, str] = {}
-    times: list[float] = []
-    pieces: list[bytes] = []
-    for k in range(len(t)):
-        hexid = str(cols["icao24"][k]).upper()
-        stamp = (
-            time.strftime("%Y/%m/%d,%H:%M:%S", time.gmtime(t[k]))
-            + f".{int(t[k] * 1000) % 1000:03d}"
-        )
-        head = f"1,1,{hexid},1,{stamp},{stamp}"
-        lines = []
-        call = cols["callsign"][k]
-        if call and last_call.get(hexid) != call:
-            last_call[hexid] = call
-            lines.append(f"MSG,1,{head},{call},,,,,,,,,,,")
-        ground = "-1" if cols["on_ground"][k] else "0"
-        alt = "" if cols["altitude"][k] is None else str(cols["altitude"][k])
-        squawk = cols["squawk"][k] or ""
-        lines.append(
-            f"MSG,3,{head},,{alt},,,{cols['lat'][k]:.5f},{cols['lon'][k]:.5f},,{squawk},0,0,0,{ground}"
-        )
-        if cols["ground_speed"][k] is not None:
-            vr = "" if cols["vertical_rate"][k] is None else str(cols["vertical_rate"][k])
-            track = "" if cols["track"][k] is None else f"{cols['track'][k]:.1f}"
-            lines.append(
-                f"MSG,4,{head},,,{cols['ground_speed'][k]:.1f},{track},,,{vr},,0,0,0,{ground}"
-            )
-        for line in lines:
-            times.append(float(t[k]))
-            pieces.append((line + "\r\n").encode())
-    t0 = times[0] if times else 0.0
-    return _join("sbs", np.array(times) - t0, pieces, rejected)
+    """State vectors as SBS lines: a position (MSG,3, with the ground flag) per state,
+    a velocity (MSG,4) where there is a ground speed, an identification (MSG,1) where
+    there is a callsign; all column-wise (:func:`jetwatch.sources.sbs.format_table`)."""
+    seconds = pc.divide(pc.cast(pc.cast(table["time"], pa.int64()), pa.float64()), 1e6)
+    base = table.set_column(table.schema.get_field_index("time"), "time", seconds)
+    parts = [
+        _kind(base, 3),  # with its altitude and ground flag, on the ground too
+        _kind(base.filter(pc.is_valid(base["ground_speed"])), 4),
+        _kind(base.filter(pc.is_valid(base["callsign"])), 1),
+    ]
+    rows = pa.concat_tables(parts).sort_by([("time", "ascending"), ("kind", "ascending")])
+    lines = [(line + "\r\n").encode() for line in sbs.format_table(rows)]
+    t = rows["time"].to_numpy()
+    return _join("sbs", t - (t[0] if len(t) else 0.0), lines, rejected)
+
+
+def _kind(table: pa.Table, kind: int) -> pa.Table:
+    return table.append_column("kind", pa.array(np.full(table.num_rows, kind), pa.int8()))
 
 
 @dataclass

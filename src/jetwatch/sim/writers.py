@@ -39,7 +39,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from jetwatch.sim.scenario import SIMULATED
-from jetwatch.sources import avr, beast
+from jetwatch.sources import avr, beast, sbs
 from jetwatch.units import FPM_PER_MS, FT_PER_M, KT_PER_MS
 
 CLOCK_HZ = 12_000_000
@@ -289,58 +289,12 @@ class SbsSink(Sink):
         self.receiver = receiver
 
     def write(self, day: dt.date, table: pa.Table) -> None:
-        t = table.column("time").to_numpy()
-        whole = np.floor(t).astype(np.int64)
-        stamp = pc.strftime(
-            pa.array(whole, pa.int64()).cast(pa.timestamp("s", "UTC")), format="%Y/%m/%d,%H:%M:%S"
-        )
-        millis = np.minimum(np.round((t - whole) * 1000).astype(np.int64), 999)
-        ms = pc.utf8_lpad(pc.cast(pa.array(millis), pa.string()), 3, "0")
-        when = pc.binary_join_element_wise(stamp, ms, ".")
-        kind = table.column("kind").to_numpy()
-
-        def cell(name: str, digits: int | None, rows: npt.NDArray[np.bool_]) -> pa.Array:
-            col = table.column(name)
-            if digits is not None:
-                col = pc.round(col, digits) if digits else pc.cast(pc.round(col, 0), pa.int64())
-            text = pc.cast(col, pa.string())
-            return pc.if_else(pa.array(rows), text, "")
-
-        def blank() -> pa.Array:
-            return pa.array([""] * len(kind))
-
-        pos = (kind == 2) | (kind == 3)
-        ground = pc.if_else(table.column("on_ground"), "-1", "0")
-        hexid = pc.utf8_upper(table.column("icao24"))
-        cells = [
-            pc.binary_join_element_wise(
-                pa.array(["MSG"] * len(kind)), pc.cast(pa.array(kind), pa.string()), ","
-            ),
-            pa.array(["1"] * len(kind)),
-            pa.array(["1"] * len(kind)),
-            hexid,
-            pa.array(["1"] * len(kind)),
-            when,
-            when,
-            pc.if_else(pa.array(kind == 1), table.column("callsign"), ""),
-            cell("altitude", 0, kind == 3),
-            cell("ground_speed", 1, (kind == 4) | (kind == 2)),
-            cell("track", 1, (kind == 4) | (kind == 2)),
-            cell("lat", None, pos),
-            cell("lon", None, pos),
-            cell("vertical_rate", 0, kind == 4),
-            blank(),
-            pc.if_else(pa.array(pos), "0", ""),
-            pc.if_else(pa.array(pos), "0", ""),
-            pc.if_else(pa.array(pos), "0", ""),
-            pc.if_else(pa.array(pos), ground, ""),
-        ]
-        lines = pc.binary_join_element_wise(*cells, ",")
+        lines = sbs.format_table(table)
         path = self.root / "sbs" / f"{self.receiver}_{day}.sbs"
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("ab") as fh:
-            fh.write(("\r\n".join(lines.to_pylist()) + "\r\n").encode())
-        self._note(path, "sbs", len(kind), receiver=self.receiver)
+            fh.write(("\r\n".join(lines) + "\r\n").encode())
+        self._note(path, "sbs", len(lines), receiver=self.receiver)
 
 
 def files_of(sinks: list[Sink]) -> dict[Path, dict[str, object]]:
