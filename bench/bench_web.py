@@ -6,9 +6,11 @@
   share the store) ingests ``jetwatch replay --rate 20000`` of the demo's biggest Beast
   capture (simulated) from a second process.
 - A client in this process sends ``--rate`` requests per second (open loop: each is
-  sent on schedule, whatever the earlier ones are doing) for ``--seconds`` seconds,
-  cycling over the live picture (all, and within 100 NM of Moscow), one aircraft,
-  ``/api/info`` and a flight search. It prints the rate achieved, errors, and the p50
+  due on schedule, whatever the earlier ones are doing, over 64 kept-alive HTTP/1.1
+  connections; latency counts from the time it was due) for ``--seconds`` seconds,
+  cycling over the live picture (all, and within a radius of a city: radii and cities
+  vary), one aircraft (over up to 100 in view), ``/api/info`` and a flight search
+  (over seven airports). It prints the rate achieved, errors, and the p50
   and p99 latency.
 - ``--report-db`` (a store with a month of data, e.g. the demo's): the time to build
   the Moscow area-day exodus report, in process.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import socket
 import statistics
 import subprocess
@@ -28,7 +31,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
 from bench_live import JETWATCH, default_capture, free_port
 
 from jetwatch.reports import exodus as exodus_report
@@ -45,41 +47,79 @@ def wait_port(port: int, seconds: float = 60.0) -> None:
     raise SystemExit(f"nothing listens on {port}")
 
 
-async def load(base: str, rate: float, seconds: float) -> dict[str, float]:
-    paths = [
-        "api/aircraft",
-        "api/aircraft?circle=55.75,37.62,100",
-        "api/info",
-        "api/flights?origin=UUEE&limit=50",
-    ]
+async def fetch(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str
+) -> tuple[int, bytes]:
+    """One GET over a kept-alive HTTP/1.1 connection: status and body."""
+    writer.write(f"GET /{path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    fields = {k.lower(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:] if x)}
+    if "content-length" in fields:
+        return status, await reader.readexactly(int(fields["content-length"]))
+    body = b""
+    while True:  # chunked
+        size = int((await reader.readuntil(b"\r\n")).strip(), 16)
+        chunk = await reader.readexactly(size + 2)
+        if size == 0:
+            return status, body
+        body += chunk[:-2]
+
+
+async def load(port: int, rate: float, seconds: float, connections: int = 64) -> dict[str, float]:
+    """Open loop: request ``k`` is due at ``k / rate``; its latency counts from then, so
+    time spent waiting for a free connection is included."""
+    first = await asyncio.open_connection("127.0.0.1", port)
+    live = json.loads((await fetch(*first, "api/aircraft"))[1])["aircraft"]
+    first[1].close()
+    hexes = [a["icao24"] for a in live[:100]] or ["000000"]
+    centres = ["55.75,37.62", "59.94,30.31", "51.51,-0.13", "48.86,2.35", "52.37,4.90"]
+    airports = ["UUEE", "UUWW", "UUDD", "ULLI", "EGLL", "LFPG", "EHAM"]
+
+    def path(k: int) -> str:
+        """Request ``k`` of the mix."""
+        kind, n = k % 5, k // 5
+        return [
+            "api/aircraft",
+            f"api/aircraft?circle={centres[n % len(centres)]},{50 + n % 100}",
+            "api/info",
+            f"api/flights?origin={airports[n % len(airports)]}&limit=50",
+            f"api/aircraft/{hexes[n % len(hexes)]}",
+        ][kind]
+
+    n = int(rate * seconds)
+    due: asyncio.Queue[tuple[float, str] | None] = asyncio.Queue()
     latencies: list[float] = []
     errors = 0
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        live = (await client.get("api/aircraft")).json()["aircraft"]
-        if live:
-            paths.append(f"api/aircraft/{live[0]['icao24']}")
 
-        async def one(path: str) -> None:
-            nonlocal errors
-            began = time.perf_counter()
+    async def worker() -> None:
+        nonlocal errors
+        conn = await asyncio.open_connection("127.0.0.1", port)
+        while (item := await due.get()) is not None:
+            when, target = item
             try:
-                r = await client.get(path)
-                ok = r.status_code == 200
-            except httpx.HTTPError:
-                ok = False
-            latencies.append(time.perf_counter() - began)
-            errors += not ok
+                status, _ = await fetch(*conn, target)
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                status = 0
+                conn[1].close()
+                conn = await asyncio.open_connection("127.0.0.1", port)
+            latencies.append(time.perf_counter() - when)
+            errors += status != 200
+        conn[1].close()
 
-        tasks = []
-        start = time.perf_counter()
-        n = int(rate * seconds)
-        for k in range(n):
-            delay = start + k / rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(paths[k % len(paths)])))
-        await asyncio.gather(*tasks)
-        took = time.perf_counter() - start
+    workers = [asyncio.create_task(worker()) for _ in range(connections)]
+    start = time.perf_counter()
+    for k in range(n):
+        when = start + k / rate
+        delay = when - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        due.put_nowait((when, path(k)))
+    for _ in workers:
+        due.put_nowait(None)
+    await asyncio.gather(*workers)
+    took = time.perf_counter() - start
     latencies.sort()
     return {
         "requests": n,
@@ -125,7 +165,7 @@ def main() -> None:
         )
         wait_port(web)
         time.sleep(5.0)  # let the replay run: the live picture fills
-        result = asyncio.run(load(f"http://127.0.0.1:{web}/", args.rate, args.seconds))
+        result = asyncio.run(load(web, args.rate, args.seconds))
         server.terminate()
         server.wait(60)
         replay.kill()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -122,3 +123,12 @@ def exodus_cli(db: Path, day: str = "2023-06-24") -> dict:
     out = CliRunner().invoke(main, [*args, "--on", day, "--format", "json"])
     assert out.exit_code == 0, out.output
     return json.loads(out.output)
+
+
+def embedded(html: str, element_id: str) -> dict:
+    """The JSON a report embeds as ``<script type="application/json" id=…>``."""
+    found = re.search(
+        rf'<script type="application/json" id="{element_id}">(.*?)</script>', html, re.S
+    )
+    assert found, element_id
+    return json.loads(found.group(1))

@@ -35,8 +35,10 @@ def serve(db: Path, host: str, port: int, urls: tuple[str, ...]) -> None:
     from jetwatch.live.listener import Listener
     from jetwatch.web.app import create_app
 
-    config = load()
     try:
+        config = load()
+        if config.tiles:
+            click.echo(f"online tiles from {config.tiles_origin} (the borders work offline)")
         feeds = [parse(u) for u in urls]
         store = Store(db)
     except JetwatchError as exc:

@@ -8,6 +8,8 @@ The file is ``$JETWATCH_CONFIG``, else ``./jetwatch.toml`` if it exists, else
     [web]
     base_url = "http://127.0.0.1:8090"   # links in notifications
     token = "…"                          # needed by the web app's write endpoints
+    tiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"   # online map tiles (optional)
+    tiles_attribution = "© OpenStreetMap contributors"
 
 A target ``NAME`` may instead come from ``$JETWATCH_NOTIFY_NAME`` (upper case), and
 the web token from ``$JETWATCH_WEB_TOKEN``. Secrets are only ever shown redacted
@@ -21,6 +23,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from jetwatch.errors import JetwatchError
 
@@ -34,7 +37,24 @@ class Config:
     targets: dict[str, str] = field(default_factory=dict)
     base_url: str = "http://127.0.0.1:8090"
     token: str | None = None
+    tiles: str | None = None
+    tiles_attribution: str = ""
     path: Path | None = None
+
+    @property
+    def tiles_origin(self) -> str | None:
+        """``scheme://host[:port]`` of the tile URL, for the web app's CSP."""
+        if not self.tiles:
+            return None
+        parts = urlsplit(self.tiles.replace("{s}", "a"))
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError(
+                "[web] tiles must be an http(s) URL template",
+                value=self.tiles,
+                where=str(self.path),
+            )
+        host = parts.netloc.replace("a.", "*.", 1) if "{s}" in self.tiles else parts.netloc
+        return f"{parts.scheme}://{host}"
 
     def target(self, spec: str) -> str:
         """The apprise URL of a ``--notify`` value: a URL itself, or a target's name."""
@@ -74,6 +94,8 @@ def load(path: Path | None = None) -> Config:
         targets={str(k): str(v) for k, v in doc.get("notify", {}).get("targets", {}).items()},
         base_url=str(web.get("base_url", Config.base_url)).rstrip("/"),
         token=os.environ.get("JETWATCH_WEB_TOKEN") or web.get("token"),
+        tiles=web.get("tiles"),
+        tiles_attribution=str(web.get("tiles_attribution", "")),
         path=path,
     )
 

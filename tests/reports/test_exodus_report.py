@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 import shutil
@@ -14,17 +13,9 @@ from click.testing import CliRunner
 from jetwatch.cli import main
 from jetwatch.reports import exodus as report
 from jetwatch.store.db import Store
-from tests.helpers import exodus_cli
+from tests.helpers import embedded, exodus_cli
 
 DAY = "2023-06-24"
-
-
-def _data(html: str) -> dict:
-    found = re.search(
-        r'<script type="application/json" id="exodus-data">(.*?)</script>', html, re.S
-    )
-    assert found
-    return json.loads(found.group(1))
 
 
 def test_the_report_shows_the_clis_numbers_and_makes_itself_again(
@@ -39,7 +30,7 @@ def test_the_report_shows_the_clis_numbers_and_makes_itself_again(
     )
     assert made.exit_code == 0, made.output
     html = out.read_text()
-    assert _data(html) == exodus_cli(db)  # every number, as the CLI gives it
+    assert embedded(html, "exodus-data") == exodus_cli(db)  # every number, as the CLI gives it
     command = unescape(
         re.search(r"Made again, with the same numbers, by: <code>(.*?)</code>", html).group(1)
     )

@@ -5,9 +5,12 @@ printed at the end of the session (``$JETWATCH_ARTIFACTS``, else
 
 from __future__ import annotations
 
+import base64
+import http.server
 import os
 import shutil
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from jetwatch.config import Config
 from jetwatch.reports import exodus as exodus_report
 from jetwatch.store.db import Store
-from tests.web.conftest import serve
+from tests.web.conftest import TOKEN, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(os.environ.get("JETWATCH_ARTIFACTS", ROOT / "test-artifacts" / "screenshots"))
@@ -130,3 +133,87 @@ def test_the_report_opens_with_networking_disabled(
     page.screenshot(path=SHOTS / "report-offline.png", full_page=True)
     assert [u for u in asked if not u.startswith("file:")] == []
     context.close()
+
+
+def test_watchlist_edits_need_the_token(browser: Browser, web: str) -> None:
+    page, dialogs = open_page(browser, web)
+    page.click("nav button[data-tab=watch]")
+    form = page.locator("#watch-form")
+    form.locator("select[name=kind]").select_option("reg")
+    form.locator("input[name=value]").fill("RA-09007")
+    form.locator("input[name=note]").fill("<img src=x onerror=alert(3)>")
+    form.locator("input[name=token]").fill("wrong")
+    form.locator("button").click()
+    expect(page.locator("#watch-status")).to_contain_text("401")
+    expect(page.locator("#watch-table")).not_to_contain_text("RA-09007")
+
+    form.locator("input[name=token]").fill(TOKEN)
+    form.locator("button").click()
+    expect(page.locator("#watch-status")).to_have_text("added")
+    added = page.locator("#watch-table tr", has_text="RA-09007")
+    expect(added).to_contain_text("<img src=x onerror=alert(3)>")  # as text
+    page.screenshot(path=SHOTS / "watchlist-edit.png")
+    added.locator("button.remove").click()
+    expect(page.locator("#watch-status")).to_have_text("removed")
+    expect(page.locator("#watch-table")).not_to_contain_text("RA-09007")
+    assert page.locator("img[src=x]").count() == 0 and dialogs == []
+
+
+def test_an_aircraft_report_from_the_reports_tab(browser: Browser, web: str) -> None:
+    page, dialogs = open_page(browser, web)
+    page.click("nav button[data-tab=reports]")
+    form = page.locator("#aircraft-report-form")
+    form.locator("input[name=aircraft]").fill("RA-96022")
+    form.locator("input[name=on]").fill(DAY)
+    form.locator("input[name=left]").fill("moscow")
+    form.locator("button").click()
+    with page.context.expect_page() as opened:
+        page.click("#report-anchor")
+    report = opened.value
+    report.wait_for_load_state()
+    expect(report.locator("h1")).to_have_text(f"Aircraft report: RA-96022 on {DAY}")
+    expect(report.locator(".verdict")).to_have_text("Verdict: supported")
+    expect(report.locator("p.label")).to_contain_text("SIMULATED")
+    report.screenshot(path=SHOTS / "aircraft-report.png", full_page=True)
+    assert dialogs == []
+
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+def test_online_tiles_when_the_config_names_them(
+    browser: Browser, exodus_sim: tuple[Path, Path]
+) -> None:
+    asked: list[str] = []
+
+    class Tiles(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(PNG)))
+            self.end_headers()
+            self.wfile.write(PNG)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    tiles = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    threading.Thread(target=tiles.serve_forever, daemon=True).start()
+    template = f"http://127.0.0.1:{tiles.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
+    _, db = exodus_sim
+    served = serve(db, Config(tiles=template, tiles_attribution="local test tiles"))
+    url = next(served)
+    try:
+        page, dialogs = open_page(browser, url)
+        expect(page.locator("#map .leaflet-tile-loaded").first).to_be_attached(timeout=15_000)
+        expect(page.locator("#map .leaflet-control-attribution")).to_contain_text(
+            "local test tiles"
+        )
+        assert asked and all(p.endswith(".png") for p in asked)
+        assert dialogs == []
+    finally:
+        next(served, None)
+        tiles.shutdown()

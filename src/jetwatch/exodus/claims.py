@@ -48,7 +48,12 @@ class ClaimError(JetwatchError, ValueError):
     """A claim that cannot be turned into a query."""
 
 
-def _day(on: str | dt.date) -> dt.date:
+class UnknownAircraftError(ClaimError):
+    """Neither an address nor a registration in the registry."""
+
+
+def day_of(on: str | dt.date) -> dt.date:
+    """A day given as a date or as text like 2023-06-24."""
     if isinstance(on, dt.date):
         return on
     try:
@@ -71,7 +76,7 @@ def check_departures(
 ) -> dict[str, Any]:
     if (at_least is None) == (at_most is None):
         raise ClaimError("give one of --at-least N or --at-most N")
-    day = _day(on)
+    day = day_of(on)
     ex = exodus(store, area=area, airport=airport, cls=cls, on=day, settings=settings, save=False)
     rows = ex.flights.to_pylist()
     counted = [r for r in rows if r["abroad"] is True] if abroad else rows
@@ -155,10 +160,10 @@ def check_aircraft(
     if (left is None) == (arrived is None):
         raise ClaimError("give one of --left AREA or --arrived AREA")
     ensure_schema(store)
-    day = _day(on)
+    day = day_of(on)
     area = str(left or arrived)
     where = scope(area=area)
-    icao = _resolve(store, aircraft)
+    icao = resolve(store, aircraft)
     since, until = where.day_start(day), where.day_start(day + dt.timedelta(days=1))
     flights = store.con.sql(
         """
@@ -170,7 +175,7 @@ def check_aircraft(
         """,
         params={"icao": icao, "since": since, "until": until},
     ).to_arrow_table()
-    quiet = _quiet(store, icao, since, until, quiet_s)
+    quiet = quiet_gaps(store, icao, since, until, quiet_s)
     ends = store.con.execute(
         "SELECT min(time), max(time), arg_max(on_ground, time), arg_max(lat, time), "
         "arg_max(lon, time) FROM positions WHERE icao24 = ? AND time >= ? AND time < ?",
@@ -251,17 +256,17 @@ def _in_area(lat: float | None, lon: float | None, codes: tuple[str, ...]) -> bo
     return False
 
 
-def _resolve(store: Store, aircraft: str) -> str:
+def resolve(store: Store, aircraft: str) -> str:
     icao = lookup(store, aircraft).get("icao24")
     if not isinstance(icao, str):
-        raise ClaimError(
+        raise UnknownAircraftError(
             "unknown aircraft: give its address (6 hex digits) or a registration in the registry",
             value=aircraft,
         )
     return icao
 
 
-def _quiet(
+def quiet_gaps(
     store: Store, icao: str, since: dt.datetime, until: dt.datetime, quiet_s: float
 ) -> list[dict[str, Any]]:
     """Gaps longer than ``quiet_s`` between two airborne positions of the aircraft."""

@@ -96,7 +96,10 @@ class BuildResult:
 
 def ensure_schema(store: Store) -> None:
     """Create (or upgrade) the flights tables; a catalog write only when needed, so
-    that readers in other threads never conflict with each other or with a build."""
+    that readers in other threads never conflict with each other or with a build.
+    Once seen complete, the store (and its cursors) remember it."""
+    if "flights" in store.ready:
+        return
     have = store.con.execute(
         "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'flights' "
         "AND column_name = 'last_vertical_rate'"
@@ -106,6 +109,7 @@ def ensure_schema(store: Store) -> None:
     ).fetchall()[0][0]
     if not (have and ingests):
         store.con.execute(DDL)
+    store.ready.add("flights")
 
 
 def build(
@@ -153,6 +157,7 @@ def build(
             con.execute("DROP TABLE IF EXISTS windows")
         activity.record(con)
         con.execute("COMMIT")
+        store.changes["flights"] = store.changes.get("flights", 0) + 1
     except BaseException:
         con.execute("ROLLBACK")
         raise
@@ -207,7 +212,19 @@ def _windows(
 
 
 def _insert(store: Store, found: pa.Table, ends: pa.Table) -> int:
-    con = store.con
+    store.con.register("composed", compose(store.con, found, ends))
+    try:
+        store.con.execute("INSERT INTO flights BY NAME SELECT * FROM composed")
+    finally:
+        store.con.unregister("composed")
+    return found.num_rows
+
+
+def compose(con: duckdb.DuckDBPyConnection, found: pa.Table, ends: pa.Table) -> pa.Table:
+    """The ``flights`` rows: segmented flights (``flights_sql``) with their placed
+    ends (``airports.assign``): ids, inferred take-offs and landings, airports with
+    method and confidence. Also what Spark's build runs per partition. A flight with
+    no callsign has NULL ``callsigns`` (Spark's aggregate gives an empty list)."""
     con.register("found", found)
     con.register("placed", ends)
     try:
@@ -221,11 +238,11 @@ def _insert(store: Store, found: pa.Table, ends: pa.Table) -> int:
             CASE {p}.method {conf} END AS {n}_confidence,
             CASE WHEN {p}.method = 'runway' THEN {p}.runway END AS {n}_runway,
             CASE WHEN {p}.method IS NULL THEN {p}.reason END AS {n}_reason"""
-        con.execute(
+        return con.sql(
             f"""
-            INSERT INTO flights BY NAME
             SELECT f.icao24 || '-' || strftime(f.first_seen, '%Y%m%dT%H%M%S') AS id,
-                f.icao24, f.callsigns, f.first_seen, f.last_seen,
+                f.icao24, CASE WHEN len(f.callsigns) > 0 THEN f.callsigns END AS callsigns,
+                f.first_seen, f.last_seen,
                 CASE
                     WHEN f.takeoff IS NOT NULL THEN f.takeoff
                     WHEN o.method IN ('runway', 'nearest') AND f.air_first.vrate > 0
@@ -253,8 +270,7 @@ def _insert(store: Store, found: pa.Table, ends: pa.Table) -> int:
             LEFT JOIN placed d ON d.icao24 = f.icao24 AND d.flight_no = f.flight_no
                 AND d.side = 'destination'
             """
-        )
+        ).to_arrow_table()
     finally:
         con.unregister("found")
         con.unregister("placed")
-    return found.num_rows

@@ -6,7 +6,10 @@ last. Registry fields (registration, type, operator) and the class are joined at
 query time, so a registry imported after the build still shows. ``on``, ``since``
 and ``until`` are UTC dates (or date-times) compared with the take-off time, or
 with the first-seen time when the take-off was not observed. ``aircraft`` is an
-address (6 hex digits) or a registration.
+address (6 hex digits) or a registration. ``classes`` takes a snapshot of the
+classes (``reference.classes.snapshot``) instead of reading the view, for callers
+that query many times. ``newest`` puts the newest first (with ``limit``, the
+latest flights).
 """
 
 from __future__ import annotations
@@ -53,6 +56,8 @@ def query(
     cls: str | None = None,
     aircraft: str | None = None,
     limit: int | None = None,
+    newest: bool = False,
+    classes: pa.Table | None = None,
 ) -> pa.Table:
     ensure_schema(store)
     where: list[str] = ["TRUE"]
@@ -78,16 +83,26 @@ def query(
         where.append("c.class = ?")
         params.append(cls)
     if aircraft:
-        where.append("(f.icao24 = lower(?) OR upper(a.registration) = upper(?))")
+        where.append(
+            "f.icao24 IN (SELECT lower(?) UNION ALL "
+            "SELECT icao24 FROM aircraft WHERE upper(registration) = upper(?))"
+        )
         params += [aircraft, aircraft]
+    relation = "aircraft_classes" if classes is None else "_class_snapshot"
     sql = (
         f"SELECT {COLUMNS} FROM flights f LEFT JOIN aircraft a USING (icao24) "
-        f"LEFT JOIN aircraft_classes c USING (icao24) WHERE {' AND '.join(where)} "
-        f"ORDER BY {when}, f.id"
+        f"LEFT JOIN {relation} c USING (icao24) WHERE {' AND '.join(where)} "
+        f"ORDER BY {when} {'DESC' if newest else ''}, f.id"
     )
     if limit:
         sql += f" LIMIT {int(limit)}"
-    return store.con.sql(sql, params=params).to_arrow_table()
+    if classes is None:
+        return store.con.sql(sql, params=params).to_arrow_table()
+    store.con.register(relation, classes)
+    try:
+        return store.con.sql(sql, params=params).to_arrow_table()
+    finally:
+        store.con.unregister(relation)
 
 
 @dataclass

@@ -24,10 +24,17 @@ in the store, first match wins:
    A6 high performance is military, A3/A4/A5 (large, B757, heavy) are airliners;
 8. otherwise ``unknown``.
 
-The view covers aircraft in the registry and aircraft only seen in ``positions``.
+The view covers aircraft in the registry and aircraft only seen in ``positions``,
+with the emitter category each last broadcast. Reading it scans ``positions`` for
+those categories; :func:`snapshot` keeps a copy for callers that ask many times (the
+web app refreshes one every 30 s) and pass it to ``flights.query`` or
+``registry.lookup``.
 """
 
 from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
 
 CLASSES = (
     "business_jet",
@@ -132,9 +139,16 @@ SELECT k.icao24,
         WHEN (CASE k.emitter_category {_emitter_case} END) IS NOT NULL
              THEN 'emitter category ' || k.emitter_category
         ELSE 'no type, flag or emitter category to go by'
-    END AS class_reason
+    END AS class_reason,
+    k.emitter_category
 FROM known k
 LEFT JOIN aircraft_types t ON t.typecode = k.typecode
 LEFT JOIN aircraft_type_descs d ON d.typecode = k.typecode
 LEFT JOIN class_overrides o ON o.icao24 = k.icao24
 """
+
+
+def snapshot(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """The ``aircraft_classes`` view as it is now (icao24, class, class_reason,
+    emitter_category)."""
+    return con.sql("SELECT * FROM aircraft_classes").to_arrow_table()

@@ -37,6 +37,7 @@ from pathlib import Path
 import duckdb
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from jetwatch.compress import Stream, read_head
 from jetwatch.errors import UnknownFormatError
@@ -340,13 +341,15 @@ def _merge(con: duckdb.DuckDBPyConnection, rows_sql: str, source: str) -> int:
     return int(updated) + int(inserted)
 
 
-def lookup(store: Store, query: str) -> dict[str, object]:
+def lookup(store: Store, query: str, classes: pa.Table | None = None) -> dict[str, object]:
     """What is known of one aircraft, by hex address or registration (``RA-96022`` or
     ``RA96022``: hyphens do not matter).
 
     Always answers: ``in_registry`` says whether the registry has the aircraft; the
     country follows from the address block and the emitter category from the
     aircraft's own broadcasts (``positions``) whenever the address is known.
+    ``classes``: a snapshot of the classes (``classes.snapshot``) to read the class
+    and emitter category from, instead of the view.
     """
     text = query.strip()
     con = store.con
@@ -368,17 +371,17 @@ def lookup(store: Store, query: str) -> dict[str, object]:
         block = block_of(icao)
         answer["country"] = block.name
         answer["country_iso"] = block.iso
-        seen = con.execute(
-            "SELECT category FROM positions WHERE icao24 = ? AND category IS NOT NULL "
-            "ORDER BY time DESC LIMIT 1",
-            [icao],
-        ).fetchall()
-        answer["emitter_category"] = seen[0][0] if seen else None
-        cls = con.execute(
-            "SELECT class, class_reason FROM aircraft_classes WHERE icao24 = ?", [icao]
-        ).fetchall()
-        answer["class"], answer["class_reason"] = (
-            cls[0] if cls else ("unknown", "no type, flag or emitter category to go by")
+        if classes is None:
+            cls = con.execute(
+                "SELECT class, class_reason, emitter_category FROM aircraft_classes "
+                "WHERE icao24 = ?",
+                [icao],
+            ).fetchall()
+        else:
+            mine = classes.filter(pc.equal(classes["icao24"], icao))
+            cls = [(r["class"], r["class_reason"], r["emitter_category"]) for r in mine.to_pylist()]
+        answer["class"], answer["class_reason"], answer["emitter_category"] = (
+            cls[0] if cls else ("unknown", "no type, flag or emitter category to go by", None)
         )
     return answer
 

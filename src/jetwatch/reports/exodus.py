@@ -19,41 +19,24 @@ The analysis document itself (the JSON of ``jetwatch exodus --format json``) is
 embedded as ``<script type="application/json" id="exodus-data">`` (data, never
 run), so the numbers can be checked against the CLI's. A Content-Security-Policy
 forbids scripts and every remote load; every transponder string is escaped.
-Out of scope: a PDF (print the page from a browser) and tiles.
+The page, its style and provenance are shared with the other reports (:mod:`.page`).
+A PDF is printed from the HTML by ``jetwatch report … --pdf`` (:mod:`.pdf`).
+Out of scope: map tiles (the report must open offline).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import shlex
 from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from jetwatch import __version__
 from jetwatch.exodus.analysis import Settings, exodus
 from jetwatch.exodus.coverage import POOR
-from jetwatch.exodus.departures import places
-from jetwatch.reports import svg
+from jetwatch.reports import page, positions, svg
 from jetwatch.store.db import Store
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-MAX_TRACK_POINTS = 300
-STYLE = """
-body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:960px;padding:16px;color:#222}
-h1{font-size:22px;margin:8px 0}h2{font-size:17px;margin:24px 0 6px;border-bottom:1px solid #ddd}
-.label{background:#fff3cd;border:2px solid #d39e00;padding:8px 12px;font-weight:600}
-.verdict{font-size:18px;font-weight:600}.caveat{color:#8a5a00}
-table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-bottom:1px solid #eee;
-padding:3px 6px;text-align:left}.num{text-align:right}.poor{background:#fde2e2}
-svg.chart,svg.map{width:100%;height:auto;background:#fff}svg.bars{width:460px;max-width:100%}.band{fill:#ddd}
-.expected{fill:none;stroke:#555;stroke-width:1.5}.observed{fill:#c0392b}.surge{fill:#fdebd0}
-.grid{stroke:#eee}.tick{font-size:11px;fill:#555}.sea{fill:#eaf2f8}.land{fill:#fbfaf5;stroke:#aaa;
-stroke-width:.6}.track{fill:none;stroke:#c0392b;stroke-width:1.2;opacity:.7}.track:target{stroke:#000;
-stroke-width:3;opacity:1}.airport{fill:#1f4e79}text.label{font-size:11px;fill:#1f4e79;background:none;
-border:0;padding:0}code{font-size:12px;word-break:break-all}
-"""
+CSP = page.CSP
 
 
 def render(
@@ -71,15 +54,10 @@ def render(
         store, area=area, airport=airport, cls=cls, on=on, settings=settings, save=False
     )
     doc = result.to_dict()
-    tracks = _tracks(store, [f["id"] for f in doc["flights"]])
-    codes = sorted({c for f in doc["flights"] for c in (f["origin"], f["destination"]) if c})
-    ports = []
-    for code in codes:
-        a = places().get(code)
-        if a is not None:
-            ports.append((code, float(a["lon"]), float(a["lat"])))  # type: ignore[arg-type]
+    tracks = positions.tracks(store, [f["id"] for f in doc["flights"]])
+    ports = positions.airports(doc["flights"])
     parts = [
-        _label(doc),
+        page.label(doc["labels"]),
         _headline(doc),
         "<h2>Departures per hour against the baseline</h2>",
         svg.timeline(doc["buckets"]),
@@ -95,52 +73,7 @@ def render(
         _provenance(store, doc, settings or Settings(), command),
     ]
     title = f"Exodus report: {doc['class'] or 'all classes'} from {doc['scope']} on {doc['day']}"
-    data = json.dumps(doc, sort_keys=True).replace("<", "\\u003c")  # inert in HTML
-    html = (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
-        f"<h1>{escape(title)}</h1>{''.join(parts)}"
-        f'<script type="application/json" id="exodus-data">{data}</script></body></html>'
-    )
-    return html, doc
-
-
-def _tracks(store: Store, ids: list[str]) -> dict[str, list[tuple[float, float]]]:
-    """Each flight's positions, thinned to at most ``MAX_TRACK_POINTS``."""
-    if not ids:
-        return {}
-    rows = store.con.execute(
-        f"""
-        WITH f AS (
-            SELECT id, icao24, first_seen, last_seen FROM flights WHERE list_contains(?, id)
-        ),
-        p AS (
-            SELECT f.id, p.time, p.lon, p.lat,
-                row_number() OVER (PARTITION BY f.id ORDER BY p.time) AS k,
-                count(*) OVER (PARTITION BY f.id) AS n
-            FROM positions p JOIN f ON p.icao24 = f.icao24
-                AND p.time BETWEEN f.first_seen AND f.last_seen
-        )
-        SELECT id, lon, lat FROM p
-        WHERE k % greatest(1, n // {MAX_TRACK_POINTS}) = 0 OR k = 1 OR k = n
-        ORDER BY id, time
-        """,
-        [ids],
-    ).fetchall()
-    out: dict[str, list[tuple[float, float]]] = {}
-    for ident, lon, lat in rows:
-        out.setdefault(ident, []).append((lon, lat))
-    return out
-
-
-def _label(doc: dict[str, Any]) -> str:
-    labels = doc["labels"]
-    if any("SIMULATED" in label.upper() for label in labels):
-        return f'<p class="label">{escape("; ".join(labels))}</p>'
-    if labels:
-        return f'<p class="label">Data labels: {escape("; ".join(labels))}</p>'
-    return ""
+    return page.document(title, parts, "exodus-data", doc), doc
 
 
 def verdict(doc: dict[str, Any]) -> tuple[str, list[str]]:
@@ -251,16 +184,6 @@ def _coverage(doc: dict[str, Any]) -> str:
 def _provenance(
     store: Store, doc: dict[str, Any], s: Settings, command: Sequence[str] | None
 ) -> str:
-    rows = store.con.execute(
-        "SELECT id, path, format, sha256, positions, label FROM ingests "
-        "WHERE status = 'done' ORDER BY id"
-    ).fetchall()
-    files = "".join(
-        f"<tr><td>{i}</td><td><code>{escape(str(p))}</code></td><td>{escape(str(f))}</td>"
-        f"<td><code>{escape(str(h))}</code></td><td class=num>{n}</td>"
-        f"<td>{escape(str(lab or ''))}</td></tr>"
-        for i, p, f, h, n, lab in rows
-    )
     params = {
         "scope": doc["scope"],
         "class": doc["class"],
@@ -270,15 +193,4 @@ def _provenance(
         "false_alarms_per_year": s.false_alarms_per_year,
         "detector": doc["detector"],
     }
-    again = shlex.join(command) if command else ""
-    return (
-        f"<p>jetwatch {escape(__version__)}. "
-        f"Parameters: <code>{escape(json.dumps(params))}</code></p>"
-        + (
-            f"<p>Made again, with the same numbers, by: <code>{escape(again)}</code></p>"
-            if again
-            else ""
-        )
-        + "<table><tr><th>ingest</th><th>input</th><th>format</th><th>SHA-256</th>"
-        f"<th>positions</th><th>label</th></tr>{files}</table>"
-    )
+    return page.provenance(store, params, command)

@@ -3,6 +3,8 @@
 - :func:`timeline`: departures per bucket as bars, the baseline's 95% band as a grey
   area with its expectation as a line, surge buckets shaded.
 - :func:`bars`: a horizontal bar chart (destinations).
+- :func:`profile`: an aircraft's altitude (ft) over a UTC day, with the gaps in which
+  it went quiet while airborne shaded.
 - :func:`track_map`: flight tracks over country borders (:mod:`.borders`) in an
   equirectangular projection scaled by cos(mid latitude), so shapes look right
   away from the poles; airports as labelled dots.
@@ -88,6 +90,53 @@ def timeline(buckets: Sequence[dict[str, Any]], width: int = 900, height: int = 
     return "".join(out)
 
 
+def profile(
+    points: Sequence[tuple[float, float]],
+    gaps: Sequence[tuple[float, float]] = (),
+    width: int = 900,
+    height: int = 220,
+    span_s: float = 86400.0,
+) -> str:
+    """Altitude (ft) against seconds since the start of the day; ``gaps`` as (from, to)
+    seconds. Points more than 10 minutes apart are not joined."""
+    left, right, top, bottom = 56, 10, 10, 30
+    w, h = width - left - right, height - top - bottom
+    top_value = max([a for _, a in points] + [1000.0])
+
+    def x(s: float) -> float:
+        return left + w * s / span_s
+
+    def y(a: float) -> float:
+        return top + h - h * a / top_value
+
+    out = [_svg(width, height, "chart")]
+    for g0, g1 in gaps:
+        out.append(
+            f'<rect x="{_f(x(g0))}" y="{top}" width="{_f(max(1.0, x(g1) - x(g0)))}" '
+            f'height="{h}" class="surge"><title>transponder quiet</title></rect>'
+        )
+    runs: list[list[tuple[float, float]]] = []
+    for s, a in points:
+        if not runs or s - runs[-1][-1][0] > 600:
+            runs.append([])
+        runs[-1].append((s, a))
+    for run in runs:
+        pts = " ".join(f"{_f(x(s))},{_f(y(a))}" for s, a in run)
+        out.append(f'<polyline points="{pts}" class="profile"/>')
+    for hour in range(0, 24, 3):
+        out.append(
+            f'<text x="{_f(x(hour * 3600))}" y="{height - 10}" class="tick">{hour:02d}:00</text>'
+        )
+    for v in (0, top_value / 2, top_value):
+        out.append(
+            f'<text x="{left - 6}" y="{_f(y(v) + 4)}" class="tick" text-anchor="end">'
+            f"{v:,.0f} ft</text>"
+            f'<line x1="{left}" x2="{width - right}" y1="{_f(y(v))}" y2="{_f(y(v))}" class="grid"/>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
 def bars(items: Sequence[tuple[str, int]], width: int = 420) -> str:
     """One bar per (label, count), largest first as given."""
     row = 22
@@ -110,6 +159,7 @@ def track_map(
     airports: Sequence[tuple[str, float, float]],
     width: int = 900,
     margin_deg: float = 1.0,
+    max_aspect: float = 0.75,
 ) -> str:
     """Tracks (id, [(lon, lat)…]) and airports (code, lon, lat) over country borders."""
     points = [p for _, t in tracks for p in t] + [(lon, lat) for _, lon, lat in airports]
@@ -120,6 +170,9 @@ def track_map(
     lat0 = min(p[1] for p in points) - margin_deg
     lat1 = max(p[1] for p in points) + margin_deg
     k = math.cos(math.radians((lat0 + lat1) / 2))
+    widen = (lat1 - lat0) / max_aspect / k - (lon1 - lon0)
+    if widen > 0:  # no taller than max_aspect: widen the view around the tracks
+        lon0, lon1 = lon0 - widen / 2, lon1 + widen / 2
     sx = width / max((lon1 - lon0) * k, 1e-6)
     height = max(200, round((lat1 - lat0) * sx))
 

@@ -63,6 +63,10 @@ class Store:
 
     def __init__(self, path: Path | str, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.ready: set[str] = set()  # schema parts known to exist (shared by cursors)
+        # Commits per table by this process (shared by cursors): DuckDB allows one
+        # writing process, so readers here can cache results until the count moves.
+        self.changes: dict[str, int] = {}
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
@@ -96,6 +100,8 @@ class Store:
         cursor; tables are not created and nothing is recovered)."""
         view = object.__new__(Store)
         view.path = self.path
+        view.ready = self.ready
+        view.changes = self.changes
         view.con = self.con.cursor()
         view.con.execute("SET TimeZone = 'UTC'")
         return view

@@ -11,7 +11,7 @@
 - ``GET /api/info``: version, data labels (``SIMULATED DATA …``), latest position time;
 - ``GET /api/areas``: named areas;
 - ``GET /api/exodus``: an exodus analysis (the JSON of ``jetwatch exodus``);
-- ``GET /api/report/exodus``: the HTML evidence report;
+- ``GET /api/report/exodus``, ``GET /api/report/aircraft``: the HTML evidence reports;
 - ``GET /api/watchlist``, ``GET /api/alerts``: watchlist entries, latest alerts;
 - ``POST /api/watchlist``, ``DELETE /api/watchlist/{id}``: edits, with
   ``Authorization: Bearer <token>``;
@@ -19,9 +19,13 @@
 
 Security: read-only unless a token is configured (``[web] token`` or
 ``$JETWATCH_WEB_TOKEN``), and writes need it. Every response carries a
-Content-Security-Policy allowing only the app's own scripts, styles and data.
+Content-Security-Policy allowing only the app's own scripts, styles and data (and,
+when the config names online tiles, images from their host).
 Notification targets are never served. Binding to 127.0.0.1 is the CLI's default.
-Each request reads through its own DuckDB cursor.
+Each request reads through its own DuckDB cursor. What every request would
+recompute is kept briefly: the live picture and the latest position time for a
+second (:class:`LiveCache`), the aircraft classes for 30 s (:class:`ClassCache`),
+flight searches until the next flights build (:class:`SearchCache`).
 """
 
 import datetime as dt
@@ -29,12 +33,15 @@ import enum
 import functools
 import hmac
 import json
+import math
 import threading
 import time
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from importlib import resources
 from typing import Annotated, Any
 
+import pyarrow as pa
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -44,13 +51,16 @@ from jetwatch import __version__
 from jetwatch.config import Config
 from jetwatch.errors import JetwatchError
 from jetwatch.exodus.analysis import exodus
+from jetwatch.exodus.claims import UnknownAircraftError
 from jetwatch.exodus.departures import ScopeError
 from jetwatch.flights.build import ensure_schema
 from jetwatch.flights.query import Flight, query
 from jetwatch.reference import areas as areas_lib
+from jetwatch.reference import classes
 from jetwatch.reference.areas import UnknownAreaError
 from jetwatch.reference.classes import CLASSES
 from jetwatch.reference.registry import lookup
+from jetwatch.reports import aircraft as aircraft_report
 from jetwatch.reports import borders
 from jetwatch.reports import exodus as exodus_report
 from jetwatch.store import activity
@@ -59,7 +69,7 @@ from jetwatch.watch import alerts, lists
 from jetwatch.web import queries
 
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 
@@ -72,6 +82,18 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "a valid token is needed"},
     403: {"model": Problem, "description": "read-only: no token is configured"},
     404: {"model": Problem, "description": "no such aircraft, flight, entry, area or airport"},
+}
+
+
+REPORT_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: {
+        "description": text,
+        "content": {"application/json": {"schema": Problem.model_json_schema()}},
+    }
+    for code, text in (
+        (404, "no such aircraft, area or airport"),
+        (422, "a parameter the report cannot use"),
+    )
 }
 
 
@@ -112,9 +134,54 @@ def _rows(table: Any) -> list[dict[str, Any]]:
     return rows
 
 
+class ClassCache:
+    """A snapshot of the aircraft classes (``classes.snapshot``), at most 30 s old:
+    reading the view scans every position for emitter categories."""
+
+    ttl_s = 30.0
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.made = -math.inf
+        self.table: pa.Table | None = None
+
+    def get(self, s: Store) -> pa.Table:
+        with self.lock:
+            if self.table is None or time.monotonic() - self.made >= self.ttl_s:
+                self.table, self.made = classes.snapshot(s.con), time.monotonic()
+            return self.table
+
+
+class SearchCache:
+    """Flight search results until the flights change: only this process writes the
+    store (DuckDB allows one writer), and each build counts itself in
+    ``Store.changes``. The ``size`` most recent searches are kept."""
+
+    size = 256
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.results: OrderedDict[tuple[Any, ...], tuple[int, Any]] = OrderedDict()
+
+    def get(self, s: Store, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        generation = s.changes.get("flights", 0)
+        with self.lock:
+            hit = self.results.get(key)
+            if hit and hit[0] == generation:
+                self.results.move_to_end(key)
+                return hit[1]
+        value = make()
+        with self.lock:
+            self.results[key] = (generation, value)
+            while len(self.results) > self.size:
+                self.results.popitem(last=False)
+        return value
+
+
 class LiveCache:
     """The live picture, computed at most once a second (and its JSON, for the
-    unfiltered request): every client polls it, as they poll readsb's aircraft.json."""
+    unfiltered request): every client polls it, as they poll readsb's aircraft.json.
+    The time of the latest position and the data labels are kept as long."""
 
     ttl_s = 1.0
 
@@ -123,6 +190,24 @@ class LiveCache:
         self.key: tuple[dt.datetime | None, float] | None = None
         self.made = 0.0
         self.value: tuple[str | None, list[dict[str, Any]], bytes] = (None, [], b"")
+        self.latest_at = -math.inf
+        self.latest_value: dt.datetime | None = None
+        self.labels_value: list[str] = []
+
+    def latest(self, s: Store) -> dt.datetime | None:
+        with self.lock:
+            return self._latest(s)
+
+    def labels(self, s: Store) -> list[str]:
+        with self.lock:
+            self._latest(s)
+            return self.labels_value
+
+    def _latest(self, s: Store) -> dt.datetime | None:
+        if time.monotonic() - self.latest_at >= self.ttl_s:
+            self.latest_value, self.labels_value = queries.latest(s.con), sorted(s.labels())
+            self.latest_at = time.monotonic()
+        return self.latest_value
 
     def get(
         self, s: Store, at: dt.datetime | None, minutes: float
@@ -130,7 +215,7 @@ class LiveCache:
         with self.lock:
             fresh = time.monotonic() - self.made < self.ttl_s
             if self.key != (at, minutes) or not fresh:
-                now = at or queries.latest(s.con)
+                now = at or self._latest(s)
                 rows = queries.aircraft(s.con, at=now, minutes=minutes)
                 stamp = now.isoformat() + "Z" if now else None
                 whole = json.dumps({"now": stamp, "aircraft": rows}).encode()
@@ -163,20 +248,14 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
         if not hmac.compare_digest(given.encode(), cfg.token.encode()):
             raise HTTPException(401, "a valid token is needed to edit")
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
-
     @app.exception_handler(JetwatchError)
     async def bad_input(_: Request, exc: JetwatchError) -> JSONResponse:
-        unknown = isinstance(exc, UnknownAreaError | ScopeError)
+        unknown = isinstance(exc, UnknownAreaError | ScopeError | UnknownAircraftError)
         return _problem(404 if unknown else 422, str(exc))
 
     live = LiveCache()
+    known = ClassCache()
+    searches = SearchCache()
 
     @app.get("/api/aircraft")
     def aircraft(
@@ -210,14 +289,19 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
     def one_aircraft(
         s: Annotated[Store, Depends(view)], icao24: str, at: dt.datetime | None = None
     ) -> dict[str, Any]:
-        info = lookup(s, icao24)
+        snapshot = known.get(s)
+        info = lookup(s, icao24, classes=snapshot)
         info.pop("sources", None)
         return {
             "aircraft": {
                 k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in info.items()
             },
-            "trail": queries.trail(s.con, icao24, _time(at)),
-            "flights": _rows(query(s, aircraft=icao24))[::-1][:20],  # the latest first
+            "trail": queries.trail(s.con, icao24, _time(at) or live.latest(s)),
+            "flights": searches.get(
+                s,
+                ("latest", icao24),
+                lambda: _rows(query(s, aircraft=icao24, limit=20, newest=True, classes=snapshot)),
+            ),
         }
 
     @app.get("/api/flights")
@@ -230,16 +314,25 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
         aircraft: str | None = None,
         limit: Annotated[int, Query(ge=1, le=5000)] = 500,
     ) -> dict[str, Any]:
-        table = query(
+        key = (origin, destination, on, cls, aircraft, limit)
+        return searches.get(
             s,
-            origin=origin,
-            destination=destination,
-            on=on,
-            cls=cls.value if cls else None,
-            aircraft=aircraft,
-            limit=limit,
+            key,
+            lambda: {
+                "flights": _rows(
+                    query(
+                        s,
+                        origin=origin,
+                        destination=destination,
+                        on=on,
+                        cls=cls.value if cls else None,
+                        aircraft=aircraft,
+                        limit=limit,
+                        classes=known.get(s),
+                    )
+                )
+            },
         )
-        return {"flights": _rows(table)}
 
     @app.get("/api/flights/{flight_id}")
     def flight(s: Annotated[Store, Depends(view)], flight_id: str) -> dict[str, Any]:
@@ -254,12 +347,14 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
 
     @app.get("/api/info")
     def info(s: Annotated[Store, Depends(view)]) -> dict[str, Any]:
-        now = queries.latest(s.con)
+        now = live.latest(s)
         return {
             "version": __version__,
-            "labels": sorted(s.labels()),
+            "labels": live.labels(s),
             "latest": now.isoformat() + "Z" if now else None,
             "editable": bool(cfg.token),
+            "tiles": cfg.tiles,
+            "tiles_attribution": cfg.tiles_attribution,
         }
 
     @app.get("/api/areas")
@@ -283,7 +378,7 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
             s, area=area, airport=airport, cls=cls.value if cls else None, on=on, save=False
         ).to_dict()
 
-    @app.get("/api/report/exodus", response_class=HTMLResponse)
+    @app.get("/api/report/exodus", response_class=HTMLResponse, responses=REPORT_PROBLEMS)
     def report(
         s: Annotated[Store, Depends(view)],
         on: dt.date,
@@ -292,6 +387,17 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
         cls: Annotated[Class, Query(alias="class")] = BUSINESS_JET,
     ) -> HTMLResponse:
         html, _ = exodus_report.render(s, area=area, airport=airport, cls=cls.value, on=on)
+        return HTMLResponse(html, headers={"Content-Security-Policy": exodus_report.CSP})
+
+    @app.get("/api/report/aircraft", response_class=HTMLResponse, responses=REPORT_PROBLEMS)
+    def aircraft_report_html(
+        s: Annotated[Store, Depends(view)],
+        aircraft: str,
+        on: dt.date,
+        left: str | None = None,
+        arrived: str | None = None,
+    ) -> HTMLResponse:
+        html, _ = aircraft_report.render(s, aircraft, on=on, left=left, arrived=arrived)
         return HTMLResponse(html, headers={"Content-Security-Policy": exodus_report.CSP})
 
     @app.get("/api/watchlist")
@@ -337,7 +443,37 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
 
     static = resources.files("jetwatch") / "web" / "static"
     app.mount("/", StaticFiles(directory=str(static), html=True), name="static")
+    tiles = cfg.tiles_origin
+    app.add_middleware(SecurityHeaders, csp=CSP.format(tiles=f" {tiles}" if tiles else ""))
     return app
+
+
+class SecurityHeaders:
+    """ASGI middleware: the CSP and two hardening headers on every response (unless the
+    route set its own CSP, as the reports do)."""
+
+    def __init__(self, app: Any, csp: str) -> None:
+        self.app = app
+        self.extra = [
+            (b"content-security-policy", csp.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+        ]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                have = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k, v) for k, v in self.extra if k not in have
+                ]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 @functools.cache

@@ -123,7 +123,12 @@ async function select(icao) {
 
 ["f-class", "f-category", "f-callsign", "f-altmin", "f-altmax"].forEach((id) => $(id).addEventListener("input", draw));
 for (const c of ["business_jet", "airliner", "helicopter", "military", "government", "unknown"]) $("f-class").append(el("option", c, { value: c }));
-api("api/info").then((d) => { $("label").textContent = (d.labels || []).join("; "); });
+api("api/info").then((d) => {
+  $("label").textContent = (d.labels || []).join("; ");
+  if (d.tiles) {  // online tiles, when the config names them; the borders stay on top
+    for (const m of [map, flightMap]) L.tileLayer(d.tiles, { attribution: d.tiles_attribution, maxZoom: 18 }).addTo(m).bringToBack();
+  }
+});
 map.whenReady(() => { map.invalidateSize(); map.setView([55.75, 37.6], 5); });
 refresh();
 setInterval(refresh, 5000);
@@ -197,11 +202,27 @@ $("exodus-form").addEventListener("submit", async (ev) => {
 // watchlist and alerts
 async function loadWatch() {
   const w = await api("api/watchlist");
-  fill($("watch-table"), ["id", "kind", "value", "exclude", "note", "category"],
-    w.entries.map((e) => row([e.id, e.kind, e.value, e.exclude ? "yes" : "", e.note, e.category])));
-  $("watch-status").textContent = w.editable ? "" : "read-only (no token configured)";
+  fill($("watch-table"), ["id", "kind", "value", "exclude", "note", "category", ""],
+    w.entries.map((e) => {
+      const tr = row([e.id, e.kind, e.value, e.exclude ? "yes" : "", e.note, e.category]);
+      if (w.editable) {
+        const b = el("button", "remove", { class: "remove", "data-id": e.id });
+        b.addEventListener("click", () => removeEntry(e.id));
+        tr.appendChild(el("td")).appendChild(b);
+      }
+      return tr;
+    }));
+  if (!w.editable) $("watch-status").textContent = "read-only (no token configured)";
   const a = await api("api/alerts?limit=100");
   fill($("alert-table"), ["time", "alert", "status"], a.alerts.map((x) => row([x.time, x.title, x.status])));
+}
+async function removeEntry(id) {
+  const token = new FormData($("watch-form")).get("token");
+  try {
+    await api(`api/watchlist/${encodeURIComponent(id)}`, { method: "DELETE", headers: { Authorization: `Bearer ${token}` } });
+    $("watch-status").textContent = "removed";
+    loadWatch();
+  } catch (e) { $("watch-status").textContent = String(e); }
 }
 $("watch-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
@@ -215,9 +236,11 @@ $("watch-form").addEventListener("submit", async (ev) => {
 });
 
 // reports
-$("report-form").addEventListener("submit", (ev) => {
-  ev.preventDefault();
-  const q = new URLSearchParams([...new FormData(ev.target)].filter(([, v]) => v));
-  const a = el("a", "Open the report", { href: `api/report/exodus?${q}`, target: "_blank", rel: "noopener", id: "report-anchor" });
-  $("report-link").replaceChildren(a);
-});
+for (const [form, kind] of [["report-form", "exodus"], ["aircraft-report-form", "aircraft"]]) {
+  $(form).addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const q = new URLSearchParams([...new FormData(ev.target)].filter(([, v]) => v));
+    const a = el("a", "Open the report", { href: `api/report/${kind}?${q}`, target: "_blank", rel: "noopener", id: "report-anchor" });
+    $("report-link").replaceChildren(a);
+  });
+}

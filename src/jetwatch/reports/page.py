@@ -1,0 +1,86 @@
+"""What every evidence report shares: the page, its style, the data label and the
+provenance section.
+
+A report is one HTML file with its styles inline, a Content-Security-Policy of
+``default-src 'none'`` (no script runs, nothing is fetched) and its analysis
+document embedded as ``<script type="application/json" id="…">``: data, never run,
+with ``<`` written as ``\\u003c`` so no string can close the element. Every
+transponder string is escaped by the section that shows it.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from jetwatch import __version__
+from jetwatch.store.db import Store
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+STYLE = """
+body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:960px;padding:16px;color:#222}
+h1{font-size:22px;margin:8px 0}h2{font-size:17px;margin:24px 0 6px;border-bottom:1px solid #ddd}
+.label{background:#fff3cd;border:2px solid #d39e00;padding:8px 12px;font-weight:600}
+.verdict{font-size:18px;font-weight:600}.caveat{color:#8a5a00}
+table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-bottom:1px solid #eee;
+padding:3px 6px;text-align:left}.num{text-align:right}.poor{background:#fde2e2}
+svg.chart,svg.map{width:100%;height:auto;background:#fff}svg.bars{width:460px;max-width:100%}.band{fill:#ddd}
+.expected{fill:none;stroke:#555;stroke-width:1.5}.observed{fill:#c0392b}.surge{fill:#fdebd0}
+.profile{fill:none;stroke:#1f4e79;stroke-width:1.5}
+.grid{stroke:#eee}.tick{font-size:11px;fill:#555}.sea{fill:#eaf2f8}.land{fill:#fbfaf5;stroke:#aaa;
+stroke-width:.6}.track{fill:none;stroke:#c0392b;stroke-width:1.2;opacity:.7}.track:target{stroke:#000;
+stroke-width:3;opacity:1}.airport{fill:#1f4e79}text.label{font-size:11px;fill:#1f4e79;background:none;
+border:0;padding:0}code{font-size:12px;word-break:break-all}
+"""
+
+
+def document(title: str, parts: Sequence[str], data_id: str, data: dict[str, Any]) -> str:
+    """The whole page: ``parts`` (HTML, already escaped) under ``title``, with
+    ``data`` embedded as inert JSON under ``data_id``."""
+    embedded = json.dumps(data, sort_keys=True).replace("<", "\\u003c")
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
+        f"<h1>{escape(title)}</h1>{''.join(parts)}"
+        f'<script type="application/json" id="{data_id}">{embedded}</script></body></html>'
+    )
+
+
+def label(labels: Sequence[str]) -> str:
+    """The data's labels, first on the page (``SIMULATED DATA …`` for the simulator's)."""
+    if any("SIMULATED" in text.upper() for text in labels):
+        return f'<p class="label">{escape("; ".join(labels))}</p>'
+    if labels:
+        return f'<p class="label">Data labels: {escape("; ".join(labels))}</p>'
+    return ""
+
+
+def provenance(store: Store, params: dict[str, Any], command: Sequence[str] | None) -> str:
+    """The version, the parameters, the command that makes the report again, and every
+    ingested file with its SHA-256."""
+    rows = store.con.execute(
+        "SELECT id, path, format, sha256, positions, label FROM ingests "
+        "WHERE status = 'done' ORDER BY id"
+    ).fetchall()
+    files = "".join(
+        f"<tr><td>{i}</td><td><code>{escape(str(p))}</code></td><td>{escape(str(f))}</td>"
+        f"<td><code>{escape(str(h))}</code></td><td class=num>{n}</td>"
+        f"<td>{escape(str(lab or ''))}</td></tr>"
+        for i, p, f, h, n, lab in rows
+    )
+    again = shlex.join(command) if command else ""
+    return (
+        f"<p>jetwatch {escape(__version__)}. "
+        f"Parameters: <code>{escape(json.dumps(params))}</code></p>"
+        + (
+            f"<p>Made again, with the same numbers, by: <code>{escape(again)}</code></p>"
+            if again
+            else ""
+        )
+        + "<table><tr><th>ingest</th><th>input</th><th>format</th><th>SHA-256</th>"
+        f"<th>positions</th><th>label</th></tr>{files}</table>"
+    )
