@@ -84,6 +84,25 @@ def child(which: str, data: str, db: str, rows: str) -> dict[str, float]:
     return {"count": len(frame), "seconds": time.perf_counter() - began, "flights": flights}
 
 
+def prepare(scale: float, work: Path) -> tuple[Path, Path]:
+    """The simulated preset at ``scale`` (OpenSky state vectors) and a store of it."""
+    from jetwatch.demo import ingest_simulation
+    from jetwatch.sim import load, simulate
+    from jetwatch.store.db import Store
+
+    data = work / f"sim-{scale:g}"
+    db = work / f"store-{scale:g}.duckdb"
+    if not (data / "manifest.json").exists():
+        work.mkdir(parents=True, exist_ok=True)
+        print(f"simulating moscow-2023-06-24 at scale {scale:g} into {data}", flush=True)
+        simulate(load("moscow-2023-06-24").scaled(scale), data, ("opensky",), overwrite=True)
+    if not db.exists():
+        print(f"ingesting into {db}", flush=True)
+        with Store(db) as store:
+            ingest_simulation(store, data)
+    return data, db
+
+
 def main() -> None:
     if harness.serve_child(child):
         return
@@ -94,20 +113,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/jetwatch-bench-flights"))
     args = parser.parse_args()
 
-    from jetwatch.demo import ingest_simulation
-    from jetwatch.sim import load, simulate
-    from jetwatch.store.db import Store
-
-    data = args.work / f"sim-{args.scale:g}"
-    db = args.work / f"store-{args.scale:g}.duckdb"
-    if not (data / "manifest.json").exists():
-        args.work.mkdir(parents=True, exist_ok=True)
-        print(f"simulating moscow-2023-06-24 at scale {args.scale:g} into {data}", flush=True)
-        simulate(load("moscow-2023-06-24").scaled(args.scale), data, ("opensky",), overwrite=True)
-    if not db.exists():
-        print(f"ingesting into {db}", flush=True)
-        with Store(db) as store:
-            ingest_simulation(store, data)
+    data, db = prepare(args.scale, args.work)
     script = str(Path(__file__).resolve())
     results = {
         "jetwatch": harness.run(script, "jetwatch", str(data), str(db), "0", repeat=args.repeat),

@@ -436,9 +436,43 @@ def flights(
     help="DuckDB database file (default: the one given to `jetwatch flights`).",
 )
 @click.option("--rebuild", is_flag=True, help="Forget the built flights and build them all again.")
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="spark: read --input, write Parquet to --output (pip install 'jetwatch[spark]').",
+)
+@click.option("--input", "input_path", help="Spark: positions to read (path, directory or glob).")
+@click.option(
+    "--input-format",
+    type=click.Choice(["opensky", "positions"]),
+    default="opensky",
+    show_default=True,
+    help="Spark: OpenSky state vectors (Parquet or CSV) or jetwatch positions Parquet.",
+)
+@click.option("--output", help="Spark: directory for the flights (Parquet by day).")
+@click.option("--master", help="Spark master, e.g. local[2] (default: spark-submit's).")
 @click.pass_obj
-def flights_build(db: Path, build_db: Path | None, rebuild: bool) -> None:
-    """Build or extend the flights table from positions not yet built."""
+def flights_build(
+    db: Path,
+    build_db: Path | None,
+    rebuild: bool,
+    engine: str,
+    input_path: str | None,
+    input_format: str,
+    output: str | None,
+    master: str | None,
+) -> None:
+    """Build or extend the flights table from positions not yet built (DuckDB), or
+    build flights from a large archive on Spark."""
+    if engine == "spark":
+        if not input_path or not output:
+            raise click.UsageError("--engine spark needs --input and --output")
+        from jetwatch.cli_spark import build_on_spark
+
+        build_on_spark(input_path, input_format, output, master)
+        return
     db = build_db or db
     try:
         with Store(db) as store:
@@ -452,6 +486,22 @@ def flights_build(db: Path, build_db: Path | None, rebuild: bool) -> None:
         f"{result.seconds:.1f} s; {total:,} flights in the store; "
         f"{result.excluded:,} positions with impossible values left out"
     )
+
+
+@flights.command("attach")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--db",
+    "attach_db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="DuckDB database file (default: the one given to `jetwatch flights`).",
+)
+@click.pass_obj
+def flights_attach(db: Path, directory: Path, attach_db: Path | None) -> None:
+    """Load flights built on Spark (the --output of `flights build --engine spark`)."""
+    from jetwatch.cli_spark import attach
+
+    attach(attach_db or db, directory)
 
 
 @main.command()

@@ -25,6 +25,10 @@ Take-off is the midpoint between the last ground and the first airborne position
 when they are at most ``transition_s`` apart (landing likewise); otherwise the
 flight starts or ends airborne and the take-off or landing is left to the airport
 assignment (:mod:`jetwatch.flights.airports`) to infer. Units: s, ft, kt, km.
+
+The SQL is also Spark's (:mod:`jetwatch.spark.dialect` transpiles it), so it says
+what it means where the engines differ: ``floor`` before a cast to an integer
+(DuckDB rounds, Spark truncates).
 """
 
 from __future__ import annotations
@@ -87,8 +91,8 @@ WITH raw AS (
 ),
 one AS (
     SELECT * FROM raw
-    QUALIFY epoch(time)::BIGINT IS DISTINCT FROM
-        lag(epoch(time)::BIGINT) OVER (PARTITION BY icao24 ORDER BY time)
+    QUALIFY floor(epoch(time))::BIGINT IS DISTINCT FROM
+        lag(floor(epoch(time))::BIGINT) OVER (PARTITION BY icao24 ORDER BY time)
 ),
 lagged AS (
     SELECT *, coalesce(on_ground, altitude IS NULL) AS g0,
@@ -224,8 +228,7 @@ SELECT icao24, flight_no,
     round(coalesce(sum(step_km) FILTER (cont), 0), 3) AS path_km,
     count(*) FILTER (cont AND dt > 60) AS gaps,
     coalesce(max(dt) FILTER (cont), 0) AS longest_gap_s,
-    list(DISTINCT new_callsign ORDER BY new_callsign) FILTER (new_callsign IS NOT NULL)
-        AS callsigns,
+    list_sort(list(DISTINCT new_callsign) FILTER (new_callsign IS NOT NULL)) AS callsigns,
     count(*) FILTER (touch_go) AS touch_and_go,
     NOT arg_min(g, time) AS starts_airborne,
     NOT arg_max(g, time) AS ends_airborne,

@@ -91,7 +91,7 @@ def _quote(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _select(columns: dict[str, str]) -> str:
+def select_sql(columns: dict[str, str]) -> str:
     def col(name: str) -> str:
         return name if name in columns else "NULL"
 
@@ -154,7 +154,7 @@ def _read(stream: Stream, ctx: ReadContext, tmp: Path) -> Iterator[StateBatch]:
         return
     con.execute(f"CREATE TEMP VIEW src AS SELECT * FROM {source}")
     has_pos = "lat IS NOT NULL AND lon IS NOT NULL"
-    sql = f"SELECT {_select(columns)} FROM src WHERE {has_pos}"
+    sql = f"SELECT {select_sql(columns)} FROM src WHERE {has_pos}"
     with ThreadPoolExecutor(max_workers=1) as pool:
         # counting the CSV's lines overlaps the scan (DuckDB works without the GIL)
         lines = pool.submit(_data_lines, csv) if csv else None
