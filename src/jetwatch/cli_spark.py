@@ -14,6 +14,8 @@ from jetwatch.errors import JetwatchError
 def build_on_spark(input_path: str, fmt: str, output: str, master: str | None) -> None:
     """Read ``input_path``, build the flights on Spark, write them under ``output``."""
     try:
+        from pyspark.errors import PySparkException
+
         from jetwatch.spark import flights as spark_flights
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise click.ClickException(
@@ -28,6 +30,9 @@ def build_on_spark(input_path: str, fmt: str, output: str, master: str | None) -
         count = spark.read.parquet(output).count()
     except JetwatchError as exc:
         raise click.ClickException(str(exc)) from None
+    except PySparkException as exc:  # e.g. no such input path
+        first = str(exc).strip().splitlines()[0]
+        raise click.ClickException(f"{input_path}: Spark failed: {first}") from None
     click.echo(
         f"{count:,} flights built on Spark ({spark.sparkContext.master}) in "
         f"{time.perf_counter() - began:.1f} s: {output} (Parquet by day; "

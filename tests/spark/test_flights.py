@@ -148,3 +148,14 @@ def test_the_dialect_keeps_fractions_and_intervals(spark: Any) -> None:
     assert float(ours["e"]) == pytest.approx(duck[0]) and duck[0] % 1 == 0.25
     assert ours["t"].replace(tzinfo=None) == duck[1]
     assert (ours["ok"], ours["bad"]) == (duck[2], duck[3]) == (True, False)
+
+
+def test_bad_spark_input_is_a_clear_error(spark: Any, tmp_path: Path) -> None:
+    args = ["flights", "build", "--engine", "spark", "--master", "local[2]"]
+    missing = CliRunner().invoke(
+        main, [*args, "--input", str(tmp_path / "none"), "--output", str(tmp_path / "out")]
+    )
+    assert missing.exit_code != 0 and "Spark failed" in missing.output
+    assert str(tmp_path / "none") in missing.output
+    usage = CliRunner().invoke(main, [*args, "--input", str(tmp_path)])
+    assert usage.exit_code != 0 and "--output" in usage.output

@@ -88,16 +88,15 @@ def session(master: str | None = None, **conf: str) -> SparkSession:
 
 
 def read_positions(spark: SparkSession, path: str, fmt: str = "opensky") -> DataFrame:
-    """Positions from ``path`` (a file, a directory or a glob; Parquet, or CSV with a
-    header for OpenSky)."""
+    """Positions from ``path``: Parquet (a file, a directory with any partitioning, or
+    a glob), or OpenSky CSV with a header (a path or glob ending ``.csv``/``.csv.gz``)."""
     if fmt not in FORMATS:
         raise SparkInputError(f"unknown input format; use one of {', '.join(FORMATS)}", value=fmt)
     csv = path.rstrip("/").endswith((".csv", ".csv.gz"))
-    reader = spark.read.option("recursiveFileLookup", "false")
     raw = (
-        reader.option("header", "true").option("inferSchema", "true").csv(path)
+        spark.read.option("header", "true").option("inferSchema", "true").csv(path)
         if csv
-        else reader.parquet(path)
+        else spark.read.parquet(path)
     )
     if fmt == "positions":
         return raw.select(*COLUMNS).withColumn("time", raw["time"].cast("timestamp"))
