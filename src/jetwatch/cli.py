@@ -22,7 +22,7 @@ from jetwatch import __version__
 from jetwatch import demo as demo_lib
 from jetwatch import flights as flights_lib
 from jetwatch import sim as sim_lib
-from jetwatch.cli_common import db_option
+from jetwatch.cli_common import db_option, engine_option, master_option
 from jetwatch.cli_exodus import check, exodus_cmd
 from jetwatch.cli_live import listen, replay, watch
 from jetwatch.cli_report import report
@@ -436,13 +436,7 @@ def flights(
     help="DuckDB database file (default: the one given to `jetwatch flights`).",
 )
 @click.option("--rebuild", is_flag=True, help="Forget the built flights and build them all again.")
-@click.option(
-    "--engine",
-    type=click.Choice(["duckdb", "spark"]),
-    default="duckdb",
-    show_default=True,
-    help="spark: read --input, write Parquet to --output (pip install 'jetwatch[spark]').",
-)
+@engine_option("read --input, write Parquet to --output")
 @click.option("--input", "input_path", help="Spark: positions to read (path, directory or glob).")
 @click.option(
     "--input-format",
@@ -452,7 +446,7 @@ def flights(
     help="Spark: OpenSky state vectors (Parquet or CSV) or jetwatch positions Parquet.",
 )
 @click.option("--output", help="Spark: directory for the flights (Parquet by day).")
-@click.option("--master", help="Spark master, e.g. local[2] (default: spark-submit's).")
+@master_option
 @click.pass_obj
 def flights_build(
     db: Path,

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from jetwatch.cli_common import db_option
+from jetwatch.cli_common import db_option, engine_option, master_option
 from jetwatch.errors import JetwatchError
 from jetwatch.exodus.analysis import Settings, exodus
 from jetwatch.exodus.analysis import live as live_step
@@ -59,6 +59,17 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
+def _spark_source(flights: str, master: str | None, store: Store) -> Any:
+    try:
+        from jetwatch.spark import exodus as spark_exodus
+        from jetwatch.spark.flights import session
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise click.ClickException(
+            f"Spark is not installed: pip install 'jetwatch[spark]' (needs Java 17): {exc}"
+        ) from None
+    return spark_exodus.source(session(master), flights, store)
+
+
 def _cell(v: object) -> str:
     return escape("" if v is None else str(v))
 
@@ -91,6 +102,9 @@ def _cell(v: object) -> str:
 @click.option("--at", "at", help="With --live: the current time (UTC), e.g. for a replay.")
 @click.option("--interval", type=float, default=60.0, show_default=True)
 @click.option("--once", is_flag=True, help="With --live: score once and exit.")
+@engine_option("departures from the flights Parquet of `flights build --engine spark`")
+@click.option("--flights", "flights_dir", help="With --engine spark: the flights directory.")
+@master_option
 @_fmt
 def exodus_cmd(
     db: Path,
@@ -106,9 +120,16 @@ def exodus_cmd(
     at: str | None,
     interval: float,
     once: bool,
+    engine: str,
+    flights_dir: str | None,
+    master: str | None,
     fmt: str,
 ) -> None:
-    """Departures of a class from an area per bucket, against the baseline, with surges."""
+    """Departures of a class from an area per bucket, against the baseline, with surges.
+    With --engine spark the departures come from Spark's flights (--flights); the
+    registry, classes and coverage from the store (--db)."""
+    if engine == "spark" and (live or not flights_dir):
+        raise click.UsageError("--engine spark needs --flights DIR and does not run --live")
     settings = Settings(bucket_minutes=int(bucket), weeks=weeks, false_alarms_per_year=false_alarms)
     now = _utc(at)
     what: dict[str, Any] = {"area": area, "airport": airport, "cls": cls, "on": on}
@@ -118,6 +139,8 @@ def exodus_cmd(
             if not live:
                 if on is None:
                     raise click.UsageError("give --on DAY (or --live)")
+                if engine == "spark":
+                    what["source"] = _spark_source(str(flights_dir), master, store)
                 doc = exodus(store, settings=settings, method=detector, **what).to_dict()
                 _show(doc, fmt)
                 return

@@ -4,6 +4,7 @@ flights, field by field. Float tolerance: 1e-6 relative; times: 1 ms."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import shutil
 from collections.abc import Iterator
@@ -15,8 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from jetwatch.cli import main
+from jetwatch.exodus.analysis import exodus
 from jetwatch.flights.build import build
 from jetwatch.ingest import ingest_file
+from jetwatch.spark import exodus as spark_exodus
 from jetwatch.spark import flights as spark_flights
 from jetwatch.spark.dialect import to_spark
 from jetwatch.store.db import Store
@@ -159,3 +162,38 @@ def test_bad_spark_input_is_a_clear_error(spark: Any, tmp_path: Path) -> None:
     assert str(tmp_path / "none") in missing.output
     usage = CliRunner().invoke(main, [*args, "--input", str(tmp_path)])
     assert usage.exit_code != 0 and "--output" in usage.output
+
+
+def test_exodus_from_spark_flights_equals_duckdb(
+    built: tuple[list[dict[str, Any]], Path, Path], spark: Any
+) -> None:
+    _, flights, db = built
+    with Store(db) as store:
+        # every class: this store has no registry (its files were ingested one by one)
+        kw: dict[str, Any] = {"area": "moscow", "on": "2023-06-24"}
+        ours = exodus(store, **kw, save=False).to_dict()
+        theirs = exodus(
+            store, **kw, save=False, source=spark_exodus.source(spark, str(flights), store)
+        ).to_dict()
+    assert ours["observed"] > 10 and ours["flights"]
+    assert theirs == ours
+    cli = CliRunner().invoke(
+        main,
+        [
+            "exodus",
+            "--db",
+            str(db),
+            "--engine",
+            "spark",
+            "--flights",
+            str(flights),
+            "--area",
+            "moscow",
+            "--on",
+            "2023-06-24",
+            "--format",
+            "json",
+        ],
+    )
+    assert cli.exit_code == 0, cli.output
+    assert json.loads(cli.output)["observed"] == ours["observed"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -176,7 +177,12 @@ def exodus(
     method: str | NegBinBaseline = "negbin",
     upto: dt.datetime | None = None,
     save: bool = True,
+    source: Callable[[Scope, dt.datetime, dt.datetime], pa.Table] | None = None,
 ) -> Exodus:
+    """The exodus analysis of a scope's day. ``source`` gives the departures of a scope
+    in ``[since, until)`` (default: the store's, :func:`.departures.departures`; Spark's
+    flights: :func:`jetwatch.spark.exodus.source`); coverage and labels come from the
+    store."""
     s = settings or Settings()
     where = scope(area, airport, cls)
     day = on if isinstance(on, dt.date) else dt.date.fromisoformat(on)
@@ -187,7 +193,7 @@ def exodus(
     until = where.day_start(day + dt.timedelta(days=1))
     if upto is not None:
         until = min(until, upto)
-    table = departures(store, where, since, until)
+    table = source(where, since, until) if source else departures(store, where, since, until)
     times = epochs(table)
     counts = bucket_counts(times, grid)
     seen = coverage.activity(store, where, grid)

@@ -90,6 +90,32 @@ def _area_airports() -> list[str]:
     return sorted({c for a in areas.load().values() for c in a.airports})
 
 
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def departures_sql(where: Scope, since: dt.datetime, until: dt.datetime) -> str:
+    """The departures statement over ``flights``, ``aircraft`` and ``aircraft_classes``,
+    with its values written in. The same text runs on DuckDB and, transpiled, on Spark
+    (:mod:`jetwatch.spark.exodus`)."""
+    codes = ", ".join(_literal(c) for c in where.airports)
+    cls = "TRUE" if where.cls is None else f"c.class = {_literal(where.cls)}"
+    return f"""
+        SELECT f.id, f.icao24, a.registration, a.typecode, a.operator, c.class,
+            f.callsigns[1] AS callsign, f.origin, coalesce(f.takeoff, f.first_seen) AS time,
+            f.takeoff_method, f.destination, f.destination_country, f.destination_method,
+            f.landing, f.destination_country <> {_literal(where.country)} AS abroad,
+            f.last_seen, f.last_lat, f.last_lon, f.last_altitude, f.last_track
+        FROM flights f LEFT JOIN aircraft a ON a.icao24 = f.icao24
+        LEFT JOIN aircraft_classes c ON c.icao24 = f.icao24
+        WHERE f.origin IN ({codes})
+            AND coalesce(f.takeoff, f.first_seen) >= TIMESTAMP '{since.isoformat(" ")}'
+            AND coalesce(f.takeoff, f.first_seen) < TIMESTAMP '{until.isoformat(" ")}'
+            AND {cls}
+        ORDER BY time, f.id
+        """
+
+
 def departures(
     store: Store,
     where: Scope,
@@ -98,28 +124,7 @@ def departures(
 ) -> pa.Table:
     """Departures in ``[since, until)`` (naive UTC), oldest first, with destinations."""
     ensure_schema(store)
-    return store.con.sql(
-        """
-        SELECT f.id, f.icao24, a.registration, a.typecode, a.operator, c.class,
-            f.callsigns[1] AS callsign, f.origin, coalesce(f.takeoff, f.first_seen) AS time,
-            f.takeoff_method, f.destination, f.destination_country, f.destination_method,
-            f.landing, f.destination_country <> $home AS abroad, f.last_seen,
-            f.last_lat, f.last_lon, f.last_altitude, f.last_track
-        FROM flights f LEFT JOIN aircraft a USING (icao24)
-        LEFT JOIN aircraft_classes c USING (icao24)
-        WHERE list_contains($codes, f.origin) AND coalesce(f.takeoff, f.first_seen) >= $since
-            AND coalesce(f.takeoff, f.first_seen) < $until
-            AND ($cls IS NULL OR c.class = $cls)
-        ORDER BY time, f.id
-        """,
-        params={
-            "codes": list(where.airports),
-            "since": since,
-            "until": until,
-            "cls": where.cls,
-            "home": where.country,
-        },
-    ).to_arrow_table()
+    return store.con.sql(departures_sql(where, since, until)).to_arrow_table()
 
 
 def edges(
