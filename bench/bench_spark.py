@@ -31,25 +31,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import bench_flights  # noqa: E402
 import harness  # noqa: E402
-from bench_flights import prepare  # noqa: E402
 
 
 def child(which: str, data: str, db: str) -> dict[str, float]:
-    if which == "duckdb":
-        from jetwatch.flights import build
-        from jetwatch.store.db import Store
-
-        with Store(db) as store:
-            harness.warm_up(store)
-            count = store.con.execute("SELECT count(*) FROM positions").fetchall()[0][0]
-            began = time.perf_counter()
-            result = build(store, rebuild=True)
-            return {
-                "count": count,
-                "seconds": time.perf_counter() - began,
-                "flights": result.flights,
-            }
+    if which == "duckdb":  # bench_flights' own DuckDB run
+        return bench_flights.child("jetwatch", data, db, "0")
     from jetwatch.spark import flights as spark_flights
 
     spark = spark_flights.session(
@@ -89,7 +77,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--work", type=Path, default=Path("/tmp/jetwatch-bench-flights"))
     args = parser.parse_args()
-    data, db = prepare(args.scale, args.work)
+    data, db = bench_flights.prepare(args.scale, args.work)
     script = str(Path(__file__).resolve())
     results = {name: harness.run(script, name, str(data), str(db)) for name in ("duckdb", "spark")}
     d, s = results["duckdb"], results["spark"]

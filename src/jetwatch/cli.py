@@ -428,13 +428,16 @@ def flights(
     out.print(view)
 
 
-@flights.command("build")
-@click.option(
+sub_db_option = click.option(
     "--db",
-    "build_db",
+    "sub_db",
     type=click.Path(dir_okay=False, path_type=Path),
     help="DuckDB database file (default: the one given to `jetwatch flights`).",
 )
+
+
+@flights.command("build")
+@sub_db_option
 @click.option("--rebuild", is_flag=True, help="Forget the built flights and build them all again.")
 @engine_option("read --input, write Parquet to --output")
 @click.option("--input", "input_path", help="Spark: positions to read (path, directory or glob).")
@@ -450,7 +453,7 @@ def flights(
 @click.pass_obj
 def flights_build(
     db: Path,
-    build_db: Path | None,
+    sub_db: Path | None,
     rebuild: bool,
     engine: str,
     input_path: str | None,
@@ -467,7 +470,7 @@ def flights_build(
 
         build_on_spark(input_path, input_format, output, master)
         return
-    db = build_db or db
+    db = sub_db or db
     try:
         with Store(db) as store:
             result = flights_lib.build(store, rebuild=rebuild)
@@ -484,18 +487,13 @@ def flights_build(
 
 @flights.command("attach")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option(
-    "--db",
-    "attach_db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="DuckDB database file (default: the one given to `jetwatch flights`).",
-)
+@sub_db_option
 @click.pass_obj
-def flights_attach(db: Path, directory: Path, attach_db: Path | None) -> None:
+def flights_attach(db: Path, directory: Path, sub_db: Path | None) -> None:
     """Load flights built on Spark (the --output of `flights build --engine spark`)."""
     from jetwatch.cli_spark import attach
 
-    attach(attach_db or db, directory)
+    attach(sub_db or db, directory)
 
 
 @main.command()

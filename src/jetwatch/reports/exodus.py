@@ -36,8 +36,6 @@ from jetwatch.exodus.coverage import POOR
 from jetwatch.reports import page, positions, svg
 from jetwatch.store.db import Store
 
-CSP = page.CSP
-
 
 def render(
     store: Store,

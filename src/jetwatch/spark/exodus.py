@@ -36,12 +36,12 @@ def source(
     spark.read.parquet(flights).createOrReplaceTempView("flights")
     registry = store.con.sql(REGISTRY).to_arrow_table()
     spark.createDataFrame(
-        registry.to_pandas(), "icao24 string, registration string, typecode string, operator string"
+        registry, "icao24 string, registration string, typecode string, operator string"
     ).createOrReplaceTempView("aircraft")
     classes = snapshot(store.con).select(["icao24", "class"])
-    spark.createDataFrame(
-        classes.to_pandas(), "icao24 string, class string"
-    ).createOrReplaceTempView("aircraft_classes")
+    spark.createDataFrame(classes, "icao24 string, class string").createOrReplaceTempView(
+        "aircraft_classes"
+    )
 
     def departures(where: Scope, since: dt.datetime, until: dt.datetime) -> pa.Table:
         table = spark.sql(to_spark(departures_sql(where, since, until))).toArrow()

@@ -26,7 +26,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -158,8 +157,3 @@ def _connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     return con
-
-
-def parquet_glob(output: str | Path) -> str:
-    """The files :func:`write` made, for DuckDB's ``read_parquet``."""
-    return f"{str(output).rstrip('/')}/**/*.parquet"

@@ -61,7 +61,7 @@ from jetwatch.reference.areas import UnknownAreaError
 from jetwatch.reference.classes import CLASSES
 from jetwatch.reference.registry import lookup
 from jetwatch.reports import aircraft as aircraft_report
-from jetwatch.reports import borders
+from jetwatch.reports import borders, page
 from jetwatch.reports import exodus as exodus_report
 from jetwatch.store import activity
 from jetwatch.store.db import Store
@@ -125,13 +125,8 @@ def _problem(status: int, message: str) -> JSONResponse:
     )
 
 
-def _rows(table: Any) -> list[dict[str, Any]]:
-    rows = table.to_pylist()
-    for r in rows:
-        for k, v in r.items():
-            if isinstance(v, dt.datetime):
-                r[k] = v.isoformat() + "Z"
-    return rows
+def _rows(table: pa.Table) -> list[dict[str, Any]]:
+    return [queries.jsonable(r) for r in table.to_pylist()]
 
 
 class ClassCache:
@@ -293,9 +288,7 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
         info = lookup(s, icao24, classes=snapshot)
         info.pop("sources", None)
         return {
-            "aircraft": {
-                k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in info.items()
-            },
+            "aircraft": queries.jsonable(info),
             "trail": queries.trail(s.con, icao24, _time(at) or live.latest(s)),
             "flights": searches.get(
                 s,
@@ -339,11 +332,7 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
         found = Flight.get(s, flight_id)
         if found is None:
             raise HTTPException(404, "no such flight")
-        fields = {
-            k: (v.isoformat() + "Z" if isinstance(v, dt.datetime) else v)
-            for k, v in found.fields.items()
-        }
-        return {"flight": fields, "track": _rows(found.positions())}
+        return {"flight": queries.jsonable(dict(found.fields)), "track": _rows(found.positions())}
 
     @app.get("/api/info")
     def info(s: Annotated[Store, Depends(view)]) -> dict[str, Any]:
@@ -387,7 +376,7 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
         cls: Annotated[Class, Query(alias="class")] = BUSINESS_JET,
     ) -> HTMLResponse:
         html, _ = exodus_report.render(s, area=area, airport=airport, cls=cls.value, on=on)
-        return HTMLResponse(html, headers={"Content-Security-Policy": exodus_report.CSP})
+        return HTMLResponse(html, headers={"Content-Security-Policy": page.CSP})
 
     @app.get("/api/report/aircraft", response_class=HTMLResponse, responses=REPORT_PROBLEMS)
     def aircraft_report_html(
@@ -398,7 +387,7 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
         arrived: str | None = None,
     ) -> HTMLResponse:
         html, _ = aircraft_report.render(s, aircraft, on=on, left=left, arrived=arrived)
-        return HTMLResponse(html, headers={"Content-Security-Policy": exodus_report.CSP})
+        return HTMLResponse(html, headers={"Content-Security-Policy": page.CSP})
 
     @app.get("/api/watchlist")
     def watchlist(s: Annotated[Store, Depends(view)]) -> dict[str, Any]:
@@ -422,16 +411,12 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
     def latest_alerts(
         s: Annotated[Store, Depends(view)], limit: Annotated[int, Query(ge=1, le=1000)] = 100
     ) -> dict[str, Any]:
-        rel = s.con.execute(
+        table = s.con.sql(
             "SELECT id, rule_id, event, icao24, registration, time, airport, title, body, status "
             "FROM alerts ORDER BY id DESC LIMIT ?",
-            [limit],
-        )
-        names = [d[0] for d in rel.description]
-        rows = [dict(zip(names, r, strict=True)) for r in rel.fetchall()]
-        for r in rows:
-            r["time"] = r["time"].isoformat() + "Z" if r["time"] else None
-        return {"alerts": rows}
+            params=[limit],
+        ).to_arrow_table()
+        return {"alerts": _rows(table)}
 
     @app.get("/api/borders")
     def borders_geojson() -> Response:

@@ -73,7 +73,7 @@ def aircraft(
     """
     rel = con.execute(sql, [now - dt.timedelta(minutes=minutes), now])
     names = [d[0] for d in rel.description]
-    return [_json(dict(zip(names, row, strict=True))) for row in rel.fetchall()]
+    return [jsonable(dict(zip(names, row, strict=True))) for row in rel.fetchall()]
 
 
 def select(
@@ -134,7 +134,8 @@ def trail(
     return [[lon, lat, alt] for lon, lat, alt in rows[::step]]
 
 
-def _json(row: dict[str, Any]) -> dict[str, Any]:
+def jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with its date-times as ISO 8601 UTC text ending in ``Z`` (in place)."""
     for k, v in row.items():
         if isinstance(v, dt.datetime):
             row[k] = v.isoformat() + "Z"
