@@ -74,7 +74,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True)
 @db_option
 @click.option(
     "--format", "fmt", type=click.Choice(sorted(READERS)), help="Skip detection: read as this."
@@ -88,8 +88,12 @@ def main() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--no-progress", is_flag=True, help="Do not show progress bars.")
+@engine_option("decode the files (paths, directories or globs, any URL Spark reads) into --output")
+@click.option("--output", help="Spark: directory for positions, rejects and the files' index.")
+@click.option("--label", help="Spark: label the data (default: the simulator's, if its output).")
+@master_option
 def ingest(
-    paths: tuple[Path, ...],
+    paths: tuple[str, ...],
     db: Path,
     fmt: str | None,
     start: str | None,
@@ -97,14 +101,27 @@ def ingest(
     archive_dir: Path | None,
     as_json: bool,
     no_progress: bool,
+    engine: str,
+    output: str | None,
+    label: str | None,
+    master: str | None,
 ) -> None:
-    """Ingest recordings (any supported format, plain or compressed) into the store.
+    """Ingest recordings (any supported format, plain or compressed) into the store,
+    or decode a large archive on Spark into Parquet (--engine spark).
 
     Formats are detected from the content. Files already ingested (same SHA-256)
     are skipped. Exits non-zero only when nothing at all could be read.
     """
     settings = DecoderSettings(receiver=_latlon(receiver))
-    results = _run_ingest(db, list(paths), fmt, _utc(start), archive_dir, settings, not no_progress)
+    if engine == "spark":
+        if not output:
+            raise click.UsageError("--engine spark needs --output")
+        from jetwatch.cli_spark import ingest_on_spark
+
+        ingest_on_spark(list(paths), output, fmt, _utc(start), settings, master, label, as_json)
+        return
+    files = [Path(p) for p in paths]
+    results = _run_ingest(db, files, fmt, _utc(start), archive_dir, settings, not no_progress)
     _report(results, as_json)
     if not any(r.read_anything for r in results):
         sys.exit(1)
@@ -449,6 +466,11 @@ sub_db_option = click.option(
     help="Spark: OpenSky state vectors (Parquet or CSV) or jetwatch positions Parquet.",
 )
 @click.option("--output", help="Spark: directory for the flights (Parquet by day).")
+@click.option(
+    "--label",
+    help="Spark: label the results' data (default: the simulator's label when --input is "
+    "its output).",
+)
 @master_option
 @click.pass_obj
 def flights_build(
@@ -459,6 +481,7 @@ def flights_build(
     input_path: str | None,
     input_format: str,
     output: str | None,
+    label: str | None,
     master: str | None,
 ) -> None:
     """Build or extend the flights table from positions not yet built (DuckDB), or
@@ -468,7 +491,7 @@ def flights_build(
             raise click.UsageError("--engine spark needs --input and --output")
         from jetwatch.cli_spark import build_on_spark
 
-        build_on_spark(input_path, input_format, output, master)
+        build_on_spark(input_path, input_format, output, master, label)
         return
     db = sub_db or db
     try:

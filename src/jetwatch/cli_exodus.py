@@ -67,7 +67,7 @@ def _spark_source(flights: str, master: str | None, store: Store) -> Any:
         raise click.ClickException(
             f"Spark is not installed: pip install 'jetwatch[spark]' (needs Java 17): {exc}"
         ) from None
-    return spark_exodus.source(session(master), flights, store)
+    return spark_exodus.SparkSource(session(master), flights, store)
 
 
 def _cell(v: object) -> str:
@@ -126,8 +126,8 @@ def exodus_cmd(
     fmt: str,
 ) -> None:
     """Departures of a class from an area per bucket, against the baseline, with surges.
-    With --engine spark the departures come from Spark's flights (--flights); the
-    registry, classes and coverage from the store (--db)."""
+    With --engine spark the departures, coverage and labels come from Spark's output
+    (--flights); the registry and classes from the store (--db)."""
     if engine == "spark" and (live or not flights_dir):
         raise click.UsageError("--engine spark needs --flights DIR and does not run --live")
     settings = Settings(bucket_minutes=int(bucket), weeks=weeks, false_alarms_per_year=false_alarms)

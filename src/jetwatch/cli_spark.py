@@ -1,42 +1,129 @@
-"""``jetwatch flights build --engine spark`` and ``jetwatch flights attach``: thin
-commands over :mod:`jetwatch.spark.flights` and :mod:`jetwatch.flights.export`."""
+"""``jetwatch ingest --engine spark``, ``jetwatch flights build --engine spark`` and
+``jetwatch flights attach``: thin commands over :mod:`jetwatch.spark.ingest`,
+:mod:`jetwatch.spark.flights` and :mod:`jetwatch.flights.attach`."""
 
 from __future__ import annotations
 
+import json
 import time
+from dataclasses import asdict
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
+from jetwatch.decode import DecoderSettings
 from jetwatch.errors import JetwatchError
 
+if TYPE_CHECKING:
+    from jetwatch.spark.ingest import FileSummary, IngestManifest
 
-def build_on_spark(input_path: str, fmt: str, output: str, master: str | None) -> None:
-    """Read ``input_path``, build the flights on Spark, write them under ``output``."""
+out = Console(width=max(Console().width, 120))
+err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
+
+
+def _spark() -> tuple[ModuleType, type[Exception]]:
+    """jetwatch's Spark package and PySpark's base error, or a clear error."""
     try:
         from pyspark.errors import PySparkException
 
-        from jetwatch.spark import flights as spark_flights
+        import jetwatch.spark.flights
+        import jetwatch.spark.ingest
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise click.ClickException(
             f"Spark is not installed: pip install 'jetwatch[spark]' (needs Java 17): {exc}"
         ) from None
+    return jetwatch.spark, PySparkException
+
+
+def _failed(inputs: str, exc: Exception) -> click.ClickException:
+    first = str(exc).strip().splitlines()[0]
+    return click.ClickException(f"{inputs}: Spark failed: {first}")
+
+
+def ingest_on_spark(
+    paths: list[str],
+    output: str,
+    fmt: str | None,
+    start: float | None,
+    settings: DecoderSettings,
+    master: str | None,
+    label: str | None,
+    as_json: bool,
+) -> None:
+    """Decode every file under ``paths`` on Spark into ``output``; print a summary.
+    Exits non-zero when no file could be read."""
+    spark, failure = _spark()
     began = time.perf_counter()
     try:
-        spark = spark_flights.session(master)
-        positions = spark_flights.read_positions(spark, input_path, fmt)
-        flights = spark_flights.build(spark, positions)
-        spark_flights.write(flights, output)
-        count = spark.read.parquet(output).count()
+        session = spark.flights.session(master)
+        made, files = spark.ingest.run(session, paths, output, fmt, start, label, settings)
     except JetwatchError as exc:
         raise click.ClickException(str(exc)) from None
-    except PySparkException as exc:  # e.g. no such input path
-        first = str(exc).strip().splitlines()[0]
-        raise click.ClickException(f"{input_path}: Spark failed: {first}") from None
+    except failure as exc:  # e.g. no such input path
+        raise _failed(", ".join(paths), exc) from None
+    if as_json:
+        click.echo(json.dumps({"manifest": asdict(made), "files": [asdict(f) for f in files]}))
+    else:
+        _ingest_table(made, files, time.perf_counter() - began, output)
+    if made.files == made.failed:
+        raise SystemExit(1)
+
+
+def _ingest_table(
+    made: IngestManifest, files: list[FileSummary], seconds: float, output: str
+) -> None:
+    table = Table(title=f"decoded on Spark ({made.master}) in {seconds:.1f} s into {output}")
+    for name in ("file", "format", "status", "records", "positions", "rejected"):
+        table.add_column(name, justify="right" if name in ("records", "positions") else "left")
+    for f in files:
+        rejected = ", ".join(f"{k} {v}" for k, v in sorted(f.rejected.items())) or "-"
+        table.add_row(
+            escape(f.file.rsplit("/", 1)[-1]),
+            f.format or "?",
+            f.status,
+            f"{f.records:,}",
+            f"{f.positions:,}",
+            escape(rejected),
+        )
+    out.print(table)
+    for f in files:
+        if f.error:
+            err.print(f"[red]error[/red] {escape(f.error)}")
+        if f.stream_error:
+            err.print(f"[yellow]warning[/yellow] {escape(f.file)}: {escape(f.stream_error)}")
+        for line in f.first_rejects:
+            err.print(f"  rejected {escape(line)}")
+    labels = "".join(f"; {text}" for text in made.labels)
+    out.print(
+        f"{made.positions:,} positions from {made.records:,} records of {made.files} files "
+        f"({made.skipped} duplicates, {made.failed} unreadable){labels}. Next: jetwatch "
+        f"flights build --engine spark --input {output}/positions --input-format positions"
+    )
+
+
+def build_on_spark(
+    input_path: str, fmt: str, output: str, master: str | None, label: str | None
+) -> None:
+    """Read ``input_path``, build the flights on Spark, write them under ``output``."""
+    spark, failure = _spark()
+    began = time.perf_counter()
+    try:
+        session = spark.flights.session(master)
+        made = spark.flights.run(session, input_path, output, fmt, label)
+    except JetwatchError as exc:
+        raise click.ClickException(str(exc)) from None
+    except failure as exc:  # e.g. no such input path
+        raise _failed(input_path, exc) from None
+    labels = "".join(f"; {text}" for text in made.labels)
     click.echo(
-        f"{count:,} flights built on Spark ({spark.sparkContext.master}) in "
-        f"{time.perf_counter() - began:.1f} s: {output} (Parquet by day; "
-        "`jetwatch flights attach` loads it into a store)"
+        f"{made.flights:,} flights from {made.positions:,} positions built on Spark "
+        f"({made.master}) in {time.perf_counter() - began:.1f} s: {output} (Parquet by "
+        f"day; `jetwatch flights attach` loads it into a store){labels}"
     )
 
 
@@ -47,7 +134,11 @@ def attach(db: Path, directory: Path) -> None:
 
     try:
         with Store(db) as store:
-            added = attach_lib(store, directory)
+            done = attach_lib(store, directory)
     except JetwatchError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"{added:,} flights from {directory} in {db}")
+    labels = "".join(f"; {text}" for text in done.labels)
+    click.echo(
+        f"{done.flights:,} flights and {done.activity:,} activity rows from {directory} "
+        f"in {db}{labels}"
+    )

@@ -34,6 +34,7 @@ from jetwatch.flights import build as build_flights
 from jetwatch.ingest import IngestResult, ingest_file
 from jetwatch.reference import registry
 from jetwatch.sim import load, presets, simulate
+from jetwatch.sim.label import label
 from jetwatch.store.db import Store
 
 PRESET = "moscow-2023-06-24"
@@ -95,8 +96,7 @@ def ingest_simulation(
                 progress(path) if progress else None,
             )
         )
-    label = f"{manifest['label']}; scenario {manifest['scenario']}, seed {manifest['seed']}"
-    store.set_label([r.ingest_id for r in results if r.ingest_id is not None], label)
+    store.set_label([r.ingest_id for r in results if r.ingest_id is not None], label(manifest))
     return results
 
 

@@ -1,13 +1,10 @@
 """Spark (local[2]) against DuckDB on the same simulated state vectors: the same
-flights, field by field. Float tolerance: 1e-6 relative; times: 1 ms."""
+flights, field by field (tolerances in ``conftest``), the same exodus."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,35 +15,13 @@ from click.testing import CliRunner
 from jetwatch.cli import main
 from jetwatch.exodus.analysis import exodus
 from jetwatch.flights.build import build
+from jetwatch.flights.output import manifest
 from jetwatch.ingest import ingest_file
+from jetwatch.sim.label import label
 from jetwatch.spark import exodus as spark_exodus
-from jetwatch.spark import flights as spark_flights
 from jetwatch.spark.dialect import to_spark
 from jetwatch.store.db import Store
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    s = spark_flights.session(
-        "local[2]", **{"spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "4"}
-    )
-    yield s
-    s.stop()
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, dt.datetime) and v.tzinfo is not None:
-        return v.astimezone(dt.UTC).replace(tzinfo=None)
-    return v
-
-
-def _same(a: Any, b: Any) -> bool:
-    a, b = _plain(a), _plain(b)
-    if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
-    if isinstance(a, dt.datetime) and isinstance(b, dt.datetime):
-        return abs((a - b).total_seconds()) <= 1e-3
-    return bool(a == b)
+from tests.spark.conftest import differences, on_spark
 
 
 @pytest.fixture(scope="module")
@@ -54,14 +29,17 @@ def built(
     exodus_sim: tuple[Path, Path], spark: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[list[dict[str, Any]], Path, Path]:
     """DuckDB's flights of three simulated days, and Spark's (through the CLI) from the
-    same files rewritten into OpenSky's hour partitions."""
+    same files rewritten into OpenSky's hour partitions, with the simulator's manifest
+    beside them (so both are labelled simulated)."""
     out, _ = exodus_sim
     tmp = tmp_path_factory.mktemp("spark")
     days = sorted((out / "opensky").glob("states_*.parquet"))[-3:]
     db = tmp / "duck.duckdb"
+    shutil.copy(out / "manifest.json", tmp / "manifest.json")
     with Store(db) as store:
-        for path in days:
-            assert ingest_file(store, path).status == "ingested"
+        ids = [ingest_file(store, path).ingest_id for path in days]
+        assert None not in ids
+        store.set_label(ids, label(json.loads((out / "manifest.json").read_text())))
         build(store)
         duck = store.con.sql("SELECT * FROM flights ORDER BY id").to_arrow_table().to_pylist()
     hours = tmp / "states"
@@ -71,69 +49,53 @@ def built(
         "(FORMAT parquet, PARTITION_BY (hour))"
     )
     assert len(list(hours.glob("hour=*"))) > 48
-    made = CliRunner().invoke(
-        main,
-        [
-            "flights",
-            "build",
-            "--engine",
-            "spark",
-            "--master",
-            "local[2]",
-            "--input",
-            str(hours),
-            "--output",
-            str(tmp / "flights"),
-        ],
-    )
-    assert made.exit_code == 0, made.output
-    assert f"{len(duck):,} flights built on Spark" in made.output
+    made = on_spark("flights", "build", "--input", str(hours), "--output", str(tmp / "flights"))
+    assert f"{len(duck):,} flights from " in made.output and "SIMULATED" in made.output
     return duck, tmp / "flights", db
 
 
 def test_spark_builds_the_flights_duckdb_builds(
     built: tuple[list[dict[str, Any]], Path, Path],
 ) -> None:
-    duck, flights, _ = built
-    theirs = (
-        duckdb.sql(
-            f"SELECT * EXCLUDE (day) FROM read_parquet('{flights}/**/*.parquet', "
-            "hive_partitioning = true) ORDER BY id"
-        )
-        .to_arrow_table()
-        .to_pylist()
+    duck, flights, db = built
+    query = (
+        f"SELECT * EXCLUDE (day) FROM read_parquet('{flights}/flights/**/*.parquet', "
+        "hive_partitioning = true) ORDER BY id"
     )
+    theirs = duckdb.sql(query).to_arrow_table().to_pylist()
+    with Store(db) as store:
+        types = store.con.sql("DESCRIBE SELECT * FROM flights").fetchall()
+    assert [r[:2] for r in duckdb.sql(f"DESCRIBE {query}").fetchall()] == [r[:2] for r in types]
     assert len(duck) > 300
     crossing = [f for f in duck if f["first_seen"].date() != f["last_seen"].date()]
     assert crossing  # flights across midnight (and so across hour partitions)
     assert [f["id"] for f in theirs] == [f["id"] for f in duck]
     columns = set(duck[0])
     assert set(theirs[0]) == columns
-    different = [
-        (a["id"], k, a[k], b[k])
-        for a, b in zip(duck, theirs, strict=True)
-        for k in sorted(columns)
-        if not _same(a[k], b[k])
-    ]
-    assert different == []
+    assert differences(duck, theirs, "id") == []
 
 
 def test_attach_loads_them_into_a_store_once(
     built: tuple[list[dict[str, Any]], Path, Path], tmp_path: Path
 ) -> None:
+    """Flights, activity and label into an empty store, twice: the same exodus as the
+    store that ingested the positions."""
     duck, flights, db = built
-    copy = tmp_path / "attached.duckdb"
-    shutil.copy(db, copy)
-    with Store(copy) as store:
-        store.con.execute("DELETE FROM flights")
+    fresh = tmp_path / "attached.duckdb"
     for _ in range(2):  # twice: replaced, not duplicated
-        done = CliRunner().invoke(main, ["flights", "attach", str(flights), "--db", str(copy)])
+        done = CliRunner().invoke(main, ["flights", "attach", str(flights), "--db", str(fresh)])
         assert done.exit_code == 0, done.output
-    with Store(copy) as store:
+        assert "activity rows" in done.output and "SIMULATED" in done.output
+    kw: dict[str, Any] = {"area": "moscow", "on": "2023-06-24", "save": False}
+    with Store(fresh) as store:
         rows = store.con.sql("SELECT * FROM flights ORDER BY id").to_arrow_table().to_pylist()
+        attached = exodus(store, **kw).to_dict()
     assert len(rows) == len(duck)
-    assert all(_same(a[k], b[k]) for a, b in zip(duck, rows, strict=True) for k in a)
-    empty = CliRunner().invoke(main, ["flights", "attach", str(tmp_path), "--db", str(copy)])
+    assert differences(duck, rows, "id") == []
+    with Store(db) as store:
+        assert attached == exodus(store, **kw).to_dict()
+    assert manifest(flights).positions > 100_000
+    empty = CliRunner().invoke(main, ["flights", "attach", str(tmp_path), "--db", str(fresh)])
     assert empty.exit_code != 0 and "no Parquet files of flights" in empty.output
 
 
@@ -162,18 +124,20 @@ def test_bad_spark_input_is_a_clear_error(spark: Any, tmp_path: Path) -> None:
     assert usage.exit_code != 0 and "--output" in usage.output
 
 
-def test_exodus_from_spark_flights_equals_duckdb(
+def test_exodus_from_spark_output_equals_duckdb(
     built: tuple[list[dict[str, Any]], Path, Path], spark: Any
 ) -> None:
+    """Departures, coverage and labels from Spark's output: the same document."""
     _, flights, db = built
     with Store(db) as store:
         # every class: this store has no registry (its files were ingested one by one)
         kw: dict[str, Any] = {"area": "moscow", "on": "2023-06-24"}
         ours = exodus(store, **kw, save=False).to_dict()
-        theirs = exodus(
-            store, **kw, save=False, source=spark_exodus.source(spark, str(flights), store)
-        ).to_dict()
+        source = spark_exodus.SparkSource(spark, str(flights), store)
+        theirs = exodus(store, **kw, save=False, source=source).to_dict()
     assert ours["observed"] > 10 and ours["flights"]
+    assert [b["coverage"] for b in ours["buckets"]].count(None) < len(ours["buckets"])
+    assert ours["labels"] and "SIMULATED" in ours["labels"][0]
     assert theirs == ours
     cli = CliRunner().invoke(
         main,

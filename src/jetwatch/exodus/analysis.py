@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,7 +25,8 @@ import pyarrow as pa
 from jetwatch import __version__
 from jetwatch.exodus import coverage
 from jetwatch.exodus.baseline import BaselineError, NegBinBaseline, detector, upper_tail
-from jetwatch.exodus.departures import Scope, bucket_counts, departures, edges, epochs, scope
+from jetwatch.exodus.departures import Scope, bucket_counts, edges, epochs, scope
+from jetwatch.exodus.source import Source, StoreSource
 from jetwatch.exodus.surges import alpha, scan
 from jetwatch.flights.build import build
 from jetwatch.store.db import Store
@@ -70,7 +70,7 @@ class Exodus:
     dispersion: float | None = None
     baseline_error: str | None = None
     upto: dt.datetime | None = None
-    labels: dict[str, int] = field(default_factory=dict)  # of the store's ingests
+    labels: dict[str, int] = field(default_factory=dict)  # of the source's data
 
     @property
     def period_coverage(self) -> float:
@@ -177,11 +177,10 @@ def exodus(
     method: str | NegBinBaseline = "negbin",
     upto: dt.datetime | None = None,
     save: bool = True,
-    source: Callable[[Scope, dt.datetime, dt.datetime], pa.Table] | None = None,
+    source: Source | None = None,
 ) -> Exodus:
-    """The exodus analysis of a scope's day. ``source`` gives the departures of a scope
-    in ``[since, until)`` (default: the store's, :func:`.departures.departures`; Spark's
-    flights: :func:`jetwatch.spark.exodus.source`); coverage and labels come from the
+    """The exodus analysis of a scope's day. ``source`` gives the departures, activity
+    and labels (:mod:`.source`; default: the store's); the result is saved in the
     store."""
     s = settings or Settings()
     where = scope(area, airport, cls)
@@ -193,10 +192,11 @@ def exodus(
     until = where.day_start(day + dt.timedelta(days=1))
     if upto is not None:
         until = min(until, upto)
-    table = source(where, since, until) if source else departures(store, where, since, until)
+    data = source or StoreSource(store)
+    table = data.departures(where, since, until)
     times = epochs(table)
     counts = bucket_counts(times, grid)
-    seen = coverage.activity(store, where, grid)
+    seen = coverage.activity(data, where, grid)
     cut = len(grid[-1]) - 2  # last bucket scanned: the day's last, or the one ``upto`` is in
     if upto is not None:
         now = int(upto.replace(tzinfo=dt.UTC).timestamp())
@@ -223,7 +223,7 @@ def exodus(
         coverage=cover,
         flights=table.filter(pa.array(in_day)),
         upto=upto,
-        labels=store.labels(),
+        labels=data.labels(),
     )
     weekdays = np.array([(first + dt.timedelta(days=i)).weekday() for i in range(days)])
     try:

@@ -1,8 +1,9 @@
 """Coverage of a scope, measured from the data itself.
 
 The activity of a bucket is the number of positions stored in the 0.5 deg cells
-around the scope's airports (``radius_km`` beyond them), read from the store's
-:mod:`jetwatch.store.activity` summary (15-minute slots). Its usual level is the
+around the scope's airports (``radius_km`` beyond them), read from the
+:mod:`jetwatch.store.activity` summary (15-minute slots) of the analysis' source
+(:mod:`.source`: a store, or Spark's output). Its usual level is the
 median activity of the same bucket over the history days, so a store's sampling
 rate cancels out. The coverage of a bucket is activity / usual, capped at 1 (NaN when
 the usual level is 0: nothing to compare with).
@@ -20,18 +21,19 @@ import numpy as np
 import numpy.typing as npt
 
 from jetwatch.exodus.departures import Scope, bucket_counts, places
-from jetwatch.store.activity import around, record
-from jetwatch.store.db import Store
+from jetwatch.exodus.source import Source
 
 POOR = 0.8
 RADIUS_KM = 60.0
 
 
 def activity(
-    store: Store, where: Scope, bucket_edges: npt.NDArray[np.int64], radius_km: float = RADIUS_KM
+    source: Source,
+    where: Scope,
+    bucket_edges: npt.NDArray[np.int64],
+    radius_km: float = RADIUS_KM,
 ) -> npt.NDArray[np.float64]:
     """Positions seen near the scope, per (day, bucket) of ``bucket_edges``."""
-    record(store.con)  # ingests made before the summary existed, or not yet built
     spots = [places().get(c) for c in where.airports]
     lats = [float(s["lat"]) for s in spots if s]  # type: ignore[arg-type]
     lons = [float(s["lon"]) for s in spots if s]  # type: ignore[arg-type]
@@ -39,8 +41,7 @@ def activity(
     dlon = radius_km / (111.0 * max(np.cos(np.radians(np.mean(lats))), 0.1))
     since = dt.datetime.fromtimestamp(int(bucket_edges[0, 0]), dt.UTC).replace(tzinfo=None)
     until = dt.datetime.fromtimestamp(int(bucket_edges[-1, -1]), dt.UTC).replace(tzinfo=None)
-    slots, counts = around(
-        store.con,
+    slots, counts = source.activity(
         (min(lats) - dlat, max(lats) + dlat),
         (min(lons) - dlon, max(lons) + dlon),
         since,

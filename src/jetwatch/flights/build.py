@@ -220,6 +220,18 @@ def _insert(store: Store, found: pa.Table, ends: pa.Table) -> int:
     return found.num_rows
 
 
+def schema() -> pa.Schema:
+    """The Arrow schema of the ``flights`` table (every field nullable), which other
+    engines' builds are cast to."""
+    con = duckdb.connect()
+    try:
+        con.execute(DDL)
+        table = con.sql("SELECT * FROM flights LIMIT 0").to_arrow_table()
+    finally:
+        con.close()
+    return pa.schema([f.with_nullable(True) for f in table.schema])
+
+
 def compose(con: duckdb.DuckDBPyConnection, found: pa.Table, ends: pa.Table) -> pa.Table:
     """The ``flights`` rows: segmented flights (``flights_sql``) with their placed
     ends (``airports.assign``): ids, inferred take-offs and landings, airports with

@@ -50,7 +50,7 @@ class JetwatchSpark(Spark):
         TRANSFORMS = {
             **Spark.Generator.TRANSFORMS,
             exp.TimeToUnix: lambda gen, e: (
-                f"(UNIX_MICROS(CAST({gen.sql(e, 'this')} AS TIMESTAMP)) / 1000000.0)"
+                f"(CAST(UNIX_MICROS(CAST({gen.sql(e, 'this')} AS TIMESTAMP)) AS DOUBLE) / 1e6)"
             ),
             exp.Anonymous: _to_seconds,
             exp.RegexpFullMatch: _full_match,

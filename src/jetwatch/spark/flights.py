@@ -1,7 +1,8 @@
 """Flights on Spark: the DuckDB segmentation, transpiled, and the same Python after it.
 
 :func:`build` takes a DataFrame of positions (jetwatch's units: ft, kt, ft/min) and
-returns one row per flight, with the columns of the store's ``flights`` table:
+returns one row per flight, with the columns and types of the store's ``flights``
+table:
 
 1. ``flights.segment.flights_sql``, transpiled to Spark SQL (:mod:`.dialect`). Its
    windows are ``PARTITION BY icao24``, so Spark shuffles each aircraft's positions
@@ -15,14 +16,20 @@ returns one row per flight, with the columns of the store's ``flights`` table:
 
 :func:`read_positions` reads jetwatch's positions Parquet or OpenSky state vectors
 (Parquet or CSV, any partitioning such as ``hour=*``), mapped with the OpenSky
-reader's own SQL. :func:`write` writes Parquet partitioned by ``day`` that
-``jetwatch flights attach`` loads into a store, so reports and the web app work on
-Spark results. Out of scope here: readsb traces and raw frames (decode them with
-``jetwatch ingest`` and export the positions).
+reader's own SQL. Raw frames and readsb traces are decoded first
+(:mod:`.ingest`), into positions Parquet.
+
+:func:`run` does it all and writes the output directory of
+:mod:`jetwatch.flights.output`: the flights by day, their activity summary
+(:func:`jetwatch.store.activity.summary_sql`, transpiled) and a manifest with the
+data's labels (``label``, else the simulator's if the input is its output, else those
+of the :mod:`.ingest` output the positions come from). ``jetwatch flights attach``
+loads it into a store and ``jetwatch exodus --engine spark`` reads it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -31,13 +38,18 @@ from typing import TYPE_CHECKING
 import duckdb
 import pyarrow as pa
 
+from jetwatch import __version__
 from jetwatch.errors import JetwatchError
 from jetwatch.flights.airports import AirportSettings, assign
-from jetwatch.flights.build import compose
+from jetwatch.flights.build import compose, schema
+from jetwatch.flights.output import ACTIVITY, FLIGHTS, MANIFEST, Manifest, part
 from jetwatch.flights.segment import Settings, flights_sql
 from jetwatch.reference.airports import Airports
+from jetwatch.sim.label import label_near
 from jetwatch.sources import opensky
+from jetwatch.spark import ingest
 from jetwatch.spark.dialect import to_spark
+from jetwatch.store.activity import summary_sql
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -123,15 +135,12 @@ def build(
     airport_settings: AirportSettings | None = None,
 ) -> DataFrame:
     """One row per flight, with the store's ``flights`` columns."""
-    from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
+    from pyspark.sql.pandas.types import from_arrow_schema
 
     s = settings or Settings()
     positions.select(*COLUMNS).createOrReplaceTempView("jetwatch_positions")
     found = spark.sql(to_spark(flights_sql(s, "jetwatch_positions")))
-    con = _connect()
-    empty = to_arrow_schema(found.schema).empty_table()
-    out = compose(con, empty, assign(con, empty, Airports(), airport_settings))
-    schema = from_arrow_schema(out.schema)
+    columns = schema()  # the store's types: Spark's arithmetic may widen some
 
     def per_partition(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         local, airports = _connect(), Airports()
@@ -139,18 +148,57 @@ def build(
             if batch.num_rows:
                 table = pa.Table.from_batches([batch])
                 ends = assign(local, table, airports, airport_settings)
-                yield from compose(local, table, ends).to_batches()
+                yield from compose(local, table, ends).cast(columns).to_batches()
 
-    return found.mapInArrow(per_partition, schema)
+    return found.mapInArrow(per_partition, from_arrow_schema(columns))
 
 
 def write(flights: DataFrame, output: str) -> None:
     """Parquet under ``output``, partitioned by the UTC ``day`` of take-off (or of the
-    first position)."""
+    first position); replaces what ``output`` held."""
     from pyspark.sql import functions as F
 
     day = F.to_date(F.coalesce(flights["takeoff"], flights["first_seen"]))
     flights.withColumn("day", day).write.mode("overwrite").partitionBy("day").parquet(output)
+
+
+def activity(spark: SparkSession, positions: DataFrame) -> DataFrame:
+    """The store's activity summary of ``positions`` (``cy, cx, slot, positions``)."""
+    positions.select("time", "lat", "lon").createOrReplaceTempView("jetwatch_activity_input")
+    return spark.sql(to_spark(summary_sql("jetwatch_activity_input")))
+
+
+def run(
+    spark: SparkSession,
+    input_path: str,
+    output: str,
+    fmt: str = "opensky",
+    label: str | None = None,
+    settings: Settings | None = None,
+) -> Manifest:
+    """Build the flights of ``input_path`` and write the output directory
+    (:mod:`jetwatch.flights.output`); returns its manifest."""
+    from pyspark.sql import functions as F
+
+    positions = read_positions(spark, input_path, fmt)
+    write(build(spark, positions, settings), part(output, FLIGHTS))
+    activity(spark, positions).write.mode("overwrite").parquet(part(output, ACTIVITY))
+    seen = spark.read.parquet(part(output, ACTIVITY)).agg(F.sum("positions")).collect()[0][0]
+    found = label_near(input_path)
+    labels = [label] if label else [found] if found else ingest.labels_of(spark, input_path)
+    manifest = Manifest(
+        input=input_path,
+        input_format=fmt,
+        master=str(spark.sparkContext.master),
+        flights=spark.read.parquet(part(output, FLIGHTS)).count(),
+        positions=int(seen or 0),
+        labels=labels,
+        built=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        jetwatch_version=__version__,
+    )
+    line = spark.createDataFrame([(manifest.to_json(),)], "value string")
+    line.coalesce(1).write.mode("overwrite").text(part(output, MANIFEST))
+    return manifest
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
