@@ -46,16 +46,7 @@ def _frames(avr: Path, start: float) -> tuple[list[float], list[str]]:
 def child(which: str, avr_path: str, start_text: str, batch_text: str) -> dict[str, float]:
     avr, start, batch = Path(avr_path), float(start_text), int(batch_text)
     if which == "jetwatch":
-        from jetwatch.ingest import ingest_file
-        from jetwatch.store.db import Store
-
-        with tempfile.TemporaryDirectory() as tmp:
-            store = Store(Path(tmp) / "bench.duckdb")
-            harness.warm_up(store)
-            began = time.perf_counter()
-            result = ingest_file(store, avr, start=start)
-            seconds = time.perf_counter() - began
-            store.close()
+        (result,), seconds = harness.timed_ingest([avr], start)
         return {"count": result.records, "positions": result.positions, "seconds": seconds}
     times, frames = _frames(avr, start)
     positions = 0

@@ -3,7 +3,8 @@
     python bench/bench_spark.py [--scale 1] [--work /tmp/jetwatch-bench-flights]
 
 The data is ``bench_flights.py``'s: the simulated ``moscow-2023-06-24`` preset as
-OpenSky state vectors (``--scale 1``: 6.5x10^6 rows; ``--scale 16``: 1.06x10^8).
+OpenSky state vectors (``--scale 1``: 6.5x10^6 rows; ``--scale 1.55``: 1.14x10^7;
+``--scale 16``: 1.06x10^8).
 Each engine runs in its own process:
 
 - **duckdb**: ``jetwatch.flights.build(store, rebuild=True)`` on the ingested store

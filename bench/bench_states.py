@@ -34,16 +34,7 @@ import harness  # noqa: E402
 def child(which: str, csv_path: str) -> dict[str, float]:
     csv = Path(csv_path)
     if which == "jetwatch":
-        from jetwatch.ingest import ingest_file
-        from jetwatch.store.db import Store
-
-        with tempfile.TemporaryDirectory() as tmp:
-            store = Store(Path(tmp) / "bench.duckdb")
-            harness.warm_up(store)
-            began = time.perf_counter()
-            result = ingest_file(store, csv)
-            seconds = time.perf_counter() - began
-            store.close()
+        (result,), seconds = harness.timed_ingest([csv])
         return {"count": result.records, "seconds": seconds}
     from traffic.core import Traffic
 

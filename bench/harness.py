@@ -11,6 +11,8 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -64,6 +66,22 @@ def warm_up(store: Any) -> None:
 
     store.con.register("_warm_up", pa.table({"x": [1]}))
     store.con.unregister("_warm_up")
+
+
+def timed_ingest(paths: list[Path], start: float | None = None) -> tuple[list[Any], float]:
+    """``jetwatch.ingest.ingest_files`` of ``paths`` into a new store, and its seconds
+    (hashing, the archive copy, decoding and the writes; the warm-up excluded)."""
+    from jetwatch.ingest import ingest_files
+    from jetwatch.store.db import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "bench.duckdb")
+        warm_up(store)
+        began = time.perf_counter()
+        results = ingest_files(store, paths, start=start)
+        seconds = time.perf_counter() - began
+        store.close()
+    return results, seconds
 
 
 def serve_child(child: Callable[..., dict[str, float]]) -> bool:

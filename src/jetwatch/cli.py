@@ -460,10 +460,11 @@ sub_db_option = click.option(
 @click.option("--input", "input_path", help="Spark: positions to read (path, directory or glob).")
 @click.option(
     "--input-format",
-    type=click.Choice(["opensky", "positions"]),
+    type=click.Choice(["opensky", "opensky-csv", "positions"]),
     default="opensky",
     show_default=True,
-    help="Spark: OpenSky state vectors (Parquet or CSV) or jetwatch positions Parquet.",
+    help="Spark: OpenSky state vectors (Parquet; CSV when the path ends .csv or .csv.gz, "
+    "or opensky-csv for a directory of CSV files) or jetwatch positions Parquet.",
 )
 @click.option("--output", help="Spark: directory for the flights (Parquet by day).")
 @click.option(

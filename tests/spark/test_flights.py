@@ -50,6 +50,10 @@ def built(
     )
     assert len(list(hours.glob("hour=*"))) > 48
     made = on_spark("flights", "build", "--input", str(hours), "--output", str(tmp / "flights"))
+    duckdb.sql(
+        f"COPY (SELECT * FROM read_parquet([{files}])) TO '{tmp / 'csv'}' "
+        "(FORMAT csv, HEADER, COMPRESSION gzip, PARTITION_BY (hour))"
+    )
     assert f"{len(duck):,} flights from " in made.output and "SIMULATED" in made.output
     return duck, tmp / "flights", db
 
@@ -73,6 +77,23 @@ def test_spark_builds_the_flights_duckdb_builds(
     columns = set(duck[0])
     assert set(theirs[0]) == columns
     assert differences(duck, theirs, "id") == []
+
+
+def test_opensky_csv_gives_the_same_flights(
+    built: tuple[list[dict[str, Any]], Path, Path], tmp_path: Path
+) -> None:
+    """The same state vectors as gzipped CSV in hour directories, read as text and
+    typed as the OpenSky reader types them."""
+    duck, flights, _ = built
+    csv = flights.parent / "csv"
+    assert list(csv.glob("hour=*/*.csv.gz"))
+    args = ("--input", str(csv), "--input-format", "opensky-csv", "--output", str(tmp_path))
+    on_spark("flights", "build", *args)
+    theirs = duckdb.sql(
+        f"SELECT * EXCLUDE (day) FROM read_parquet('{tmp_path}/flights/**/*.parquet', "
+        "hive_partitioning = true) ORDER BY id"
+    )
+    assert differences(duck, theirs.to_arrow_table().to_pylist(), "id") == []
 
 
 def test_attach_loads_them_into_a_store_once(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -171,12 +172,22 @@ def test_any_bytes_give_rows_and_one_summary(content: bytes, name: str) -> None:
 
 
 def test_the_spark_submit_entry_decodes_then_builds(spark: Any, tmp_path: Path) -> None:
-    """``jetwatch.spark.submit`` as spark-submit runs it (the session already exists)."""
+    """``jetwatch.spark.submit`` as spark-submit runs it (the session already exists).
+    AVR without times is dated from the file's modification time, as ingest does."""
     data = Path(__file__).resolve().parents[2] / "src" / "jetwatch" / "data"
     trace, sbs = data / "trace_full_ac671b.json.gz", data / "klm-port30003.sbs.gz"
+    avr = tmp_path / "plain.avr.gz"
+    shutil.copy(data / "afr34zg-cdg.avr.gz", avr)
+    os.utime(avr, (1687600000, 1687600000))
     raw, flights = str(tmp_path / "raw"), str(tmp_path / "flights")
-    assert submit.main(["ingest", str(trace), str(sbs), "--output", raw, "--label", "t"]) == 0
+    paths = [str(trace), str(sbs), str(avr)]
+    assert submit.main(["ingest", *paths, "--output", raw, "--label", "t"]) == 0
+    first = duckdb.sql(
+        f"SELECT min(epoch(time)) FROM read_parquet('{raw}/positions/**/*.parquet') "
+        "WHERE file LIKE '%plain.avr.gz'"
+    ).fetchall()[0][0]
+    assert 1687600000 <= first < 1687600000 + 3600
     args = ["--input", f"{raw}/positions", "--input-format", "positions", "--output", flights]
     assert submit.main(args) == 0
     made = manifest(Path(flights))
-    assert made.positions == 2500 + 637 and made.flights >= 2 and made.labels == ["t"]
+    assert made.positions == 2500 + 637 + 2897 and made.flights >= 3 and made.labels == ["t"]

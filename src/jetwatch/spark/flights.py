@@ -66,7 +66,8 @@ COLUMNS = (
     "on_ground",
     "callsign",
 )
-FORMATS = ("opensky", "positions")
+FORMATS = ("opensky", "opensky-csv", "positions")
+_SPARK_TYPES = {"DOUBLE": "double", "VARCHAR": "string", "BOOLEAN": "boolean"}
 
 
 class SparkInputError(JetwatchError, ValueError):
@@ -100,15 +101,27 @@ def session(master: str | None = None, **conf: str) -> SparkSession:
 
 def read_positions(spark: SparkSession, path: str, fmt: str = "opensky") -> DataFrame:
     """Positions from ``path``: Parquet (a file, a directory with any partitioning, or
-    a glob), or OpenSky CSV with a header (a path or glob ending ``.csv``/``.csv.gz``)."""
+    a glob), or OpenSky CSV with a header (``opensky-csv``, or a path or glob ending
+    ``.csv``/``.csv.gz``; directories are read recursively, as OpenSky's
+    ``DAY/HOUR/states_….csv.gz`` layout needs). CSV cells are read as text and cast
+    to the OpenSky reader's column types (:data:`jetwatch.sources.opensky.TYPES`), so
+    a squawk keeps its leading zeros."""
     if fmt not in FORMATS:
         raise SparkInputError(f"unknown input format; use one of {', '.join(FORMATS)}", value=fmt)
-    csv = path.rstrip("/").endswith((".csv", ".csv.gz"))
-    raw = (
-        spark.read.option("header", "true").option("inferSchema", "true").csv(path)
-        if csv
-        else spark.read.parquet(path)
-    )
+    if fmt == "opensky-csv" or path.rstrip("/").endswith((".csv", ".csv.gz")):
+        text = spark.read.option("header", "true").option("recursiveFileLookup", "true")
+        cells = text.csv(path)
+        raw = cells.select(
+            *[
+                cells[c].cast(_SPARK_TYPES[opensky.TYPES[c.lower()]]).alias(c.lower())
+                if c.lower() in opensky.TYPES
+                else cells[c]
+                for c in cells.columns
+            ]
+        )
+        fmt = "opensky"
+    else:
+        raw = spark.read.parquet(path)
     if fmt == "positions":
         return raw.select(*COLUMNS).withColumn("time", raw["time"].cast("timestamp"))
     types = {f.name.lower(): f.dataType.simpleString() for f in raw.schema.fields}

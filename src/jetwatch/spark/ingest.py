@@ -211,10 +211,10 @@ def decode(
     def per_partition(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
             paths = batch.column("path").to_pylist()
-            times = batch.column("modificationTime").to_pylist()
+            micros = batch.column("modificationTime").cast(pa.int64()).to_pylist()  # UTC
             contents = batch.column("content")
             for i, url in enumerate(paths):
-                anchor = start if start is not None else times[i].timestamp()
+                anchor = start if start is not None else micros[i] / 1e6
                 yield from decode_file(url, contents[i].as_py(), anchor, fmt, settings)
 
     return files.select("path", "modificationTime", "content").mapInArrow(
