@@ -22,6 +22,7 @@ from jetwatch.exodus.analysis import Settings, exodus
 from jetwatch.exodus.analysis import live as live_step
 from jetwatch.exodus.baseline import DETECTORS
 from jetwatch.exodus.claims import check_aircraft, check_departures
+from jetwatch.exodus.source import Source
 from jetwatch.store.db import Store
 
 out = Console(width=max(Console().width, 120))
@@ -59,7 +60,7 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-def _spark_source(flights: str, master: str | None, store: Store) -> Any:
+def _spark_source(flights: str, master: str | None, store: Store) -> Source:
     try:
         from jetwatch.spark import exodus as spark_exodus
         from jetwatch.spark.flights import session

@@ -27,7 +27,8 @@ A file whose SHA-256 equals an earlier one's (by path order) is a duplicate: lis
 in ``files`` as ``skipped`` and its rows are not written, as a store skips it. The
 inputs stay where they are: ``files`` is the archive's index (their hashes), so every
 reject can be found again. Bad input never stops the job: an unreadable file is a
-``failed`` row with its error.
+``failed`` row with its error, and whatever it gave before failing is not written
+(a store keeps nothing of a failed file either).
 """
 
 from __future__ import annotations
@@ -250,8 +251,8 @@ def run(
             if s.status == "decoded" and s.sha256 in seen:
                 s.status = "skipped"
             seen.add(s.sha256)
-        kept = [s.file for s in summaries if s.status == "decoded"]
-        use = rows.where(F.col("file").isin(kept))
+        dropped = [s.file for s in summaries if s.status != "decoded"]  # a few, usually none
+        use = rows.where(~F.col("file").isin(dropped))
         positions = use.where(F.col("kind") == "position").select(
             *[f.name for f in _POSITION_FIELDS], "file"
         )
