@@ -8,8 +8,9 @@ simulated build stays labelled simulated) and replaces an earlier attach of the 
 directory. Attaching the same output twice therefore changes nothing. One
 transaction: all or nothing.
 
-Out of scope: positions. Reports that draw tracks need the positions in the store
-(``jetwatch ingest``); counts, exodus and claims need only flights and activity.
+Out of scope: positions. Counts, exodus, claims and reports need only flights and
+activity (and the registry); the reports' tracks and profiles are drawn from
+positions, so they stay empty unless the positions are in the store too.
 """
 
 from __future__ import annotations
