@@ -1,14 +1,17 @@
 """Helpers for tests: run a reader and the decoder on a file as an ingest would, a local
-HTTP endpoint, and the exodus scenario's store."""
+HTTP endpoint, the exodus scenario's store and what the CLI says of it, and checks
+shared by the evidence reports."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
+import shlex
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 import pyarrow as pa
@@ -113,16 +116,51 @@ def exodus_store(tmp: Path, blackout: bool = False) -> tuple[Path, Path]:
     return out, db
 
 
-def exodus_cli(db: Path, day: str = "2023-06-24") -> dict:
-    """What ``jetwatch exodus --area moscow --class business_jet --format json`` prints."""
+def _cli_json(args: list[str]) -> dict:
     from click.testing import CliRunner
 
     from jetwatch.cli import main
 
-    args = ["exodus", "--db", str(db), "--area", "moscow", "--class", "business_jet"]
-    out = CliRunner().invoke(main, [*args, "--on", day, "--format", "json"])
+    out = CliRunner().invoke(main, [*args, "--format", "json"])
     assert out.exit_code == 0, out.output
     return json.loads(out.output)
+
+
+def exodus_cli(db: Path, day: str = "2023-06-24") -> dict:
+    """What ``jetwatch exodus --area moscow --class business_jet --format json`` prints."""
+    return _cli_json(
+        ["exodus", "--db", str(db), "--area", "moscow", "--class", "business_jet", "--on", day]
+    )
+
+
+def aircraft_claim_cli(db: Path, day: str = "2023-06-24") -> dict:
+    """What ``jetwatch check aircraft RA-96022 --left moscow --format json`` prints."""
+    return _cli_json(
+        ["check", "aircraft", "RA-96022", "--db", str(db), "--on", day, "--left", "moscow"]
+    )
+
+
+def made_again(html: str, out: Path) -> list[str]:
+    """Run the command a report's provenance gives, after deleting ``out``: the report
+    must come back byte for byte. Returns the command's words."""
+    from click.testing import CliRunner
+
+    from jetwatch.cli import main
+
+    found = re.search(r"Made again, with the same numbers, by: <code>(.*?)</code>", html)
+    assert found, "no command in the provenance"
+    args = shlex.split(unescape(found.group(1)))
+    out.unlink()
+    again = CliRunner().invoke(main, args[1:])
+    assert again.exit_code == 0, again.output
+    assert out.read_text() == html  # byte for byte
+    return args
+
+
+def outside_links(html: str) -> list[str]:
+    """Every ``src``, ``href`` and ``url()`` of a page that is not an anchor in it."""
+    loads = re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', html) + re.findall(r"url\(([^)]*)\)", html)
+    return [link for link in loads if not link.startswith("#")]
 
 
 def embedded(html: str, element_id: str) -> dict:

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
@@ -22,7 +21,15 @@ from jetwatch import __version__
 from jetwatch import demo as demo_lib
 from jetwatch import flights as flights_lib
 from jetwatch import sim as sim_lib
-from jetwatch.cli_common import db_option, engine_option, master_option
+from jetwatch.cli_common import (
+    FileLine,
+    db_option,
+    engine_option,
+    err,
+    ingest_summary,
+    master_option,
+    out,
+)
 from jetwatch.cli_exodus import check, exodus_cmd
 from jetwatch.cli_live import listen, replay, watch
 from jetwatch.cli_report import report
@@ -40,8 +47,6 @@ from jetwatch.sources import READERS
 from jetwatch.store import parquet
 from jetwatch.store.db import Store
 
-out = Console(width=max(Console().width, 120))
-err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
 SHOW_REJECTS = 5
 
 
@@ -196,29 +201,17 @@ def _report(results: list[IngestResult], as_json: bool) -> None:
         ]
         click.echo(json.dumps(rows, indent=2))
         return
-    table = Table(title="ingest summary")
-    for name in ("file", "format", "status", "records", "positions", "rejected", "s"):
-        table.add_column(name, justify="right" if name in ("records", "positions", "s") else "left")
-    for r in results:
-        rejected = ", ".join(f"{k} {v}" for k, v in sorted(r.rejected.items())) or "-"
-        status = r.status if r.status != "skipped" else f"skipped (already ingest #{r.ingest_id})"
-        table.add_row(
-            escape(r.path.name),
-            r.format or "?",
-            status,
-            f"{r.records:,}",
-            f"{r.positions:,}",
-            escape(rejected),
-            f"{r.seconds:.2f}",
+    lines = [
+        FileLine(
+            r,
+            r.path.name,
+            str(r.path),
+            r.status if r.status != "skipped" else f"skipped (already ingest #{r.ingest_id})",
+            r.seconds,
         )
-    out.print(table)
-    for r in results:
-        if r.error:
-            err.print(f"[red]error[/red] {escape(r.error)}")
-        if r.stream_error:
-            err.print(f"[yellow]warning[/yellow] {escape(str(r.path))}: {escape(r.stream_error)}")
-        for line in r.first_rejects:
-            err.print(f"  rejected {escape(line)}")
+        for r in results
+    ]
+    ingest_summary("ingest summary", lines)
 
 
 @main.command("export")

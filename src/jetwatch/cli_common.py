@@ -1,14 +1,21 @@
-"""Options shared by the ``jetwatch`` command modules."""
+"""Options and output shared by the ``jetwatch`` command modules."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+out = Console(width=max(Console().width, 120))
+err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
 
 db_option = click.option(
     "--db",
@@ -34,3 +41,65 @@ def engine_option(spark_does: str) -> Callable[[F], F]:
 master_option = click.option(
     "--master", help="With --engine spark: the Spark master, e.g. local[2]."
 )
+
+
+class FileCounts(Protocol):
+    """What both engines' ingests tell of one file (``IngestResult``, ``FileSummary``)."""
+
+    @property
+    def format(self) -> str | None: ...
+    @property
+    def records(self) -> int: ...
+    @property
+    def positions(self) -> int: ...
+    @property
+    def rejected(self) -> Mapping[str, int]: ...
+    @property
+    def first_rejects(self) -> Sequence[str]: ...
+    @property
+    def stream_error(self) -> str | None: ...
+    @property
+    def error(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class FileLine:
+    """One input file in an ingest summary: its counts, how to name it (``name`` in the
+    table, ``where`` in warnings), its status and, for the store's ingest, its time."""
+
+    counts: FileCounts
+    name: str
+    where: str
+    status: str
+    seconds: float | None = None
+
+
+def ingest_summary(title: str, lines: Sequence[FileLine]) -> None:
+    """A table of the files on stdout, then their errors, stream warnings and first
+    rejects on stderr; every string from the input is escaped."""
+    timed = any(line.seconds is not None for line in lines)
+    table = Table(title=escape(title))
+    columns = ["file", "format", "status", "records", "positions", "rejected"]
+    for name in columns + (["s"] if timed else []):
+        table.add_column(name, justify="right" if name in ("records", "positions", "s") else "left")
+    for line in lines:
+        c = line.counts
+        rejected = ", ".join(f"{k} {v}" for k, v in sorted(c.rejected.items())) or "-"
+        cells = [
+            escape(line.name),
+            c.format or "?",
+            line.status,
+            f"{c.records:,}",
+            f"{c.positions:,}",
+            escape(rejected),
+        ]
+        table.add_row(*cells, *([f"{line.seconds or 0:.2f}"] if timed else []))
+    out.print(table)
+    for line in lines:
+        c = line.counts
+        if c.error:
+            err.print(f"[red]error[/red] {escape(c.error)}")
+        if c.stream_error:
+            err.print(f"[yellow]warning[/yellow] {escape(line.where)}: {escape(c.stream_error)}")
+        for text in c.first_rejects:
+            err.print(f"  rejected {escape(text)}")

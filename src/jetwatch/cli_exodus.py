@@ -12,11 +12,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from jetwatch.cli_common import db_option, engine_option, master_option
+from jetwatch.cli_common import db_option, engine_option, master_option, out
 from jetwatch.errors import JetwatchError
 from jetwatch.exodus.analysis import Settings, exodus
 from jetwatch.exodus.analysis import live as live_step
@@ -25,7 +24,6 @@ from jetwatch.exodus.claims import check_aircraft, check_departures
 from jetwatch.exodus.source import Source
 from jetwatch.store.db import Store
 
-out = Console(width=max(Console().width, 120))
 FORMATS = ("table", "json", "csv")
 
 

@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from jetwatch.cli_common import db_option
+from jetwatch.cli_common import db_option, out
 from jetwatch.config import redact
 from jetwatch.errors import JetwatchError, UnknownFormatError
 from jetwatch.live import replay as replay_lib
@@ -23,8 +22,6 @@ from jetwatch.live.listener import Listener, Options
 from jetwatch.reference import registry
 from jetwatch.store.db import Store
 from jetwatch.watch import alerts, lists, rules
-
-out = Console(width=max(Console().width, 120))
 
 
 def _cell(v: object) -> str:

@@ -12,18 +12,13 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
+from jetwatch.cli_common import FileLine, ingest_summary, out
 from jetwatch.decode import DecoderSettings
 from jetwatch.errors import JetwatchError
 
 if TYPE_CHECKING:
     from jetwatch.spark.ingest import FileSummary, IngestManifest
-
-out = Console(width=max(Console().width, 120))
-err = Console(stderr=True, width=max(Console(stderr=True).width, 120))
 
 
 def _spark() -> tuple[ModuleType, type[Exception]]:
@@ -77,27 +72,9 @@ def ingest_on_spark(
 def _ingest_table(
     made: IngestManifest, files: list[FileSummary], seconds: float, output: str
 ) -> None:
-    table = Table(title=f"decoded on Spark ({made.master}) in {seconds:.1f} s into {output}")
-    for name in ("file", "format", "status", "records", "positions", "rejected"):
-        table.add_column(name, justify="right" if name in ("records", "positions") else "left")
-    for f in files:
-        rejected = ", ".join(f"{k} {v}" for k, v in sorted(f.rejected.items())) or "-"
-        table.add_row(
-            escape(f.file.rsplit("/", 1)[-1]),
-            f.format or "?",
-            f.status,
-            f"{f.records:,}",
-            f"{f.positions:,}",
-            escape(rejected),
-        )
-    out.print(table)
-    for f in files:
-        if f.error:
-            err.print(f"[red]error[/red] {escape(f.error)}")
-        if f.stream_error:
-            err.print(f"[yellow]warning[/yellow] {escape(f.file)}: {escape(f.stream_error)}")
-        for line in f.first_rejects:
-            err.print(f"  rejected {escape(line)}")
+    title = f"decoded on Spark ({made.master}) in {seconds:.1f} s into {output}"
+    lines = [FileLine(f, f.file.rsplit("/", 1)[-1], f.file, f.status) for f in files]
+    ingest_summary(title, lines)
     labels = "".join(f"; {text}" for text in made.labels)
     out.print(
         f"{made.positions:,} positions from {made.records:,} records of {made.files} files "

@@ -14,7 +14,7 @@ from jetwatch.cli import main
 from jetwatch.exodus.analysis import exodus
 from jetwatch.exodus.claims import check_aircraft, check_departures
 from jetwatch.store.db import Store
-from tests.helpers import exodus_store
+from tests.helpers import aircraft_claim_cli, exodus_store
 
 DAY = "2023-06-24"
 
@@ -154,23 +154,7 @@ def test_cli_formats_and_errors(sim: tuple[Path, Path]) -> None:
         ],
     )
     assert "SUPPORTED" in got.output
-    got = run(
-        main,
-        [
-            "check",
-            "aircraft",
-            "RA-96022",
-            "--db",
-            str(db),
-            "--left",
-            "moscow",
-            "--on",
-            DAY,
-            "--format",
-            "json",
-        ],
-    )
-    assert json.loads(got.output)["verdict"] == "supported"
+    assert aircraft_claim_cli(db, DAY)["verdict"] == "supported"
     got = run(main, ["exodus", "--db", str(db), "--area", "atlantis", "--on", DAY])
     assert got.exit_code != 0 and "known: beijing" in got.output
     got = run(main, ["exodus", "--db", str(db), "--airport", "ZZZZ", "--on", DAY])

@@ -3,11 +3,7 @@ offline, escaped, and printable to PDF."""
 
 from __future__ import annotations
 
-import json
-import re
-import shlex
 import shutil
-from html import unescape
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -15,7 +11,7 @@ from click.testing import CliRunner
 from jetwatch.cli import main
 from jetwatch.reports import aircraft as report
 from jetwatch.store.db import Store
-from tests.helpers import embedded
+from tests.helpers import aircraft_claim_cli, embedded, made_again, outside_links
 
 DAY = "2023-06-24"
 
@@ -30,32 +26,10 @@ def test_the_claim_is_the_clis_and_the_report_makes_itself_again(
     made = runner.invoke(main, [*args, "--out", str(out)])
     assert made.exit_code == 0, made.output
     html = out.read_text()
-    checked = runner.invoke(
-        main,
-        [
-            "check",
-            "aircraft",
-            "RA-96022",
-            "--db",
-            str(db),
-            "--on",
-            DAY,
-            "--left",
-            "moscow",
-            "--format",
-            "json",
-        ],
-    )
     doc = embedded(html, "aircraft-data")
-    assert doc["claim"] == json.loads(checked.output)
+    assert doc["claim"] == aircraft_claim_cli(db, DAY)
     assert doc["claim"]["verdict"] == "supported"
-    command = unescape(
-        re.search(r"Made again, with the same numbers, by: <code>(.*?)</code>", html).group(1)
-    )
-    out.unlink()
-    again = runner.invoke(main, shlex.split(command)[1:])
-    assert again.exit_code == 0, again.output
-    assert out.read_text() == html  # byte for byte
+    made_again(html, out)
 
 
 def test_it_shows_the_flight_the_map_and_where_it_went_quiet(
@@ -88,8 +62,7 @@ def test_it_needs_no_network_and_prints_to_pdf(
     assert made.exit_code == 0, made.output
     html = out.read_text()
     assert "default-src 'none'" in html
-    loads = re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', html) + re.findall(r"url\(([^)]*)\)", html)
-    assert all(link.startswith("#") for link in loads), loads[:5]
+    assert outside_links(html) == []
     pdf = out.with_suffix(".pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
 
