@@ -40,6 +40,14 @@ class Read:
         return self.rejects.counts()
 
 
+def gz_lines(path: Path) -> int:
+    """Lines in a gzip file."""
+    import gzip
+
+    with gzip.open(path) as fh:
+        return sum(1 for _ in fh)
+
+
 def read_file(
     path: Path,
     fmt: str,
@@ -170,3 +178,55 @@ def embedded(html: str, element_id: str) -> dict:
     )
     assert found, element_id
     return json.loads(found.group(1))
+
+
+@dataclass
+class Run:
+    """A command run to its end, watched: exit code, wall seconds, peak RSS in MB."""
+
+    code: int | None
+    seconds: float
+    peak_mb: float
+    output: str
+
+
+def watch_run(
+    args: list[str],
+    timeout: float,
+    signal_after: float | None = None,
+    cwd: Path | None = None,
+) -> Run:
+    """Run ``args``, sampling the resident memory of it and its children every 20 ms;
+    with ``signal_after``, send SIGTERM that many seconds in. Killed at ``timeout``."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    import psutil
+
+    began = time.monotonic()
+    proc = subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=cwd, env=os.environ.copy()
+    )
+    watched = psutil.Process(proc.pid)
+    peak = 0
+    signalled = False
+    while proc.poll() is None:
+        try:
+            rss = watched.memory_info().rss + sum(
+                c.memory_info().rss for c in watched.children(recursive=True)
+            )
+            peak = max(peak, rss)
+        except psutil.Error:
+            pass
+        now = time.monotonic() - began
+        if signal_after is not None and not signalled and now >= signal_after:
+            proc.send_signal(signal.SIGTERM)
+            signalled = True
+        if now > timeout:
+            proc.kill()
+            break
+        time.sleep(0.02)
+    output = proc.communicate()[0].decode(errors="replace")
+    return Run(proc.returncode, time.monotonic() - began, peak / 2**20, output)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -25,7 +26,7 @@ def test_ingest_prints_a_summary_and_is_idempotent(tmp_path: Path) -> None:
     assert "skipped" in again.output
 
 
-def test_exit_code_is_nonzero_only_when_nothing_could_be_read(tmp_path: Path) -> None:
+def test_exit_code_is_nonzero_when_a_file_could_not_be_read(tmp_path: Path) -> None:
     db = tmp_path / "jw.duckdb"
     junk = tmp_path / "junk.txt"
     junk.write_text("hello\n")
@@ -34,7 +35,81 @@ def test_exit_code_is_nonzero_only_when_nothing_could_be_read(tmp_path: Path) ->
     assert only_junk.exit_code == 1
     assert "junk.txt" in only_junk.output
     mixed = runner.invoke(main, ["ingest", str(junk), str(SAMPLES[4].path), "--db", str(db)])
-    assert mixed.exit_code == 0
+    assert mixed.exit_code == 1  # the good file is still ingested
+    assert "ingested" in mixed.output
+    good = runner.invoke(main, ["ingest", str(SAMPLES[3].path), "--db", str(db)])
+    assert good.exit_code == 0
+
+
+def test_a_forced_format_that_reads_nothing_fails(tmp_path: Path) -> None:
+    # an AVR capture read as Beast: every byte is rejected, nothing is usable
+    db = tmp_path / "jw.duckdb"
+    result = CliRunner().invoke(
+        main,
+        [
+            "ingest",
+            str(SAMPLES[0].path),
+            "--format",
+            "beast",
+            "--start",
+            "2024-07-06",
+            "--db",
+            str(db),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "nothing read" in result.output
+    assert "nothing usable was read as beast" in result.output
+
+
+def test_a_capture_with_only_a_receiver_clock_is_never_dated_silently(tmp_path: Path) -> None:
+    db = tmp_path / "jw.duckdb"
+    runner = CliRunner()
+    beast = str(SAMPLES[1].path)
+    where = ["--receiver", ",".join(map(str, SAMPLES[1].receiver or ()))]
+    refused = runner.invoke(main, ["ingest", beast, "--db", str(db), "--json"])
+    assert refused.exit_code == 1
+    row = json.loads(refused.stdout)[0]
+    assert row["status"] == "failed" and "--start" in row["error"]
+    assumed = runner.invoke(main, ["ingest", beast, "--db", str(db), "--start", "mtime", *where])
+    assert assumed.exit_code == 0
+    assert "clock assumed" in assumed.output
+    from jetwatch.store.db import Store
+
+    with Store(db, read_only=True) as store:
+        label, options = store.con.execute("SELECT label, options FROM ingests").fetchall()[0]
+        first = store.con.execute("SELECT min(time) FROM positions").fetchall()[0][0]
+    assert label.startswith("clock assumed") and "clock" in json.loads(options)
+    mtime = dt.datetime.fromtimestamp(SAMPLES[1].path.stat().st_mtime, dt.UTC)
+    assert 0 <= (first.replace(tzinfo=dt.UTC) - mtime).total_seconds() < 600
+    given = tmp_path / "given.duckdb"
+    dated = runner.invoke(
+        main, ["ingest", beast, "--db", str(given), "--start", "2023-10-24T09:49:22Z", *where]
+    )
+    assert dated.exit_code == 0
+    with Store(given, read_only=True) as store:
+        first = store.con.execute("SELECT min(time) FROM positions").fetchall()[0][0]
+    assert first.date() == dt.date(2023, 10, 24)
+
+
+def test_dates_are_checked_in_one_place_with_one_message(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for args in (
+        ["exodus", "--area", "moscow", "--on", "2023-13-45"],
+        ["exodus", "--area", "moscow", "--on", "soon"],
+        ["flights", "--since", "0001-01-01"],
+        ["ingest", "x", "--start", "9999-12-31T23:59:59-01:00"],
+        ["check", "departures", "--from", "UUWW", "--on", "24/06/2023"],
+    ):
+        result = runner.invoke(main, [*args, "--db", str(tmp_path / "none.duckdb")])
+        assert result.exit_code == 2, (args, result.output)
+        assert (
+            "Traceback" not in result.output
+            and result.exception is None
+            or isinstance(result.exception, SystemExit)
+        )
+        assert "Invalid value for '--" in result.output
+        assert "like 2023-06-24" in result.output or "outside 1970" in result.output
 
 
 def test_hostile_strings_are_shown_as_text(tmp_path: Path) -> None:

@@ -77,3 +77,43 @@ def test_random_bytes_after_a_magic_never_raise(tmp_path_factory, noise: bytes, 
     path.write_bytes(COMPRESSORS[kind](DATA)[:20] + noise)
     data, stream = _read(path, 64)
     assert isinstance(data, bytes)
+
+
+def test_a_damaged_header_is_named_with_its_byte(tmp_path: Path) -> None:
+    from jetwatch.errors import UnknownFormatError
+    from jetwatch.sources import detect
+
+    packed = bytearray(gzip.compress(DATA, mtime=0))
+    packed[3] ^= 0xFF  # the FLG byte: reserved bits set
+    path = tmp_path / "damaged.gz"
+    path.write_bytes(bytes(packed))
+    data, stream = _read(path)
+    assert data == b""
+    assert stream.error is not None and stream.error.startswith(
+        "corrupt gz stream at compressed byte"
+    )
+    with pytest.raises(UnknownFormatError, match="corrupt gz stream at compressed byte 0"):
+        detect(path)
+
+
+@pytest.mark.parametrize("kind", ["bz2", "zst", "xz"])
+def test_a_truncated_file_is_not_called_empty(tmp_path: Path, kind: str) -> None:
+    from jetwatch.errors import UnknownFormatError
+    from jetwatch.sources import detect
+
+    path = tmp_path / "cut"
+    path.write_bytes(COMPRESSORS[kind](DATA)[:30])
+    with pytest.raises(UnknownFormatError, match=f"(truncated|corrupt) {kind} stream"):
+        detect(path)
+
+
+@pytest.mark.parametrize("kind", ["gz", "bz2", "xz", "zst"])
+def test_a_bomb_comes_out_in_bounded_chunks(tmp_path: Path, kind: str) -> None:
+    from jetwatch.compress import OUT_SIZE
+
+    path = tmp_path / "bomb"
+    path.write_bytes(COMPRESSORS[kind](b"\n" * (64 << 20)))  # 64 MiB of newlines
+    stream = Stream(path)
+    sizes = [len(chunk) for chunk in stream.chunks()]
+    assert sum(sizes) == 64 << 20 and stream.error is None
+    assert max(sizes) <= 2 * OUT_SIZE

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from jetwatch.decode import DecoderSettings
-from jetwatch.ingest import ingest_file, ingest_files
+from jetwatch.ingest import MTIME, ingest_file, ingest_files
 from jetwatch.samples import SAMPLES
 from jetwatch.store.archive import sha256_file
 from jetwatch.store.db import Store
@@ -66,7 +67,7 @@ def test_rejects_are_stored_with_place_and_bytes(store: Store, tmp_path: Path) -
     path.write_bytes(
         b"*8D4840D6202CC371C32CE0576098;\nnot a frame\n*8D4840D6202CC371C32CE057609B;\n"
     )
-    result = ingest_file(store, path)
+    result = ingest_file(store, path, start=MTIME)
     assert result.status == "ingested"
     assert dict(result.rejected) == {"unparsable": 1, "bad_crc": 1}
     rows = store.con.execute(
@@ -151,3 +152,48 @@ def test_copies_left_by_a_killed_ingest_are_cleaned(store: Store) -> None:
     assert not orphan.exists()
     assert fresh.exists()
     assert not [p for p in store.archive_dir.glob(".incoming-*") if p != fresh]
+
+
+def test_an_address_too_long_rejects_its_line_and_every_file_goes_in(
+    store: Store, tmp_path: Path
+) -> None:
+    # a pyModeS-style sample (time, frame, address) whose address cell overflows
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "1457996400,8D406B902015A678D4D220AA4BDA,406B90\n"
+        "1457996401,8D406B902015A678D4D220AA4BDA,1406B9000000000000000\n"
+        "1457996402,8D406B902015A678D4D220AA4BDA,406B90\n"
+    )
+    results = ingest_files(store, [bad, SAMPLES[3].path])
+    assert [r.status for r in results] == ["ingested", "ingested"]
+    assert results[0].records == 3 and results[0].rejected == {"unparsable": 1}
+    assert "line 2" in results[0].first_rejects[0]
+    assert results[1].positions == 2500
+
+
+def test_json_with_a_byte_order_mark_is_read(store: Store, tmp_path: Path) -> None:
+    trace = gzip.decompress(SAMPLES[3].path.read_bytes())
+    path = tmp_path / "trace-bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + trace)
+    result = ingest_file(store, path)
+    assert result.format == "readsb_trace" and result.positions == 2500, result.error
+
+
+def test_copies_left_by_a_killed_process_are_removed_by_the_next_writer(
+    store: Store,
+) -> None:
+    import subprocess
+    import sys
+
+    from jetwatch.store.archive import HOST
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    store.archive_dir.mkdir(parents=True, exist_ok=True)
+    orphan = store.archive_dir / f".incoming-{HOST}-{gone.pid}-0123abcd"
+    orphan.write_bytes(b"partial copy")  # fresh, but its writer is dead
+    alive = store.archive_dir / f".incoming-{HOST}-{os.getpid()}-4567ef"
+    alive.write_bytes(b"in progress")
+    assert ingest_file(store, SAMPLES[3].path).status == "ingested"
+    assert not orphan.exists()
+    assert alive.exists()

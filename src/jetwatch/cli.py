@@ -17,11 +17,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from jetwatch import __version__
+from jetwatch import __version__, dates
 from jetwatch import demo as demo_lib
 from jetwatch import flights as flights_lib
 from jetwatch import sim as sim_lib
 from jetwatch.cli_common import (
+    DAY,
+    START,
+    TIME,
     FileLine,
     db_option,
     engine_option,
@@ -38,7 +41,7 @@ from jetwatch.decode import DecoderSettings
 from jetwatch.errors import JetwatchError
 from jetwatch.flights import export as flights_export
 from jetwatch.flights import query as flights_query
-from jetwatch.ingest import IngestResult, ingest_files
+from jetwatch.ingest import MTIME, IngestResult, Start, ingest_files
 from jetwatch.reference import areas as area_lib
 from jetwatch.reference import registry as registry_lib
 from jetwatch.reference.airports import Airports
@@ -50,16 +53,11 @@ from jetwatch.store.db import Store
 SHOW_REJECTS = 5
 
 
-def _utc(text: str | None) -> float | None:
-    if text is None:
-        return None
-    try:
-        when = dt.datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise click.BadParameter(f"not an ISO 8601 time: {text!r}") from exc
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.timestamp()
+def _start(text: str | None) -> Start:
+    """``--start``: unix seconds, or :data:`~jetwatch.ingest.MTIME`."""
+    if text is None or text == MTIME:
+        return text
+    return dates.unix(dates.parse_time(text))
 
 
 def _latlon(text: str | None) -> tuple[float, float] | None:
@@ -84,7 +82,13 @@ def main() -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(sorted(READERS)), help="Skip detection: read as this."
 )
-@click.option("--start", help="UTC time (ISO 8601) of the first record of inputs without one.")
+@click.option(
+    "--start",
+    type=START,
+    help="Beast and AVR captures (no date, only a 12 MHz clock): the UTC time of the first "
+    "frame, e.g. 2023-06-24T08:00:00Z, or 'mtime' to date them from the file's "
+    "modification time (the ingest is labelled as assumed).",
+)
 @click.option("--receiver", help="LAT,LON of the receiver (resolves surface positions).")
 @click.option(
     "--archive-dir",
@@ -115,7 +119,8 @@ def ingest(
     or decode a large archive on Spark into Parquet (--engine spark).
 
     Formats are detected from the content. Files already ingested (same SHA-256)
-    are skipped. Exits non-zero only when nothing at all could be read.
+    are skipped. Every file is tried; the exit status is 1 when any file could not be
+    read or gave nothing usable (a wrong --format, say).
     """
     settings = DecoderSettings(receiver=_latlon(receiver))
     if engine == "spark":
@@ -123,12 +128,12 @@ def ingest(
             raise click.UsageError("--engine spark needs --output")
         from jetwatch.cli_spark import ingest_on_spark
 
-        ingest_on_spark(list(paths), output, fmt, _utc(start), settings, master, label, as_json)
+        ingest_on_spark(list(paths), output, fmt, _start(start), settings, master, label, as_json)
         return
     files = [Path(p) for p in paths]
-    results = _run_ingest(db, files, fmt, _utc(start), archive_dir, settings, not no_progress)
+    results = _run_ingest(db, files, fmt, _start(start), archive_dir, settings, not no_progress)
     _report(results, as_json)
-    if not any(r.read_anything for r in results):
+    if any(not r.read_anything or r.got_nothing for r in results):
         sys.exit(1)
 
 
@@ -136,7 +141,7 @@ def _run_ingest(
     db: Path,
     paths: list[Path],
     fmt: str | None,
-    start: float | None,
+    start: Start,
     archive_dir: Path | None,
     settings: DecoderSettings,
     show_progress: bool,
@@ -195,23 +200,28 @@ def _report(results: list[IngestResult], as_json: bool) -> None:
                 "first_rejects": r.first_rejects,
                 "stream_error": r.stream_error,
                 "error": r.error,
+                "nothing_read": r.got_nothing,
+                "clock": r.clock,
                 "seconds": round(r.seconds, 3),
             }
             for r in results
         ]
         click.echo(json.dumps(rows, indent=2))
         return
-    lines = [
-        FileLine(
-            r,
-            r.path.name,
-            str(r.path),
-            r.status if r.status != "skipped" else f"skipped (already ingest #{r.ingest_id})",
-            r.seconds,
-        )
-        for r in results
-    ]
+    lines = [FileLine(r, r.path.name, str(r.path), _status(r), r.seconds) for r in results]
     ingest_summary("ingest summary", lines)
+    for r in results:
+        where = escape(str(r.path))
+        if r.got_nothing:
+            err.print(f"[red]error[/red] {where}: nothing usable was read as {r.format}")
+        if r.clock:
+            err.print(f"[bold yellow]warning[/bold yellow] {where}: {escape(r.clock)}")
+
+
+def _status(r: IngestResult) -> str:
+    if r.status == "skipped":
+        return f"skipped (already ingest #{r.ingest_id})"
+    return "nothing read" if r.got_nothing else r.status
 
 
 @main.command("export")
@@ -361,9 +371,9 @@ def formats() -> None:
 @db_option
 @click.option("--from", "origin", help="Origin airport (ICAO code).")
 @click.option("--to", "destination", help="Destination airport (ICAO code).")
-@click.option("--on", help="UTC day of take-off (or first seen), e.g. 2023-06-24.")
-@click.option("--since", help="From this UTC date or date-time.")
-@click.option("--until", help="Before this UTC date or date-time.")
+@click.option("--on", type=DAY, help="UTC day of take-off (or first seen), e.g. 2023-06-24.")
+@click.option("--since", type=TIME, help="From this UTC date or date-time.")
+@click.option("--until", type=TIME, help="Before this UTC date or date-time.")
 @click.option("--class", "cls", type=click.Choice(CLASSES), help="Aircraft class.")
 @click.option("--aircraft", help="Address (hex) or registration.")
 @click.option("--limit", type=int, help="At most this many flights.")

@@ -12,7 +12,47 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from jetwatch import dates
+
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class DayType(click.ParamType):
+    """A UTC day (``YYYY-MM-DD``, ``today``, ``yesterday``), given on as ISO text."""
+
+    name = "DAY"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return dates.parse_day(value).isoformat()
+        except dates.DateError as exc:
+            self.fail(exc.message + f", got {value!r}", param, ctx)
+
+
+class TimeType(click.ParamType):
+    """A UTC time (ISO 8601; a day alone is its midnight), given on as ISO text."""
+
+    name = "TIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return dates.parse_time(value).isoformat() + "Z"
+        except dates.DateError as exc:
+            self.fail(exc.message + f", got {value!r}", param, ctx)
+
+
+class StartType(TimeType):
+    """``--start``: a UTC time, or ``mtime`` (the file's modification time, labelled)."""
+
+    name = "TIME|mtime"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        return "mtime" if str(value).strip() == "mtime" else super().convert(value, param, ctx)
+
+
+DAY = DayType()
+TIME = TimeType()
+START = StartType()
 
 out = Console(width=max(Console().width, 120))
 err = Console(stderr=True, width=max(Console(stderr=True).width, 120))

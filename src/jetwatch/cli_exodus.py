@@ -15,7 +15,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from jetwatch.cli_common import db_option, engine_option, master_option, out
+from jetwatch.cli_common import DAY, TIME, db_option, engine_option, master_option, out
 from jetwatch.errors import JetwatchError
 from jetwatch.exodus.analysis import Settings, exodus
 from jetwatch.exodus.analysis import live as live_step
@@ -78,7 +78,7 @@ def _cell(v: object) -> str:
 @click.option("--area", help="Area name (see `jetwatch areas`).")
 @click.option("--airport", help="One airport (ICAO code) instead of an area.")
 @click.option("--class", "cls", help="Aircraft class, e.g. business_jet.")
-@click.option("--on", help="Local day, e.g. 2023-06-24 (with --live: the current day).")
+@click.option("--on", type=DAY, help="Local day, e.g. 2023-06-24 (with --live: the current day).")
 @click.option(
     "--bucket",
     type=click.Choice(["15", "30", "60"]),
@@ -98,7 +98,9 @@ def _cell(v: object) -> str:
     help="Sensitivity: expected false surges per area-year.",
 )
 @click.option("--live", is_flag=True, help="Score the day so far, again every --interval s.")
-@click.option("--at", "at", help="With --live: the current time (UTC), e.g. for a replay.")
+@click.option(
+    "--at", "at", type=TIME, help="With --live: the current time (UTC), e.g. for a replay."
+)
 @click.option("--interval", type=float, default=60.0, show_default=True)
 @click.option("--once", is_flag=True, help="With --live: score once and exit.")
 @engine_option("departures from the flights Parquet of `flights build --engine spark`")
@@ -252,7 +254,7 @@ def check() -> None:
 @db_option
 @click.option("--from", "origin", help="Airport (ICAO code).")
 @click.option("--area", help="Area name instead of an airport.")
-@click.option("--on", required=True, help="Local day, e.g. 2023-06-24.")
+@click.option("--on", type=DAY, required=True, help="Local day, e.g. 2023-06-24.")
 @click.option("--class", "cls", help="Aircraft class.")
 @click.option("--at-least", type=int)
 @click.option("--at-most", type=int)
@@ -292,7 +294,7 @@ def check_departures_cmd(
 @click.argument("aircraft")
 @click.option("--left", help="Area the aircraft is said to have left.")
 @click.option("--arrived", help="Area the aircraft is said to have arrived at.")
-@click.option("--on", required=True, help="Local day, e.g. 2023-06-24.")
+@click.option("--on", type=DAY, required=True, help="Local day, e.g. 2023-06-24.")
 @_fmt
 def check_aircraft_cmd(
     db: Path, aircraft: str, left: str | None, arrived: str | None, on: str, fmt: str

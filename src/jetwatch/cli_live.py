@@ -54,6 +54,23 @@ def _fail(exc: JetwatchError) -> click.ClickException:
     help="Extend the flights (and exodus scores) every this many s; 0: never.",
 )
 @click.option("--duration", type=float, help="Stop after this many seconds.")
+@click.option(
+    "--max-body",
+    type=float,
+    default=32.0,
+    show_default=True,
+    help="MiB one poll may return (a real aircraft.json is a few MB).",
+)
+@click.option(
+    "--poll-deadline", type=float, default=30.0, show_default=True, help="s one poll may take."
+)
+@click.option(
+    "--max-backlog",
+    type=float,
+    default=16.0,
+    show_default=True,
+    help="MiB waiting for the decoder; beyond it reads are dropped (and counted).",
+)
 def listen(
     urls: tuple[str, ...],
     db: Path,
@@ -65,6 +82,9 @@ def listen(
     scopes: tuple[str, ...],
     flights_every: float,
     duration: float | None,
+    max_body: float,
+    poll_deadline: float,
+    max_backlog: float,
 ) -> None:
     """Connect to receivers (beast://, raw://, sbs://, http://…/aircraft.json) and store
     what they send, with watch alerts. Ctrl-C flushes and exits."""
@@ -86,6 +106,9 @@ def listen(
             exodus=pairs,
             flights_every_s=flights_every,
             duration_s=duration,
+            max_body=int(max_body * (1 << 20)),
+            poll_deadline_s=poll_deadline,
+            max_backlog=int(max_backlog * (1 << 20)),
         )
         with Store(db) as store:
             totals = Listener(store, feeds, options).run()

@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from jetwatch.cli_common import db_option
+from jetwatch.cli_common import DAY, db_option
 from jetwatch.errors import JetwatchError
 from jetwatch.exodus.analysis import Settings
 from jetwatch.reports import aircraft as aircraft_report
@@ -32,7 +32,7 @@ def report() -> None:
 @click.option("--area", help="Area name (see `jetwatch areas`).")
 @click.option("--airport", help="One airport (ICAO code) instead of an area.")
 @click.option("--class", "cls", default="business_jet", show_default=True)
-@click.option("--on", required=True, help="Local day, e.g. 2023-06-24.")
+@click.option("--on", type=DAY, required=True, help="Local day, e.g. 2023-06-24.")
 @click.option("--bucket", type=click.Choice(["15", "30", "60"]), default="60", show_default=True)
 @click.option("--weeks", type=int, default=4, show_default=True)
 @click.option("--false-alarms", type=float, default=1.0, show_default=True)
@@ -94,7 +94,7 @@ def report_exodus(
 @report.command("aircraft")
 @db_option
 @click.argument("aircraft")
-@click.option("--on", required=True, help="UTC day, e.g. 2023-06-24.")
+@click.option("--on", type=DAY, required=True, help="UTC day, e.g. 2023-06-24.")
 @click.option("--left", help="Also check the claim that it left this area that (local) day.")
 @click.option("--arrived", help="Also check the claim that it arrived at this area.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="HTML file.")

@@ -16,6 +16,7 @@ import click
 from jetwatch.cli_common import FileLine, ingest_summary, out
 from jetwatch.decode import DecoderSettings
 from jetwatch.errors import JetwatchError
+from jetwatch.ingest import Start
 
 if TYPE_CHECKING:
     from jetwatch.spark.ingest import FileSummary, IngestManifest
@@ -44,7 +45,7 @@ def ingest_on_spark(
     paths: list[str],
     output: str,
     fmt: str | None,
-    start: float | None,
+    start: Start,
     settings: DecoderSettings,
     master: str | None,
     label: str | None,

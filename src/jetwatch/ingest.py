@@ -19,6 +19,12 @@ For each file:
 A file whose path and size match an earlier ingest (a likely re-run) is hashed
 first, so that skipping it costs one read and no decoding.
 
+Beast and AVR captures carry only the receiver's 12 MHz clock, no date. They are
+never dated silently: ``start`` gives the UTC time of their first frame, or
+:data:`MTIME` dates them from the file's modification time, which the ingest
+then records in its options and label; without either, the file fails with a
+message that says so.
+
 Damaged input never stops the run: bad records are rejected by reason, a truncated
 or corrupt compressed stream keeps everything before the damage (``stream_error``),
 and the other files are still ingested.
@@ -40,7 +46,7 @@ from jetwatch.decode import Decoder, DecoderSettings
 from jetwatch.errors import JetwatchError
 from jetwatch.messages import Messages
 from jetwatch.pipeline import prefetch
-from jetwatch.sources import detect, reader
+from jetwatch.sources import detect, reader, relative_time
 from jetwatch.sources.base import Batch, FrameBatch, Rejects, StateBatch
 from jetwatch.sources.context import ReadContext
 from jetwatch.store.archive import Archiver, sha256_file
@@ -65,12 +71,42 @@ class IngestResult:
     first_rejects: list[str] = field(default_factory=list)
     stream_error: str | None = None
     error: str | None = None
+    clock: str | None = None  # set when the time of a clock-only input was assumed
     seconds: float = 0.0
 
     @property
     def read_anything(self) -> bool:
         """The file could be read (even if every record in it was rejected)."""
         return self.status in ("ingested", "skipped")
+
+    @property
+    def got_nothing(self) -> bool:
+        """Ingested, but not one record in it was usable (a wrong ``--format``, say)."""
+        usable = self.records - sum(n for k, n in self.rejected.items() if k != "truncated")
+        return self.status == "ingested" and self.positions == 0 and usable <= 0
+
+
+MTIME = "mtime"  # ``start``: date clock-only inputs from the file's modification time
+Start = float | str | None
+
+
+def anchor(fmt: str, start: Start, path: Path, mtime: float) -> tuple[float, str | None]:
+    """The UTC time (unix s) of the first record of an input of format ``fmt``, and a
+    label when that time was assumed rather than given. Raises when a clock-only
+    input has neither ``start`` nor :data:`MTIME`."""
+    if isinstance(start, float | int):
+        return float(start), None
+    if not relative_time(fmt):
+        return mtime, None  # unused: the records carry their own times
+    if start == MTIME:
+        day = datetime.fromtimestamp(mtime, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return mtime, f"clock assumed: first frame at the file's modification time {day}"
+    raise JetwatchError(
+        f"this {fmt} capture has only the receiver's 12 MHz clock, no date: give --start "
+        "with the UTC time of its first frame (e.g. --start 2023-06-24T08:00:00Z), or "
+        "--start mtime to date it from the file's modification time (labelled as assumed)",
+        where=str(path),
+    )
 
 
 def _describe(path: Path, rejects: Rejects, k: int) -> str:
@@ -85,7 +121,7 @@ def ingest_file(
     store: Store,
     path: Path,
     fmt: str | None = None,
-    start: float | None = None,
+    start: Start = None,
     archive_dir: Path | None = None,
     settings: DecoderSettings | None = None,
     progress: Progress | None = None,
@@ -103,16 +139,26 @@ def ingest_file(
                 result.status, result.ingest_id = "skipped", existing
                 return result
         result.format = fmt or detect(path)
+        try:
+            first, assumed = anchor(result.format, start, path, path.stat().st_mtime)
+        except JetwatchError:  # undated, but maybe already in the store under another name
+            existing = store.find_ingest(sha256_file(path))
+            if existing is None:
+                raise
+            result.status, result.ingest_id = "skipped", existing
+            return result
+        result.clock = assumed
         stream = Stream(path)
-        ctx = ReadContext(path=path, anchor=start if start is not None else path.stat().st_mtime)
+        ctx = ReadContext(path=path, anchor=first)
         archiver = Archiver(path, archive_dir or store.archive_dir)
+        options = {"start": first if start is not None else None, "format_forced": bool(fmt)}
         row = IngestRow(
             started=datetime.now(UTC).replace(tzinfo=None),
             path=str(path),
             size=size,
             format=result.format,
             compression=stream.compression,
-            options={"start": start, "format_forced": fmt is not None},
+            options=options | ({"clock": assumed} if assumed else {}),
         )
         ingest_id = store.begin_ingest(row)
         try:
@@ -134,6 +180,8 @@ def ingest_file(
             result = IngestResult(path=path, status="skipped", ingest_id=existing)
         else:
             result.status, result.ingest_id = "ingested", ingest_id
+            if assumed:
+                store.set_label([ingest_id], assumed)
     except (JetwatchError, OSError) as exc:
         result.error = str(exc)
         if archiver is not None:
@@ -222,7 +270,7 @@ def ingest_files(
     store: Store,
     paths: Iterable[Path],
     fmt: str | None = None,
-    start: float | None = None,
+    start: Start = None,
     archive_dir: Path | None = None,
     settings: DecoderSettings | None = None,
     progress: Callable[[Path], Progress | None] | None = None,

@@ -128,7 +128,7 @@ def test_cli_listing_formats_and_escaping(built: Path, tmp_path: Path) -> None:
         main, ["flights", "--db", str(built), "--format", "parquet", "--out", str(pq_file)]
     )
     assert res.exit_code == 0 and pq_file.stat().st_size > 0
-    bad = runner.invoke(main, ["flights", "--db", str(built), "--on", "yesterday"])
+    bad = runner.invoke(main, ["flights", "--db", str(built), "--on", "24/06/2023"])
     assert bad.exit_code != 0 and "2023-06-24" in bad.output
 
 

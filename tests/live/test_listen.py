@@ -23,6 +23,7 @@ from jetwatch.live.window import _Bytes
 from jetwatch.sources import beast
 from jetwatch.sources.context import ReadContext
 from jetwatch.store.db import Store
+from tests.conftest import real_path
 
 KEY = ["icao24", "lat", "lon", "altitude"]
 FAST = Options(flush_s=0.2, stall_s=1.0, status_s=3600, segment_s=3600)
@@ -58,10 +59,8 @@ async def _listen(
     return listener
 
 
-def test_a_replayed_recording_is_stored_as_a_file_ingest_would(
-    shared: Path, tmp_path: Path
-) -> None:
-    path = shared / "rs1090/long_flight.csv.gz"
+def test_a_replayed_recording_is_stored_as_a_file_ingest_would(tmp_path: Path) -> None:
+    path = real_path("rs1090/long_flight.csv.gz")
     line = timeline(path)
 
     async def go() -> Listener:
@@ -84,12 +83,11 @@ def test_a_replayed_recording_is_stored_as_a_file_ingest_would(
     assert manifest["feeds"][0]["bytes"] == len(line.data)  # the raw bytes, all archived
 
 
-def test_drops_garbage_and_stalls_lose_only_what_was_never_sent(
-    shared: Path, tmp_path: Path
-) -> None:
-    line = timeline(shared / "rs1090/long_flight.csv.gz")
+def test_drops_garbage_and_stalls_lose_only_what_was_never_sent(tmp_path: Path) -> None:
+    line = timeline(real_path("rs1090/long_flight.csv.gz"))
     ends = line.ends
-    cut, stall_at = 60_000, 120_000  # frame cut in half; frame after which the server stalls
+    # a frame cut in half, and the frame after which the server stalls
+    cut, stall_at = len(ends) // 3, 2 * len(ends) // 3
     lo, hi = int(ends[cut - 1]), int(ends[cut])
     scripts = [
         [line.data[: lo + (hi - lo) // 2]],  # then close, mid-frame
@@ -140,10 +138,8 @@ def test_drops_garbage_and_stalls_lose_only_what_was_never_sent(
     assert sum(reasons.values()) <= 3
 
 
-def test_two_receivers_hearing_the_same_frames_store_them_once(
-    shared: Path, tmp_path: Path
-) -> None:
-    line = timeline(shared / "rs1090/long_flight.csv.gz")
+def test_two_receivers_hearing_the_same_frames_store_them_once(tmp_path: Path) -> None:
+    line = timeline(real_path("rs1090/long_flight.csv.gz"))
 
     async def go() -> Listener:
         a, b = Server(line, port=0, speed=0), Server(line, port=0, speed=0)
@@ -201,8 +197,8 @@ def test_aircraft_json_polls_store_each_position_once(shared: Path, tmp_path: Pa
     assert np.isfinite(stored["lat"].to_numpy()).all()
 
 
-def test_state_vectors_are_replayed_as_sbs_and_read_back(shared: Path, tmp_path: Path) -> None:
-    path = shared / "traffic/opensky_impala/state_vectors_EDW24_4b1901_20240406.parquet"
+def test_state_vectors_are_replayed_as_sbs_and_read_back(tmp_path: Path) -> None:
+    path = real_path("traffic/opensky_impala/state_vectors_EDW24_4b1901_20240406.parquet")
     line = timeline(path)
     assert line.format == "sbs"
 
@@ -224,8 +220,8 @@ def test_state_vectors_are_replayed_as_sbs_and_read_back(shared: Path, tmp_path:
     assert set(rounded) == set(_rows(original))
 
 
-def test_a_dead_feed_does_not_affect_the_others(shared: Path, tmp_path: Path) -> None:
-    line = timeline(shared / "rs1090/long_flight.csv.gz")
+def test_a_dead_feed_does_not_affect_the_others(tmp_path: Path) -> None:
+    line = timeline(real_path("rs1090/long_flight.csv.gz"))
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         dead = s.getsockname()[1]

@@ -18,6 +18,7 @@ import pytest
 
 from jetwatch.store.archive import sha256_file
 from jetwatch.store.db import Store
+from tests.conftest import real_path
 
 JETWATCH = [sys.executable, "-c", "from jetwatch.cli import main; main()"]
 
@@ -29,14 +30,14 @@ def _port() -> int:
 
 
 @pytest.fixture()
-def receiver(shared: Path) -> object:
+def receiver() -> object:
     """``jetwatch replay`` of a real recording at 500x, as a separate process."""
     port = _port()
     proc = subprocess.Popen(
         [
             *JETWATCH,
             "replay",
-            str(shared / "rs1090/long_flight.csv.gz"),
+            str(real_path("rs1090/long_flight.csv.gz")),
             "--port",
             str(port),
             "--speed",

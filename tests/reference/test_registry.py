@@ -152,3 +152,24 @@ def test_lookup_of_unknown_aircraft_still_says_what_it_can(store: Store) -> None
     assert registry.lookup(store, "1512ab")["country"] == "Russia"
     nothing = registry.lookup(store, "RA-00000")
     assert nothing["in_registry"] is False and "country" not in nothing
+
+
+def test_a_vrs_file_with_three_columns_imports(store: Store, tmp_path: Path) -> None:
+    # dump1090's tools/*.csv: icao24,r,t (no desc); the rows are the shape, not data
+    path = tmp_path / "aircraft.csv"
+    path.write_text("icao24,r,t\n157716,RA-96022,IL96\n4b1901,HB-JVN,E190\n")
+    result = registry.import_file(store, path)
+    assert result.format == "flightaware" and result.rows == 2 and not result.rejected
+    answer = registry.lookup(store, "RA-96022")
+    assert answer["typecode"] == "IL96" and answer["description"] is None
+
+
+def test_a_layout_without_the_address_names_the_column_it_needs(
+    store: Store, tmp_path: Path
+) -> None:
+    from jetwatch.errors import UnknownFormatError
+
+    path = tmp_path / "alert.csv"
+    path.write_text("$Registration,$Operator\nRA-96022,Rossiya\n")
+    with pytest.raises(UnknownFormatError, match=r"needs a '\$ICAO' column; this file has"):
+        registry.import_file(store, path, "plane_alert")

@@ -6,6 +6,8 @@ import pytest
 
 from jetwatch.errors import UnknownFormatError
 from jetwatch.sources import detect
+from tests.conftest import SNIPPETS, real_path
+from tests.helpers import read_file
 
 REAL = {
     "pymodes/sample_data_adsb.csv": "hexcsv",
@@ -20,8 +22,8 @@ REAL = {
 
 
 @pytest.mark.parametrize("name", sorted(REAL))
-def test_real_files_are_recognised(shared: Path, name: str) -> None:
-    assert detect(shared / name) == REAL[name]
+def test_real_files_are_recognised(name: str) -> None:
+    assert detect(real_path(name)) == REAL[name]
 
 
 @pytest.mark.parametrize(
@@ -43,10 +45,34 @@ def test_formats_by_content(tmp_path: Path, content: bytes, fmt: str) -> None:
     assert detect(path) == fmt
 
 
-def test_unknown_and_empty_files_name_the_file(shared: Path, tmp_path: Path) -> None:
+def test_unknown_and_empty_files_name_the_file(tmp_path: Path) -> None:
     with pytest.raises(UnknownFormatError, match="README.md"):
-        detect(shared / "README.md")
+        detect(real_path("README.md"))
     empty = tmp_path / "empty.bin"
     empty.write_bytes(b"")
     with pytest.raises(UnknownFormatError, match="empty"):
         detect(empty)
+
+
+@pytest.mark.parametrize(
+    "name, fmt",
+    [
+        ("derived/aircraft.json", "aircraft_json"),
+        ("derived/v2-point.json", "adsbx_v2"),
+        ("traffic/readsb/trace_full_ac671b.json.gz", "readsb_trace"),
+        ("traffic/messages/full_flight_short.jsonl.gz", "jsonl"),
+    ],
+)
+def test_a_byte_order_mark_before_json_is_accepted(tmp_path: Path, name: str, fmt: str) -> None:
+    import gzip
+
+    data = (SNIPPETS / name).read_bytes()
+    data = gzip.decompress(data) if name.endswith(".gz") else data
+    path = tmp_path / "with-bom"
+    path.write_bytes(b"\xef\xbb\xbf" + data)
+    assert detect(path) == fmt
+    got = read_file(path, fmt)
+    plain = tmp_path / "plain"
+    plain.write_bytes(data)
+    assert not got.rejects.reason
+    assert got.positions.num_rows == read_file(plain, fmt).positions.num_rows > 0

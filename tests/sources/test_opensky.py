@@ -9,6 +9,7 @@ import pytest
 
 from jetwatch.sources.base import FLAG_STALE
 from jetwatch.units import FPM_PER_MS, FT_PER_M, KT_PER_MS
+from tests.conftest import real_path
 from tests.helpers import read_file
 
 FILES = sorted(
@@ -20,17 +21,17 @@ FILES = sorted(
 )
 
 
-def _csv(shared: Path, name: str, out: Path) -> Path:
+def _csv(name: str, out: Path) -> Path:
     duckdb.sql(
         f"COPY (SELECT * EXCLUDE (serials, hour) REPLACE (CAST(epoch(time) AS BIGINT) AS time) "
-        f"FROM read_parquet('{shared / 'traffic/opensky_impala' / name}')) TO '{out}' (HEADER)"
+        f"FROM read_parquet('{real_path(f'traffic/opensky_impala/{name}')}')) TO '{out}' (HEADER)"
     )
     return out
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_parquet_units_and_counts(shared: Path, name: str) -> None:
-    path = shared / "traffic/opensky_impala" / name
+def test_parquet_units_and_counts(name: str) -> None:
+    path = real_path(f"traffic/opensky_impala/{name}")
     got = read_file(path, "opensky")
     src = duckdb.sql(f"SELECT * FROM read_parquet('{path}') WHERE lat IS NOT NULL").fetchall()
     cols = [d[0] for d in duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()]
@@ -52,20 +53,20 @@ def test_parquet_units_and_counts(shared: Path, name: str) -> None:
 
 
 @pytest.mark.parametrize("compress", [None, gzip.compress, lzma.compress])
-def test_csv_plain_and_compressed_equal_parquet(tmp_path: Path, shared: Path, compress) -> None:
+def test_csv_plain_and_compressed_equal_parquet(tmp_path: Path, compress) -> None:
     name = FILES[0]
-    csv = _csv(shared, name, tmp_path / "states.csv")
+    csv = _csv(name, tmp_path / "states.csv")
     if compress:
         csv.write_bytes(compress(csv.read_bytes()))
     got = read_file(csv, "opensky")
-    ref = read_file(shared / "traffic/opensky_impala" / name, "opensky")
+    ref = read_file(real_path(f"traffic/opensky_impala/{name}"), "opensky")
     assert got.positions.num_rows == ref.positions.num_rows
     for col in ("lat", "lon", "altitude", "icao24", "callsign", "on_ground", "flags"):
         assert got.positions[col].to_pylist() == ref.positions[col].to_pylist(), col
 
 
-def test_stale_positions_are_flagged(tmp_path: Path, shared: Path) -> None:
-    csv = _csv(shared, FILES[0], tmp_path / "states.csv")
+def test_stale_positions_are_flagged(tmp_path: Path) -> None:
+    csv = _csv(FILES[0], tmp_path / "states.csv")
     lines = csv.read_text().splitlines()
     header = lines[0].split(",")
     t, last = header.index("time"), header.index("lastposupdate")
@@ -76,12 +77,12 @@ def test_stale_positions_are_flagged(tmp_path: Path, shared: Path) -> None:
     csv.write_text("\n".join(lines) + "\n")
     flags = read_file(csv, "opensky").positions["flags"].to_numpy()
     assert (flags & FLAG_STALE).astype(bool).sum() == 1
-    real = read_file(shared / "traffic/opensky_impala" / FILES[0], "opensky")
+    real = read_file(real_path(f"traffic/opensky_impala/{FILES[0]}"), "opensky")
     assert not (real.positions["flags"].to_numpy() & FLAG_STALE).any()
 
 
-def test_bad_cells_and_out_of_range_rows(tmp_path: Path, shared: Path) -> None:
-    csv = _csv(shared, FILES[0], tmp_path / "states.csv")
+def test_bad_cells_and_out_of_range_rows(tmp_path: Path) -> None:
+    csv = _csv(FILES[0], tmp_path / "states.csv")
     lines = csv.read_text().splitlines()
     cells = lines[10].split(",")
     cells[2] = "abc"  # lat is not a number
@@ -102,3 +103,49 @@ def test_missing_columns_are_one_clear_error(tmp_path: Path) -> None:
     got = read_file(path, "opensky")
     assert got.reasons == {"unparsable": 1}
     assert "lon" in got.rejects.detail[0]
+
+
+def test_a_cut_off_last_line_is_one_reject(tmp_path: Path) -> None:
+    csv = _csv(FILES[0], tmp_path / "states.csv")
+    text = csv.read_text()
+    cut = text[: text.rstrip("\n").rfind("\n") + 25]  # the last record stops after 24 chars
+    csv.write_text(cut)
+    got = read_file(csv, "opensky")
+    lines = cut.count("\n") + 1
+    assert got.reasons == {"unparsable": 1}
+    assert got.rejects.line == [lines]
+    assert got.records == lines - 1
+
+
+def test_hostile_lines_are_screened_before_duckdb(tmp_path: Path) -> None:
+    csv = _csv(FILES[0], tmp_path / "states.csv")
+    lines = csv.read_bytes().split(b"\n")
+    lines[5] = b"9" * 600_000  # one huge line
+    lines[9] = lines[9][:10] + b"\x00\x00" + lines[9][10:]  # NUL bytes
+    lines[12] = lines[12][:10] + b"\xff\xfe" + lines[12][10:]  # not UTF-8
+    csv.write_bytes(b"\n".join(lines))
+    got = read_file(csv, "opensky")
+    assert sorted(zip(got.rejects.line, got.rejects.reason, strict=True)) == [
+        (6, "unparsable"),
+        (10, "unparsable"),
+        (13, "unparsable"),
+    ]
+    assert len(got.rejects.data[0]) <= 4096
+    clean = read_file(real_path(f"traffic/opensky_impala/{FILES[0]}"), "opensky")
+    assert got.positions.num_rows >= clean.positions.num_rows - 3
+
+
+def test_fields_out_of_bounds_are_dropped_and_times_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "states.csv"
+    path.write_text(
+        "time,icao24,lat,lon,velocity,heading,vertrate,callsign,onground,squawk,baroaltitude\n"
+        "1700000000,4b1901,47.4,8.5,1e308,720,-1e9,<script>alert(1),false,77777,1e40\n"
+        "99999999999999,4b1901,47.4,8.5,100,90,0,EDW24,false,1000,1000\n"
+        "1700000001,4b1901,47.4,8.5,100,90,0,EDW24,false,1000,1000\n"
+    )
+    got = read_file(path, "opensky")
+    assert got.reasons == {"out_of_range": 1} and got.rejects.line == [3]
+    first, second = got.positions.to_pylist()
+    assert [first[k] for k in ("ground_speed", "track", "vertical_rate", "altitude")] == [None] * 4
+    assert first["callsign"] is None and first["squawk"] is None
+    assert second["callsign"] == "EDW24" and second["squawk"] == "1000"

@@ -7,17 +7,18 @@ from pathlib import Path
 import numpy as np
 
 from jetwatch.sources.base import FLAG_NEW_LEG, FLAG_STALE
+from tests.conftest import real_path
 from tests.helpers import read_file
 
 
-def _trace(shared: Path) -> dict:
-    with gzip.open(shared / "traffic/readsb/trace_full_ac671b.json.gz") as fh:
+def _trace() -> dict:
+    with gzip.open(real_path("traffic/readsb/trace_full_ac671b.json.gz")) as fh:
         return json.load(fh)
 
 
-def test_real_trace_keeps_flags_and_ground(shared: Path) -> None:
-    doc = _trace(shared)
-    got = read_file(shared / "traffic/readsb/trace_full_ac671b.json.gz", "readsb_trace")
+def test_real_trace_keeps_flags_and_ground() -> None:
+    doc = _trace()
+    got = read_file(real_path("traffic/readsb/trace_full_ac671b.json.gz"), "readsb_trace")
     assert got.records == got.positions.num_rows == len(doc["trace"])
     flags = got.positions["flags"].to_numpy()
     src_flags = np.array([p[6] for p in doc["trace"]])
@@ -31,8 +32,8 @@ def test_real_trace_keeps_flags_and_ground(shared: Path) -> None:
     assert "DAL1812" in got.positions["callsign"].to_pylist()
 
 
-def test_bad_points_are_rejected_by_index(tmp_path: Path, shared: Path) -> None:
-    doc = _trace(shared)
+def test_bad_points_are_rejected_by_index(tmp_path: Path) -> None:
+    doc = _trace()
     doc["trace"][5] = "nonsense"
     doc["trace"][6][1] = 123.0
     path = tmp_path / "trace_full_ac671b.json"

@@ -7,14 +7,15 @@ from pathlib import Path
 import pytest
 
 from jetwatch.sources import sbs
+from tests.conftest import real_path
 from tests.helpers import read_file
 
 FIELDS = ("icao24", "callsign", "lat", "lon", "altitude", "on_ground", "squawk")
 
 
 @pytest.fixture(scope="module")
-def decoded(shared: Path) -> list[dict]:
-    got = read_file(shared / "rs1090/long_flight.csv.gz", "hexcsv")
+def decoded() -> list[dict]:
+    got = read_file(real_path("rs1090/long_flight.csv.gz"), "hexcsv")
     return got.positions.slice(0, 6000).to_pylist()
 
 

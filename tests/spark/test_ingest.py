@@ -173,7 +173,8 @@ def test_any_bytes_give_rows_and_one_summary(content: bytes, name: str) -> None:
 
 def test_the_spark_submit_entry_decodes_then_builds(spark: Any, tmp_path: Path) -> None:
     """``jetwatch.spark.submit`` as spark-submit runs it (the session already exists).
-    AVR without times is dated from the file's modification time, as ingest does."""
+    AVR without a date is refused, or with ``--start mtime`` dated from the file's
+    modification time and labelled, as ingest does."""
     data = Path(__file__).resolve().parents[2] / "src" / "jetwatch" / "data"
     trace, sbs = data / "trace_full_ac671b.json.gz", data / "klm-port30003.sbs.gz"
     avr = tmp_path / "plain.avr.gz"
@@ -182,6 +183,9 @@ def test_the_spark_submit_entry_decodes_then_builds(spark: Any, tmp_path: Path) 
     raw, flights = str(tmp_path / "raw"), str(tmp_path / "flights")
     paths = [str(trace), str(sbs), str(avr)]
     assert submit.main(["ingest", *paths, "--output", raw, "--label", "t"]) == 0
+    ingested = json.loads(next(Path(raw, "manifest").glob("*.txt")).read_text())
+    assert ingested["failed"] == 1  # the AVR file: no date
+    assert submit.main(["ingest", *paths, "--output", raw, "--label", "t", "--start", "mtime"]) == 0
     first = duckdb.sql(
         f"SELECT min(epoch(time)) FROM read_parquet('{raw}/positions/**/*.parquet') "
         "WHERE file LIKE '%plain.avr.gz'"
@@ -190,4 +194,5 @@ def test_the_spark_submit_entry_decodes_then_builds(spark: Any, tmp_path: Path) 
     args = ["--input", f"{raw}/positions", "--input-format", "positions", "--output", flights]
     assert submit.main(args) == 0
     made = manifest(Path(flights))
-    assert made.positions == 2500 + 637 + 2897 and made.flights >= 3 and made.labels == ["t"]
+    assert made.positions == 2500 + 637 + 2897 and made.flights >= 3
+    assert made.labels[0] == "t" and made.labels[1].startswith("clock assumed")

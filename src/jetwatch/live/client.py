@@ -10,7 +10,9 @@ each runs in its own task. :class:`FeedStatus` says what happened, for the statu
 line.
 
 Polling (``http(s)://…/aircraft.json``) fetches every ``poll_s`` seconds, with the
-same backoff after a failure; each poll's JSON is handed on as one line.
+same backoff after a failure; each poll's JSON is handed on as one line. A poll is
+bounded (:mod:`.http`): at most ``max_body`` bytes, ``deadline_s`` in all, and
+cancelled at once when the listener stops.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ import asyncio
 import contextlib
 import random
 import time
-import urllib.request
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import orjson
 
+from jetwatch.errors import JetwatchError
+from jetwatch.live import http
 from jetwatch.live.feeds import Feed
 
 OnBytes = Callable[[Feed, bytes, float], None]
@@ -53,6 +56,7 @@ class FeedStatus:
     connects: int = 0
     bytes: int = 0
     records: int = 0
+    dropped: int = 0  # bytes dropped while the decoder was behind
     first_data: float | None = None  # unix s of the first bytes received
     last_data: float | None = None
     last_error: str | None = None
@@ -72,17 +76,19 @@ async def run_feed(
     stall_s: float = 30.0,
     poll_s: float = 1.0,
     backoff: Backoff | None = None,
+    limits: PollLimits | None = None,
 ) -> None:
     """Run one feed until ``stop`` is set."""
     backoff = backoff or Backoff()
+    limits = limits or PollLimits()
     while not stop.is_set():
         status.state = "connecting"
         try:
             if feed.polled:
-                await _poll(feed, status, on_bytes, stop, stall_s, poll_s, backoff)
+                await _poll(feed, status, on_bytes, stop, stall_s, poll_s, backoff, limits)
             else:
                 await _stream(feed, status, on_bytes, stop, stall_s, backoff)
-        except (OSError, TimeoutError, ValueError) as exc:
+        except (OSError, TimeoutError, ValueError, JetwatchError) as exc:
             status.note(_reason(exc, stall_s))
         finally:
             on_break(feed)
@@ -97,7 +103,17 @@ async def run_feed(
 def _reason(exc: BaseException, stall_s: float) -> str:
     if isinstance(exc, TimeoutError):
         return f"stalled: nothing received for {stall_s:g} s"
+    if isinstance(exc, JetwatchError):
+        return str(exc)[:200]
     return f"{type(exc).__name__}: {exc}"[:200]
+
+
+@dataclass(frozen=True)
+class PollLimits:
+    """What one poll may take: bytes of body, seconds in all."""
+
+    max_body: int = 32 << 20
+    deadline_s: float = 30.0
 
 
 async def _stream(
@@ -148,10 +164,13 @@ async def _poll(
     stall_s: float,
     poll_s: float,
     backoff: Backoff,
+    limits: PollLimits,
 ) -> None:
     while not stop.is_set():
         began = time.monotonic()
-        body = await asyncio.to_thread(_fetch, feed.url, stall_s)
+        body = await http.get(
+            feed.url, max_bytes=limits.max_body, deadline_s=limits.deadline_s, stall_s=stall_s
+        )
         if status.state != "connected":
             status.state = "connected"
             status.connects += 1
@@ -168,9 +187,3 @@ async def _poll(
             await asyncio.wait_for(
                 stop.wait(), timeout=max(0.0, poll_s - (time.monotonic() - began))
             )
-
-
-def _fetch(url: str, timeout: float) -> bytes:
-    request = urllib.request.Request(url, headers={"User-Agent": "jetwatch"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return bytes(response.read())

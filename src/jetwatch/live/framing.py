@@ -7,7 +7,9 @@ read.
 - Line formats (AVR, SBS): up to the last ``\\n``.
 - Beast: up to the start of the last frame, or to the end when that last frame is
   already whole (its unescaped length matches its type and it does not end inside an
-  escape pair).
+  escape pair), or when it is longer than any frame can be
+  (:data:`~jetwatch.sources.beast.MAX_ESCAPED` bytes): that is garbage, given up at
+  once and resynchronised after.
 
 A prefix with no record boundary that grows beyond :data:`MAX_PENDING` bytes (a
 sender of garbage) is given up whole, to be rejected by the reader.
@@ -38,6 +40,8 @@ def _beast(buf: bytes) -> int:
         return 0
     last = int(starts[-1])
     tail = buf[last:]
+    if len(tail) > beast.MAX_ESCAPED:
+        return len(buf)
     size = beast.MSG_LEN.get(tail[1]) if len(tail) > 1 else None
     if size is None:
         return last

@@ -16,7 +16,11 @@ worker thread takes the window's records and, in order:
    alerting on new surges.
 
 A feed that breaks, stalls or sends garbage only affects itself (reconnects with
-backoff; bad records are rejected and archived). SIGINT or SIGTERM stops the feeds,
+backoff; bad records are rejected and archived). Memory is bounded whatever the
+feeds send: a poll's body is capped (``max_body``), a Beast frame longer than any
+real one is given up at once (:mod:`.framing`), and when more than ``max_backlog``
+bytes wait for the decoder, further reads are dropped, counted per feed and shown
+in the status line. SIGINT or SIGTERM stops the feeds,
 flushes what was received, closes the segment and waits for pending
 notifications. A crash loses at most the window in memory (``flush_s``); the next
 start closes the orphaned segment and goes on.
@@ -43,7 +47,7 @@ from jetwatch.config import load as load_config
 from jetwatch.exodus.analysis import live as exodus_live
 from jetwatch.flights.build import build
 from jetwatch.live import framing
-from jetwatch.live.client import FeedStatus, run_feed
+from jetwatch.live.client import FeedStatus, PollLimits, run_feed
 from jetwatch.live.feeds import Feed
 from jetwatch.live.window import Chunk, WindowDecoder
 from jetwatch.store import live
@@ -66,6 +70,9 @@ class Options:
     exodus: list[tuple[str, str]] = field(default_factory=list)  # (area, class)
     flights_every_s: float = 60.0  # flights and exodus scores (0: never)
     duration_s: float | None = None  # stop after this long (tests, benchmarks)
+    max_body: int = 32 << 20  # bytes one poll may return
+    poll_deadline_s: float = 30.0  # seconds one poll may take
+    max_backlog: int = 16 << 20  # bytes waiting for the decoder, beyond which reads are dropped
 
 
 @dataclass
@@ -98,6 +105,7 @@ class Listener:
         self.pending: dict[str, bytearray] = {f.name: bytearray() for f in feeds}
         self.connection: dict[str, int] = {f.name: 0 for f in feeds}
         self.window: list[tuple[Feed, bytes, float, int]] = []
+        self.backlog = 0  # bytes in the window and in the worker's hands
         self.decoder = WindowDecoder(dedup_s=self.o.dedup_s)
         self.totals = Totals()
         self.segment: live.Segment | None = None
@@ -159,6 +167,7 @@ class Listener:
                     self.stop,
                     stall_s=self.o.stall_s,
                     poll_s=self.o.poll_s,
+                    limits=PollLimits(self.o.max_body, self.o.poll_deadline_s),
                 )
             )
             for f in self.feeds
@@ -181,6 +190,9 @@ class Listener:
                     self._report()
         finally:
             self.stop.set()
+            _, late = await asyncio.wait(tasks, timeout=5.0)
+            for task in late:  # a feed that did not end when told to
+                task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             for f in self.feeds:
                 self._on_break(f)
@@ -189,6 +201,11 @@ class Listener:
             self._report()
 
     def _on_bytes(self, feed: Feed, data: bytes, arrival: float) -> None:
+        if self.backlog + len(data) > self.o.max_backlog:
+            self.status[feed.name].dropped += len(data)  # the decoder is behind: drop, count
+            self._on_break(feed)  # what follows does not continue what came before
+            return
+        self.backlog += len(data)
         buf = self.pending[feed.name]
         buf += data
         n = framing.complete(feed.format, bytes(buf))
@@ -206,7 +223,10 @@ class Listener:
 
     async def _flush(self) -> None:
         window, self.window = self.window, []
-        await asyncio.to_thread(self._work, window)
+        try:
+            await asyncio.to_thread(self._work, window)
+        finally:
+            self.backlog -= sum(len(data) for _, data, _, _ in window)
 
     # -- the worker --------------------------------------------------------------
 
@@ -326,8 +346,9 @@ class Listener:
         ]
         for s in self.status.values():
             note = f" (last problem: {s.last_error})" if s.last_error else ""
+            dropped = f", {s.dropped:,} bytes dropped (decoder behind)" if s.dropped else ""
             lines.append(
                 f"  {s.feed.shown}: {s.state}, {s.records:,} records, "
-                f"{s.connects} connection(s){note}"
+                f"{s.connects} connection(s){dropped}{note}"
             )
         self.report("\n".join(lines))

@@ -36,6 +36,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jetwatch.compress import READ_SIZE
 from jetwatch.decode import Decoder, DecoderSettings
 from jetwatch.sources import reader
 from jetwatch.sources.base import POSITIONS_SCHEMA, FrameBatch, MessageBatch, Rejects, StateBatch
@@ -63,7 +64,8 @@ class _Bytes:
         self.error: str | None = None
 
     def chunks(self) -> Iterator[bytes]:
-        yield self.data
+        for k in range(0, len(self.data), READ_SIZE):  # as a file's: bounded numpy work
+            yield self.data[k : k + READ_SIZE]
 
 
 @dataclass

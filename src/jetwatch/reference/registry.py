@@ -13,7 +13,8 @@ Formats, recognised by their first line:
 - ``plane_alert``: plane-alert-db CSV (``$ICAO,$Registration,$Operator,$Type,
   $ICAO Type,#CMPG,$Tag 1,$#Tag 2,$#Tag 3,Category,$#Link``): its ``Category``
   becomes a watch category and the tags are kept; the aircraft is "interesting".
-- ``flightaware``: FlightAware's public registry export ``icao24,r,t,desc``.
+- ``flightaware``: FlightAware's public registry export ``icao24,r,t,desc``, and the
+  older VRS/FlightAware ``icao24,r,t`` files in dump1090's ``tools/``.
 - ``icao_types``: a types file in readsb's ``types.json`` shape,
   ``{"GLF6": ["GULFSTREAM G650", "L2J", "M"], ...}`` (name, ICAO description,
   wake category), which feeds the type-description rule of the classes.
@@ -72,7 +73,8 @@ def detect(path: Path) -> str:
         return "adsbx_basic"
     if low.startswith(b"{") and b'":["' in low.replace(b" ", b""):
         return "icao_types"
-    if low.replace(b"'", b"").replace(b'"', b"").startswith(b"icao24,r,t"):
+    cells = [c.strip(b" '\"") for c in low.split(b",")]
+    if cells[0] == b"icao24" and len(cells) > 1 and set(cells[1:]) <= {b"r", b"t", b"desc"}:
         return "flightaware"
     if b"icao24" in low and b"registration" in low:
         return "opensky_db"
@@ -105,8 +107,13 @@ def _q(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _csv_select(fmt: str, path: Path) -> str:
-    """A SELECT giving :data:`COLUMNS` (plus ``_line``) for a CSV registry."""
+REQUIRED = {"flightaware": "icao24", "opensky_db": "icao24", "plane_alert": "$ICAO"}
+
+
+def _csv_select(con: duckdb.DuckDBPyConnection, fmt: str, path: Path) -> str:
+    """A SELECT giving :data:`COLUMNS` (plus ``_line``) for a CSV registry. Every column
+    but the address is optional (dump1090's ``icao24,r,t`` has no ``desc``); a file
+    without the address column is refused with the columns it has."""
     common = "store_rejects=true, rejects_table='jw_reg_errors', rejects_scan='jw_reg_scans'"
     if fmt == "tar1090_db":
         src = (
@@ -123,38 +130,57 @@ def _csv_select(fmt: str, path: Path) -> str:
             "substr(flags, 3, 1) = '1' AS pia, substr(flags, 4, 1) = '1' AS ladd, "
             f"[]::VARCHAR[] AS categories, []::VARCHAR[] AS tags FROM {src}"
         )
+    quote = ", quote=''''" if fmt == "opensky_db" else ""
+    src = f"read_csv('{_q(path)}', header=true, all_varchar=true{quote}, {common})"
+    try:
+        names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
+    except duckdb.Error as exc:
+        raise UnknownFormatError(f"unreadable {fmt} CSV: {exc}"[:200], where=str(path)) from exc
+    present = {n.lower(): n for n in names}
+    if REQUIRED[fmt].lower() not in present:
+        raise UnknownFormatError(
+            f"a {fmt} registry needs a {REQUIRED[fmt]!r} column; this file has "
+            + ", ".join(repr(n) for n in names),
+            where=str(path),
+        )
+
+    def c(name: str) -> str:
+        """The column, quoted, or NULL when the file does not have it."""
+        found = present.get(name.lower())
+        return '"' + found.replace('"', '""') + '"' if found else "NULL::VARCHAR"
+
+    def text(name: str) -> str:
+        return f"nullif(trim({c(name)}), '')"
+
+    empty = "NULL::BOOLEAN AS pia, NULL::BOOLEAN AS ladd"
     if fmt == "flightaware":
-        src = f"read_csv('{_q(path)}', header=true, all_varchar=true, {common})"
         return (
-            "SELECT lower(trim(icao24)) AS icao24, nullif(trim(r), '') AS registration, "
-            "nullif(trim(t), '') AS typecode, nullif(trim(\"desc\"), '') AS description, "
+            f"SELECT lower(trim({c('icao24')})) AS icao24, {text('r')} AS registration, "
+            f"{text('t')} AS typecode, {text('desc')} AS description, "
             "NULL::VARCHAR AS operator, NULL::INTEGER AS year, NULL::BOOLEAN AS military, "
-            "NULL::BOOLEAN AS interesting, NULL::BOOLEAN AS pia, NULL::BOOLEAN AS ladd, "
+            f"NULL::BOOLEAN AS interesting, {empty}, "
             f"[]::VARCHAR[] AS categories, []::VARCHAR[] AS tags FROM {src}"
         )
     if fmt == "opensky_db":
-        src = f"read_csv('{_q(path)}', header=true, all_varchar=true, quote='''', {common})"
+        maker = f"concat_ws(' ', {c('manufacturername')}, {c('model')})"
         return (
-            "SELECT lower(trim(icao24)) AS icao24, nullif(trim(registration), '') AS registration, "
-            "nullif(trim(typecode), '') AS typecode, "
-            "nullif(trim(concat_ws(' ', manufacturername, model)), '') AS description, "
-            "coalesce(nullif(trim(operator), ''), nullif(trim(owner), '')) AS operator, "
-            "TRY_CAST(substr(built, 1, 4) AS INTEGER) AS year, NULL::BOOLEAN AS military, "
-            "NULL::BOOLEAN AS interesting, NULL::BOOLEAN AS pia, NULL::BOOLEAN AS ladd, "
+            f"SELECT lower(trim({c('icao24')})) AS icao24, "
+            f"{text('registration')} AS registration, {text('typecode')} AS typecode, "
+            f"nullif(trim({maker}), '') AS description, "
+            f"coalesce({text('operator')}, {text('owner')}) AS operator, "
+            f"TRY_CAST(substr({c('built')}, 1, 4) AS INTEGER) AS year, "
+            f"NULL::BOOLEAN AS military, NULL::BOOLEAN AS interesting, {empty}, "
             f"[]::VARCHAR[] AS categories, []::VARCHAR[] AS tags FROM {src}"
         )
     # plane_alert
-    src = f"read_csv('{_q(path)}', header=true, all_varchar=true, {common})"
+    tags = ", ".join(f"trim({c(t)})" for t in ("$Tag 1", "$#Tag 2", "$#Tag 3", "#CMPG"))
     return (
-        'SELECT lower(trim("$ICAO")) AS icao24, '
-        "nullif(trim(\"$Registration\"), '') AS registration, "
-        "nullif(trim(\"$ICAO Type\"), '') AS typecode, nullif(trim(\"$Type\"), '') AS description, "
-        "nullif(trim(\"$Operator\"), '') AS operator, NULL::INTEGER AS year, "
-        "\"#CMPG\" = 'Mil' AS military, true AS interesting, NULL::BOOLEAN AS pia, "
-        "NULL::BOOLEAN AS ladd, "
-        "list_filter([trim(\"Category\")], lambda x: x <> '') AS categories, "
-        'list_filter([trim("$Tag 1"), trim("$#Tag 2"), trim("$#Tag 3"), trim("#CMPG")], '
-        "lambda x: x IS NOT NULL AND x <> '') AS tags "
+        f"SELECT lower(trim({c('$ICAO')})) AS icao24, {text('$Registration')} AS registration, "
+        f"{text('$ICAO Type')} AS typecode, {text('$Type')} AS description, "
+        f"{text('$Operator')} AS operator, NULL::INTEGER AS year, "
+        f"{c('#CMPG')} = 'Mil' AS military, true AS interesting, {empty}, "
+        f"list_filter([trim({c('Category')})], lambda x: x <> '') AS categories, "
+        f"list_filter([{tags}], lambda x: x IS NOT NULL AND x <> '') AS tags "
         f"FROM {src}"
     )
 
@@ -223,7 +249,7 @@ def import_file(store: Store, path: Path, fmt: str | None = None) -> ImportResul
         with _plain(path) as plain:
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE _registry_rows AS SELECT *, "
-                f"row_number() OVER () + {header} AS _line FROM ({_csv_select(fmt, plain)})"
+                f"row_number() OVER () + {header} AS _line FROM ({_csv_select(con, fmt, plain)})"
             )
             errors = con.execute(
                 "SELECT DISTINCT line, csv_line FROM jw_reg_errors ORDER BY line"

@@ -14,9 +14,10 @@ from types import ModuleType
 
 import pyarrow.parquet as pq
 
-from jetwatch.compress import read_head
+from jetwatch.compress import peek
 from jetwatch.errors import UnknownFormatError
 from jetwatch.sources import (
+    adsbx_v2,
     aircraft_json,
     avr,
     beast,
@@ -27,18 +28,24 @@ from jetwatch.sources import (
     readsb,
     sbs,
 )
+from jetwatch.sources.lines import BOM
 
 READERS: dict[str, ModuleType] = {
-    m.NAME: m for m in (opensky_raw, opensky, readsb, aircraft_json, jsonl, beast, avr, sbs, hexcsv)
+    m.NAME: m
+    for m in (opensky_raw, opensky, readsb, aircraft_json, adsbx_v2, jsonl, beast, avr, sbs, hexcsv)
 }
 FORMATS = tuple(READERS)
 
 
 def detect(path: Path, head: bytes | None = None) -> str:
-    """The name of the format of ``path``, judged from its content."""
-    head = read_head(path) if head is None else head
+    """The name of the format of ``path``, judged from its content (a UTF-8 byte-order
+    mark before it is allowed)."""
+    damage = None
+    if head is None:
+        head, damage = peek(path)
+    head = head.removeprefix(BOM)
     if not head.strip():
-        raise UnknownFormatError("empty file", where=str(path))
+        raise UnknownFormatError(damage or "empty file", where=str(path))
     if head.startswith(b"PAR1"):
         try:
             names = pq.read_schema(path).names
@@ -53,6 +60,11 @@ def detect(path: Path, head: bytes | None = None) -> str:
         value=head[:24],
         where=str(path),
     )
+
+
+def relative_time(name: str) -> bool:
+    """Whether records of this format carry only a receiver clock, no date (Beast, AVR)."""
+    return bool(getattr(READERS.get(name), "RELATIVE_TIME", False))
 
 
 def reader(name: str) -> ModuleType:

@@ -32,6 +32,7 @@ from jetwatch.sources.lines import line_chunks
 
 NAME = "avr"
 CLOCK_HZ = 12e6
+RELATIVE_TIME = True  # a receiver clock, no date: an ingest needs --start
 _PREFIX = {ord("*"): 0, ord("@"): 12, ord("%"): 12, ord("<"): 14}
 
 

@@ -8,7 +8,8 @@
   readsb traces, ``aircraft.json``).
 - :class:`Rejects` holds records that could not be used: where they are (byte
   offset in the decompressed stream, and line number for text), why (a reason from
-  :data:`REASONS`), and their exact bytes.
+  :data:`REASONS`), and their exact bytes, up to :data:`REJECT_BYTES` of them (the
+  whole input is archived, so the offset finds the rest).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from jetwatch.messages import Messages
+from jetwatch.sources.bounds import TIME_MAX, TIME_MIN
 
 REASONS = (
     "bad_crc",
@@ -32,6 +34,8 @@ REASONS = (
     "implausible_position",
     "truncated",
 )
+
+REJECT_BYTES = 4096
 
 POSITIONS_SCHEMA = pa.schema(
     [
@@ -92,8 +96,10 @@ class Rejects:
         self.offset.append(int(offset))
         self.line.append(None if line is None else int(line))
         self.reason.append(reason)
+        if len(data) > REJECT_BYTES:
+            detail = f"{detail}; {len(data):,} bytes, the first {REJECT_BYTES} kept".lstrip("; ")
         self.detail.append(detail)
-        self.data.append(bytes(data))
+        self.data.append(bytes(data[:REJECT_BYTES]))
 
     def extend(self, other: Rejects) -> None:
         self.offset += other.offset
@@ -153,7 +159,14 @@ class FrameCollector:
     def add(
         self, frame: bytes, time: float, offset: int, line: int | None = None, address: int = -1
     ) -> None:
-        """One frame of 7 or 14 bytes; ``address`` is the one the recorder gave, if any."""
+        """One frame of 7 or 14 bytes; ``address`` is the one the recorder gave, if any.
+        A time outside 1970–2100 (or not a number) rejects the frame ``out_of_range``."""
+        if not TIME_MIN <= time < TIME_MAX:
+            self.rejects.add(offset, "out_of_range", frame, f"time {time!r}", line=line)
+            return
+        if not 0 <= address <= 0xFFFFFF and address != -1:
+            self.rejects.add(offset, "out_of_range", frame, "address", line=line)
+            return
         self.frames.append(frame)
         self.times.append(time)
         self.offsets.append(offset)

@@ -7,9 +7,11 @@ twice. Other types (``'4'`` status, ``'5'``…) are skipped and counted ``unsupp
 
 Unescaping is column-wise: in each run of ``0x1a`` bytes, pairs are escaped data and
 an odd last byte starts a frame. A frame whose length does not reach the next start
-exactly is ``bad_length``; bytes before the first start are ``unparsable``. Offsets
-name the first byte of the frame in the (decompressed) file. The 12 MHz clock gives
-relative time only: the first frame is put at the reader's anchor time.
+exactly is ``bad_length`` (one longer than :data:`MAX_ESCAPED` bytes is given up at
+once, never carried to the next block: a frame that never ends costs no memory);
+bytes before the first start are ``unparsable``. Offsets name the first byte of the
+frame in the (decompressed) file. The 12 MHz clock gives relative time only: the
+first frame is put at the reader's anchor time.
 
 :func:`split_frames` also serves hex-encoded Beast frames (one per CSV line).
 """
@@ -28,11 +30,13 @@ from jetwatch.sources.context import ReadContext
 NAME = "beast"
 ESC = 0x1A
 CLOCK_HZ = 12e6
+RELATIVE_TIME = True  # a receiver clock, no date: an ingest needs --start
 MSG_LEN = {ord("1"): 2, ord("2"): 7, ord("3"): 14}
 _LEN = np.zeros(256, dtype=np.int64)
 for _t, _n in MSG_LEN.items():
     _LEN[_t] = _n
 I64 = npt.NDArray[np.int64]
+MAX_ESCAPED = 2 + 2 * (7 + 14)  # the longest frame on the wire: every byte after the type escaped
 
 
 def sniff(head: bytes) -> bool:
@@ -80,10 +84,10 @@ def split_frames(
         # a run of 0x1a at the very end may go on in the next block: wait for it
         tail = len(buf) - int(np.argmin(buf[::-1] == ESC) or len(buf))
         starts = starts[starts < tail]
-    if not final and len(starts):
+    if not final and len(starts) and len(buf) - int(starts[-1]) <= MAX_ESCAPED:
         cut = int(starts[-1])
         starts = starts[:-1]
-    else:
+    else:  # the last frame is whole, or longer than any frame: rejected now, not carried
         cut = len(buf)
     keep = ~drop[:cut]
     u = buf[:cut][keep]

@@ -38,6 +38,12 @@ def _columns(line: bytes) -> tuple[int, int, int | None] | None:
     return None if t is None or h is None else (t, h, a)
 
 
+def _address(cell: bytes) -> int:
+    if not _ADDR.match(cell):
+        raise ValueError("the address column is not 6 hex digits")
+    return int(cell, 16)
+
+
 def sniff(head: bytes) -> bool:
     lines = [ln for ln in head.splitlines()[:20] if ln.strip()]
     return bool(lines) and sum(_columns(ln) is not None for ln in lines) >= max(1, len(lines) // 2)
@@ -56,13 +62,15 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[FrameBatch]:
             try:
                 if cols is None:
                     raise ValueError("no time and hex frame columns")
+                if not _TIME.match(cells[cols[0]]):
+                    raise ValueError("the time column is not unix seconds")
                 t = float(cells[cols[0]])
                 frame = bytes.fromhex(cells[cols[1]].decode("ascii"))
                 if frame[:1] == b"\x1a":
                     frame = frame[9:]
                 if len(frame) not in (7, 14):
                     raise ValueError(f"{len(frame)} bytes")
-                address = -1 if cols[2] is None else int(cells[cols[2]], 16)
+                address = -1 if cols[2] is None else _address(cells[cols[2]])
             except (IndexError, ValueError, UnicodeDecodeError) as exc:
                 out.rejects.add(offset, "unparsable", text, str(exc)[:80], line=line_no)
             else:

@@ -10,27 +10,39 @@ the last position every second: a row whose position is more than
 :data:`STALE_S` older than the row is flagged ``FLAG_STALE``. Rows without a
 position carry no position and are skipped.
 
-DuckDB reads the file (in parallel, streaming). Cells that do not parse as their
-column's type are ``unparsable`` (DuckDB's rejects: line number and text); a
-malformed ``icao24`` or a position outside |lat| <= 90, |lon| <= 180 is
-``out_of_range``, with its line (CSV) or row number (Parquet).
+DuckDB reads the file (in parallel, streaming). A CSV is first screened line by
+line (column-wise, :func:`screen`): a line longer than :data:`MAX_LINE`, with
+:data:`MAX_FIELDS` fields or more, or holding a NUL or bytes that are not UTF-8, is
+``unparsable`` and left out of what DuckDB reads, so no single line can stall or
+swell it (a file whose header is such a line is refused). A line whose cells do not parse as
+their columns' types is one ``unparsable`` reject (DuckDB's rejects, by line). A
+malformed ``icao24``, a position outside |lat| <= 90, |lon| <= 180, or a time
+outside 1970–2100 is ``out_of_range``, with its line (CSV) or row number (Parquet).
+Other fields outside :mod:`jetwatch.sources.bounds` are dropped (NULL).
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from jetwatch.compress import Stream
+from jetwatch.sources import bounds
 from jetwatch.sources.base import FLAG_STALE, POSITIONS_SCHEMA, Rejects, StateBatch
 from jetwatch.sources.context import ReadContext
+from jetwatch.sources.lines import line_chunks
 from jetwatch.units import FPM_PER_MS, FT_PER_M, KT_PER_MS
 
 NAME = "opensky"
@@ -53,10 +65,8 @@ TYPES = {
     "lastposupdate": "DOUBLE",
 }
 TYPES_SQL = "{" + ", ".join(f"'{k}': '{v}'" for k, v in TYPES.items()) + "}"
-VALID = (
-    "regexp_full_match(icao24, '[0-9a-fA-F]{6}') AND lat BETWEEN -90 AND 90 "
-    "AND lon BETWEEN -180 AND 180"
-)
+MAX_LINE = 4096  # a state vector is a few hundred bytes
+MAX_FIELDS = 64  # it has 18 columns
 
 
 def sniff(head: bytes) -> bool:
@@ -67,23 +77,106 @@ def sniff(head: bytes) -> bool:
     return {b"icao24", b"lat", b"lon", b"time"} <= names
 
 
-def _source(stream: Stream, tmp: Path) -> tuple[str, Path | None]:
-    """A DuckDB table expression for the file, and the plain CSV path (None: Parquet)."""
+@dataclass
+class Screened:
+    """A CSV as DuckDB will read it: ``path``, and the original lines left out of it
+    (``removed``: 1-based line numbers and byte offsets, ascending)."""
+
+    path: Path
+    removed: list[tuple[int, int]] = field(default_factory=list)
+    rejects: Rejects = field(default_factory=Rejects)
+
+    def original(self, line: int, byte: int) -> tuple[int, int]:
+        """Where a line of the screened file was in the original."""
+        for old_line, old_byte in self.removed:
+            if old_line <= line:
+                line += 1
+                byte = max(byte, old_byte)
+        return line, byte
+
+
+def screen(stream: Stream, tmp: Path) -> Screened:
+    """Leave out the lines DuckDB should not see; copy only when needed (compressed
+    input, or a line left out)."""
+    plain = stream.compression == "none"
+    found = _screen(stream, None)
+    if plain and not found.removed:
+        return found
+    out = tmp / "states.csv"
+    with open(out, "wb") as fh:
+        done = _screen(Stream(stream.path), fh)
+    done.path = out
+    return done
+
+
+def _screen(stream: Stream, out: BinaryIO | None) -> Screened:
+    found = Screened(stream.path)
+    last = 0
+    for chunk in line_chunks(stream.chunks(), max_line=MAX_LINE, skip_blank=False):
+        starts, ends = chunk.bounds()
+        buf = np.frombuffer(chunk.data, dtype=np.uint8)
+        long = (ends - starts) > MAX_LINE
+        nul = _per_line(buf == 0, starts, ends) > 0
+        wide = _per_line(buf == ord(","), starts, ends) >= MAX_FIELDS
+        text_ok = np.ones(len(starts), dtype=bool)
+        try:
+            chunk.data.decode("utf-8")
+        except UnicodeDecodeError:
+            text_ok = np.array([_utf8(chunk.data[a:b]) for a, b in zip(starts, ends, strict=True)])
+        bad = long | nul | wide | ~text_ok
+        for k in np.flatnonzero(bad).tolist():
+            line, byte = chunk.first_line + k, chunk.offset + int(starts[k])
+            if line == last:  # the rest of a line longer than a chunk
+                continue
+            last = line
+            found.removed.append((line, byte))
+            why = (
+                f"longer than {MAX_LINE} bytes"
+                if long[k]
+                else f"{MAX_FIELDS} fields or more"
+                if wide[k]
+                else "NUL or bytes not UTF-8"
+            )
+            found.rejects.add(
+                byte, "unparsable", chunk.data[starts[k] : ends[k]], f"line {why}", line=line
+            )
+        if out is not None:
+            if bad.any():
+                stops = np.append(starts[1:], len(buf))
+                keep = np.flatnonzero(~bad).tolist()
+                out.write(b"".join(chunk.data[starts[k] : stops[k]] for k in keep))
+            else:
+                out.write(chunk.data)
+    return found
+
+
+def _per_line(hits: npt.NDArray[np.bool_], starts: npt.NDArray, ends: npt.NDArray) -> npt.NDArray:
+    """How many ``hits`` each line holds."""
+    total = np.concatenate([[0], np.cumsum(hits, dtype=np.int64)])
+    return total[ends] - total[starts]
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _source(stream: Stream, tmp: Path) -> tuple[str, Screened | None]:
+    """A DuckDB table expression for the file, and the screened CSV (None: Parquet)."""
     with open(stream.path, "rb") as fh:
         parquet = fh.read(4) == b"PAR1"
     if parquet:
         return f"read_parquet('{_quote(stream.path)}')", None
-    path = stream.path
-    if stream.compression != "none":
-        path = tmp / "states.csv"
-        with open(path, "wb") as out:
-            for chunk in stream.chunks():
-                out.write(chunk)
+    screened = screen(stream, tmp)
+    path = screened.path
     return (
         f"read_csv('{_quote(path)}', header=true, store_rejects=true, "
         "rejects_scan='jw_scans', rejects_table='jw_errors', "
         f"types={TYPES_SQL})",
-        path,
+        screened,
     )
 
 
@@ -96,33 +189,65 @@ def select_sql(columns: dict[str, str]) -> str:
         return name if name in columns else "NULL"
 
     numeric_time = not columns["time"].startswith("TIMESTAMP")
-    time = (
-        "make_timestamp(CAST(round(time * 1e6) AS BIGINT))"
-        if numeric_time
-        else "CAST(time AS TIMESTAMP)"
-    )
     epoch = "time" if numeric_time else "epoch(time)"
+    time = (
+        f"make_timestamp(CAST(round(({_within_time(epoch)}) * 1e6) AS BIGINT))"
+        if numeric_time
+        else f"CASE WHEN {_within_time(epoch)} IS NOT NULL THEN CAST(time AS TIMESTAMP) END"
+    )
     stale = (
         f"CASE WHEN {epoch} - lastposupdate > {STALE_S} THEN {FLAG_STALE} ELSE 0 END"
         if "lastposupdate" in columns
         else "0"
     )
+
+    def bounded(expr: str, name: str, cast: str) -> str:
+        return f"CAST({bounds.sql_field(expr, name)} AS {cast})"
+
+    callsign = _text(col("callsign"), r"[\x20-\x7e]{1,8}")
+    squawk = _text(col("squawk"), "[0-7]{4}")
+
     return f"""
         {time} AS time,
         lower(icao24) AS icao24,
-        nullif(trim(CAST({col("callsign")} AS VARCHAR)), '') AS callsign,
+        {callsign} AS callsign,
         CAST(lat AS DOUBLE) AS lat,
         CAST(lon AS DOUBLE) AS lon,
-        CAST(round({col("baroaltitude")} * {FT_PER_M!r}) AS INTEGER) AS altitude,
-        CAST(round({col("geoaltitude")} * {FT_PER_M!r}) AS INTEGER) AS geo_altitude,
-        CAST({col("velocity")} * {KT_PER_MS!r} AS FLOAT) AS ground_speed,
-        CAST({col("heading")} AS FLOAT) AS track,
-        CAST(round({col("vertrate")} * {FPM_PER_MS!r}) AS INTEGER) AS vertical_rate,
+        {bounded(f"round({col('baroaltitude')} * {FT_PER_M!r})", "altitude", "INTEGER")}
+            AS altitude,
+        {bounded(f"round({col('geoaltitude')} * {FT_PER_M!r})", "geo_altitude", "INTEGER")}
+            AS geo_altitude,
+        {bounded(f"{col('velocity')} * {KT_PER_MS!r}", "ground_speed", "FLOAT")}
+            AS ground_speed,
+        {bounded(col("heading"), "track", "FLOAT")} AS track,
+        {bounded(f"round({col('vertrate')} * {FPM_PER_MS!r})", "vertical_rate", "INTEGER")}
+            AS vertical_rate,
         CAST({col("onground")} AS BOOLEAN) AS on_ground,
-        nullif(trim(CAST({col("squawk")} AS VARCHAR)), '') AS squawk,
+        {squawk} AS squawk,
         CAST(NULL AS VARCHAR) AS category,
         'opensky' AS source,
         CAST({stale} AS USMALLINT) AS flags"""
+
+
+def valid_sql(columns: dict[str, str]) -> str:
+    """SQL true for rows with an address, a position on Earth and a time in range."""
+    epoch = "epoch(time)" if columns["time"].startswith("TIMESTAMP") else "time"
+    return (
+        "regexp_full_match(icao24, '[0-9a-fA-F]{6}') AND lat BETWEEN -90 AND 90 "
+        f"AND lon BETWEEN -180 AND 180 AND {_within_time(epoch)} IS NOT NULL"
+    )
+
+
+def _within_time(epoch: str) -> str:
+    return (
+        f"CASE WHEN {epoch} >= {bounds.TIME_MIN} AND {epoch} < {bounds.TIME_MAX} THEN {epoch} END"
+    )
+
+
+def _text(expr: str, pattern: str) -> str:
+    """SQL for the trimmed text of ``expr`` when it fully matches ``pattern``, else NULL."""
+    text = f"trim(CAST({expr} AS VARCHAR))"
+    return f"CASE WHEN regexp_full_match({text}, '{pattern}') THEN {text} END"
 
 
 def read(stream: Stream, ctx: ReadContext) -> Iterator[StateBatch]:
@@ -137,16 +262,42 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[StateBatch]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+_engine: duckdb.DuckDBPyConnection | None = None
+_engine_lock = threading.Lock()
+
+
+def _cursor() -> duckdb.DuckDBPyConnection:
+    """A connection of its own (its temporary views and rejects tables are its own) to
+    one in-memory database shared by every read: opening a database costs ~15 ms."""
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            _engine = duckdb.connect()
+            _engine.execute("SET TimeZone = 'UTC'")
+            _engine.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        return _engine.cursor()
+
+
 def _read(stream: Stream, ctx: ReadContext, tmp: Path) -> Iterator[StateBatch]:
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    with _cursor() as con:
+        yield from _read_with(con, stream, ctx, tmp)
+
+
+def _read_with(
+    con: duckdb.DuckDBPyConnection, stream: Stream, ctx: ReadContext, tmp: Path
+) -> Iterator[StateBatch]:
     source, csv = _source(stream, tmp)
-    is_csv = csv is not None
+    rejects = csv.rejects if csv else Rejects()
+    if csv and csv.removed and csv.removed[0][0] == 1:
+        rejects.add(0, "unparsable", b"", "not OpenSky state vectors: unreadable header line")
+        yield StateBatch(POSITIONS_SCHEMA.empty_table(), len(rejects), rejects)
+        return
+    if csv and len(rejects):  # the lines left out are records too
+        yield StateBatch(POSITIONS_SCHEMA.empty_table(), len(rejects), rejects)
+        rejects = Rejects()
     columns = dict(
         (r[0].lower(), r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     )
-    rejects = Rejects()
     if not set(REQUIRED) <= columns.keys():
         missing = ", ".join(sorted(set(REQUIRED) - columns.keys()))
         rejects.add(0, "unparsable", b"", f"not OpenSky state vectors: no {missing}")
@@ -155,10 +306,11 @@ def _read(stream: Stream, ctx: ReadContext, tmp: Path) -> Iterator[StateBatch]:
     con.execute(f"CREATE TEMP VIEW src AS SELECT * FROM {source}")
     has_pos = "lat IS NOT NULL AND lon IS NOT NULL"
     sql = f"SELECT {select_sql(columns)} FROM src WHERE {has_pos}"
+    valid = valid_sql(columns)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # counting the CSV's lines overlaps the scan (DuckDB works without the GIL)
-        lines = pool.submit(_data_lines, csv) if csv else None
-        yield from _stream(con, sql, ctx, lines, is_csv, has_pos, rejects)
+        lines = pool.submit(_data_lines, csv.path) if csv else None
+        yield from _stream(con, sql, ctx, lines, csv, has_pos, valid, rejects)
 
 
 def _stream(
@@ -166,8 +318,9 @@ def _stream(
     sql: str,
     ctx: ReadContext,
     lines: Future[int] | None,
-    is_csv: bool,
+    csv: Screened | None,
     has_pos: str,
+    valid: str,
     rejects: Rejects,
 ) -> Iterator[StateBatch]:
     seen = bad = 0
@@ -177,29 +330,36 @@ def _stream(
         if not pc.all(ok).as_py():
             bad += batch.num_rows - (pc.sum(ok).as_py() or 0)
             batch = batch.filter(ok)
-        yield StateBatch(batch.cast(POSITIONS_SCHEMA), batch.num_rows)
+        yield StateBatch(bounds.clip_table(batch.cast(POSITIONS_SCHEMA)), batch.num_rows)
     total = lines.result() if lines else con.execute("SELECT count(*) FROM src").fetchall()[0][0]
-    header = 1 if is_csv else 0
-    if is_csv:
-        for line, byte, text, message in con.execute(
-            "SELECT DISTINCT line, byte_position, csv_line, error_message FROM jw_errors"
+    header = 1 if csv else 0
+    skipped: list[int] = []  # screened-file lines DuckDB rejected (not numbered in src)
+    if csv:
+        for line, byte, text in con.execute(
+            "SELECT line, min(byte_position), first(csv_line) FROM jw_errors GROUP BY line "
+            "ORDER BY line"
         ).fetchall():
-            text_bytes = (text or "").encode()
-            rejects.add(int(byte or 0), "unparsable", text_bytes, message[:80], line=int(line))
+            messages = con.execute(
+                "SELECT string_agg(DISTINCT error_message, '; ') FROM jw_errors WHERE line = ?",
+                [line],
+            ).fetchall()[0][0]
+            skipped.append(int(line))
+            at, byte = csv.original(int(line), int(byte or 0))
+            rejects.add(byte, "unparsable", (text or "").encode(), messages[:80], line=at)
     if bad:
         rows = con.execute(
             f"SELECT n, * FROM (SELECT row_number() OVER () AS n, * FROM src) "
-            f"WHERE {has_pos} AND NOT ({VALID})"
+            f"WHERE {has_pos} AND NOT coalesce({valid}, false)"
         ).fetchall()
-        skipped = sorted(line for line in rejects.line if line is not None)
         for row in rows:
             n = int(row[0]) + header
-            for line in skipped:  # rows DuckDB rejected are not numbered
+            for line in skipped:
                 n += line <= n
             text = ",".join("" if v is None else str(v) for v in row[1:]).encode()
-            rejects.add(n, "out_of_range", text, "icao24, lat or lon", line=n if is_csv else None)
+            where = csv.original(n, 0)[0] if csv else None
+            rejects.add(where or n, "out_of_range", text, "icao24, lat, lon or time", line=where)
         for _ in range(bad - len(rows)):  # damaged Parquet statistics hide some rows from SQL
-            rejects.add(0, "out_of_range", b"", "icao24, lat or lon; row not locatable")
+            rejects.add(0, "out_of_range", b"", "icao24, lat, lon or time; row not locatable")
     yield StateBatch(POSITIONS_SCHEMA.empty_table(), total - seen + bad, rejects)
 
 
@@ -211,7 +371,10 @@ def _valid(table: pa.Table) -> pa.ChunkedArray:
     """
     lat, lon = table.column("lat"), table.column("lon")
     ok = pc.and_(
-        pc.match_substring_regex(table.column("icao24"), "^[0-9a-f]{6}$"),
+        pc.and_(
+            pc.match_substring_regex(table.column("icao24"), "^[0-9a-f]{6}$"),
+            pc.is_valid(table.column("time")),
+        ),
         pc.and_(
             pc.and_(pc.greater_equal(lat, -90.0), pc.less_equal(lat, 90.0)),
             pc.and_(pc.greater_equal(lon, -180.0), pc.less_equal(lon, 180.0)),

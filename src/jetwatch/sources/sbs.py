@@ -11,15 +11,17 @@ Times are the "generated" date and time, read as UTC, which readsb writes
 (dump1090-mutability writes the receiver's local time: convert such logs to UTC
 first). A ``~`` before the hex marks a non-ICAO address. Lines with a
 bad hex, type or date are ``unparsable``; values outside physical limits
-(|lat| > 90, |lon| > 180, altitude outside -2,000..100,000 ft, speed > 4,000 kt)
-are ``out_of_range``. Messages are assembled into positions by the decoder, so
+(|lat| > 90, |lon| > 180, a time outside 1970–2100, and altitude, speed, track or
+vertical rate outside :data:`jetwatch.sources.bounds.LIMITS`) are ``out_of_range``.
+A callsign that is not up to 8 printable characters, or a squawk that is not 4
+octal digits, is dropped. Messages are assembled into positions by the decoder, so
 callsign, velocity and squawk join each position as of its time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import numpy.typing as npt
@@ -38,6 +40,7 @@ from jetwatch.messages import (
     S_SBS,
     Messages,
 )
+from jetwatch.sources import bounds
 from jetwatch.sources.base import MessageBatch, Rejects
 from jetwatch.sources.context import ReadContext
 from jetwatch.sources.lines import line_chunks
@@ -47,10 +50,13 @@ KIND = {1: K_IDENT, 2: K_SURFACE, 3: K_AIRBORNE, 4: K_VELOCITY, 5: K_ALT, 6: K_S
 OTHER_LINES = (b"SEL", b"ID", b"AIR", b"STA", b"CLK")
 REPEAT_S = 60.0
 LIMITS = {
-    "altitude": (-2000.0, 100000.0),
-    "gs": (0.0, 4000.0),
+    "altitude": bounds.LIMITS["altitude"],
+    "gs": bounds.LIMITS["ground_speed"],
+    "track": bounds.LIMITS["track"],
+    "vrate": bounds.LIMITS["vertical_rate"],
     "lat": (-90, 90),
     "lon": (-180, 180),
+    "time": (bounds.TIME_MIN, bounds.TIME_MAX),
 }
 
 
@@ -83,6 +89,11 @@ def _within(value: float, limits: tuple[float, float]) -> bool:
     return bool(np.isnan(value)) or limits[0] <= value <= limits[1]
 
 
+def _text(check: Callable[[object], str | None], cell: bytes) -> bytes:
+    value = check(cell.decode("ascii", "replace"))
+    return value.encode() if value else b""
+
+
 def _num(cell: bytes) -> float:
     return float(cell) if cell.strip() else np.nan
 
@@ -103,26 +114,33 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[MessageBatch]:
                 if f[0] != b"MSG" or len(f) < 22:
                     raise ValueError("not a 22-field MSG line")
                 kind = KIND.get(int(f[1]), K_OTHER)
-                hexid = f[4].strip()
-                non_icao = hexid.startswith(b"~")
-                icao = int(hexid.lstrip(b"~"), 16)
-                if len(hexid.lstrip(b"~")) != 6:
-                    raise ValueError("hex ident is not 6 digits")
+                ident = bounds.address(f[4].decode("ascii", "replace"))
+                if ident is None:
+                    raise ValueError("hex ident is not 6 hex digits")
+                icao, non_icao = int(ident[0], 16), ident[1]
                 t = dates(f[6] or f[8], f[7] or f[9])
                 alt, gs, trk = _num(f[11]), _num(f[12]), _num(f[13])
                 lat, lon, vr = _num(f[14]), _num(f[15]), _num(f[16])
             except ValueError as exc:
                 rejects.add(here, "unparsable", text, str(exc)[:80], line=line_no)
                 continue
-            values = {"altitude": alt, "gs": gs, "lat": lat, "lon": lon}
+            values = {
+                "altitude": alt,
+                "gs": gs,
+                "track": trk,
+                "vrate": vr,
+                "lat": lat,
+                "lon": lon,
+                "time": t,
+            }
             bad = [n for n, v in values.items() if not _within(v, LIMITS[n])]
             if bad:
                 rejects.add(here, "out_of_range", text, ", ".join(bad), line=line_no)
                 continue
             if kind in (K_AIRBORNE, K_SURFACE) and (np.isnan(lat) or np.isnan(lon)):
                 kind = K_ALT if kind == K_AIRBORNE and not np.isnan(alt) else K_OTHER
-            callsign = f[10].strip()[:8]
-            squawk = f[17].strip()[:4]
+            callsign = _text(bounds.callsign, f[10])
+            squawk = _text(bounds.squawk, f[17])
             rows.append((icao, t, kind, non_icao, alt, callsign, squawk, gs, trk, vr, lat, lon))
             offsets.append(here)
             lines.append(line_no)

@@ -136,7 +136,7 @@ def read_positions(spark: SparkSession, path: str, fmt: str = "opensky") -> Data
     raw.createOrReplaceTempView("jetwatch_states")
     sql = (
         f"SELECT {opensky.select_sql(duck_types)} FROM jetwatch_states "
-        f"WHERE lat IS NOT NULL AND lon IS NOT NULL AND {opensky.VALID}"
+        f"WHERE lat IS NOT NULL AND lon IS NOT NULL AND {opensky.valid_sql(duck_types)}"
     )
     return spark.sql(to_spark(sql)).select(*COLUMNS)
 

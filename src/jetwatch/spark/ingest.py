@@ -50,7 +50,7 @@ from jetwatch.compress import Stream
 from jetwatch.decode import DecoderSettings
 from jetwatch.errors import JetwatchError
 from jetwatch.flights.output import part
-from jetwatch.ingest import decode_stream
+from jetwatch.ingest import Start, anchor, decode_stream
 from jetwatch.sim.label import label_near
 from jetwatch.sources import detect
 from jetwatch.sources.base import POSITIONS_SCHEMA, Rejects
@@ -85,6 +85,7 @@ FILES_SCHEMA = pa.schema(
         ("first_rejects", pa.list_(pa.string())),
         ("stream_error", pa.string()),
         ("error", pa.string()),
+        ("clock", pa.string()),
     ]
 )
 # what one task yields: positions, rejects and one summary per file, told apart by kind
@@ -114,6 +115,7 @@ class FileSummary:
     first_rejects: list[str] = field(default_factory=list)
     stream_error: str | None = None
     error: str | None = None
+    clock: str | None = None  # set when the time of a clock-only input was assumed
 
 
 @dataclass(frozen=True)
@@ -134,9 +136,10 @@ class IngestManifest:
 def decode_file(
     url: str,
     content: bytes,
-    anchor: float,
+    mtime: float,
     fmt: str | None = None,
     settings: DecoderSettings | None = None,
+    start: Start = None,
 ) -> Iterator[pa.RecordBatch]:
     """The rows (:data:`ROWS`) of one file: its positions, its rejects, then its
     summary. Never raises for bad input."""
@@ -149,8 +152,9 @@ def decode_file(
         local.write_bytes(content)
         try:
             summary.format = fmt or detect(local)
+            first, summary.clock = anchor(summary.format, start, Path(url), mtime)
             stream = Stream(local)
-            ctx = ReadContext(path=local, anchor=anchor)
+            ctx = ReadContext(path=local, anchor=first)
             for positions, rejects, records in decode_stream(stream, summary.format, ctx, settings):
                 summary.records += records
                 summary.positions += positions.num_rows
@@ -201,7 +205,7 @@ def decode(
     spark: SparkSession,
     paths: list[str],
     fmt: str | None = None,
-    start: float | None = None,
+    start: Start = None,
     settings: DecoderSettings | None = None,
 ) -> DataFrame:
     """Every file under ``paths`` decoded: a DataFrame of :data:`ROWS`, lazily."""
@@ -215,8 +219,9 @@ def decode(
             micros = batch.column("modificationTime").cast(pa.int64()).to_pylist()  # UTC
             contents = batch.column("content")
             for i, url in enumerate(paths):
-                anchor = start if start is not None else micros[i] / 1e6
-                yield from decode_file(url, contents[i].as_py(), anchor, fmt, settings)
+                yield from decode_file(
+                    url, contents[i].as_py(), micros[i] / 1e6, fmt, settings, start
+                )
 
     return files.select("path", "modificationTime", "content").mapInArrow(
         per_partition, from_arrow_schema(ROWS)
@@ -228,7 +233,7 @@ def run(
     paths: list[str],
     output: str,
     fmt: str | None = None,
-    start: float | None = None,
+    start: Start = None,
     label: str | None = None,
     settings: DecoderSettings | None = None,
 ) -> tuple[IngestManifest, list[FileSummary]]:
@@ -282,7 +287,8 @@ def run(
         records=sum(s.records for s in summaries if s.status == "decoded"),
         positions=sum(s.positions for s in summaries if s.status == "decoded"),
         rejected=dict(rejected),
-        labels=[label] if label else found,
+        labels=([label] if label else found)
+        + sorted({s.clock for s in summaries if s.clock and s.status == "decoded"}),
         built=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         jetwatch_version=__version__,
     )

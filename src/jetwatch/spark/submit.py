@@ -15,10 +15,11 @@ flights build --engine spark`` (:mod:`.flights`); the master and resources come 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 import time
 
+from jetwatch import dates
+from jetwatch.ingest import MTIME
 from jetwatch.spark import flights, ingest
 
 
@@ -29,10 +30,14 @@ def main(argv: list[str] | None = None) -> int:
         parser = argparse.ArgumentParser(prog="jetwatch.spark.submit ingest")
         parser.add_argument("paths", nargs="+", help="Files, directories or globs to decode.")
         parser.add_argument("--output", required=True, help="Directory for positions etc.")
-        parser.add_argument("--start", type=dt.datetime.fromisoformat, help="UTC anchor.")
+        parser.add_argument(
+            "--start", help="Beast/AVR: UTC time of the first frame, or 'mtime' (assumed)."
+        )
         parser.add_argument("--label", help="Label the data (e.g. simulated).")
         got = parser.parse_args(args[1:])
-        start = got.start and got.start.replace(tzinfo=got.start.tzinfo or dt.UTC).timestamp()
+        start = got.start
+        if start not in (None, MTIME):
+            start = dates.unix(dates.parse_time(start, "--start"))
         made, _ = ingest.run(flights.session(), got.paths, got.output, start=start, label=got.label)
         what = f"{made.positions:,} positions of {made.files} files ({made.failed} failed)"
     else:

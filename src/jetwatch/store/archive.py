@@ -3,7 +3,9 @@
 ``<archive dir>/<sha256[:2]>/<sha256>`` holds the exact bytes of each ingested file,
 so any record (located by the ``rejects`` table's offset or line) can be found and
 any frame re-decoded later. Copies are made under a temporary name and renamed
-once complete; temporary copies left by a killed ingest are removed after an hour.
+once complete. A temporary copy is named after the host and process that writes it,
+so the next writer removes those whose process is gone (a killed ingest), and any
+copy older than an hour.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import socket
 import threading
 import time
 import uuid
@@ -23,6 +26,28 @@ def sha256_file(path: Path) -> str:
         while block := fh.read(1 << 22):
             digest.update(block)
     return digest.hexdigest()
+
+
+HOST = socket.gethostname().replace("-", "_") or "host"
+
+
+def _orphaned(path: Path, stale_s: float) -> bool:
+    """Whether a temporary copy was left behind: its writer (on this host) is gone, or
+    it is older than ``stale_s``."""
+    try:
+        old = time.time() - path.stat().st_mtime > stale_s
+    except FileNotFoundError:
+        return False
+    parts = path.name.split("-")
+    if old or len(parts) != 4 or parts[1] != HOST or not parts[2].isdigit():
+        return old
+    try:
+        os.kill(int(parts[2]), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        return False
+    return False
 
 
 class Archiver:
@@ -39,11 +64,10 @@ class Archiver:
         self.path = path
         self.archive_dir = archive_dir
         archive_dir.mkdir(parents=True, exist_ok=True)
-        now = time.time()
         for orphan in archive_dir.glob(".incoming-*"):
-            if now - orphan.stat().st_mtime > self.STALE_S:
+            if _orphaned(orphan, self.STALE_S):
                 orphan.unlink(missing_ok=True)
-        self.tmp = archive_dir / f".incoming-{uuid.uuid4().hex}"
+        self.tmp = archive_dir / f".incoming-{HOST}-{os.getpid()}-{uuid.uuid4().hex}"
         self.sha: str | None = None
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._copy, name="jetwatch-archive", daemon=True)

@@ -1,0 +1,43 @@
+"""Aggregator REST answers in the ADS-B Exchange v2 shape.
+
+airplanes.live (``/v2/point/{lat}/{lon}/{nm}``, ``/v2/hex/…``), adsb.fi
+(``/api/v2/lat/…/lon/…/dist/…``), adsb.lol (``/v2/point/…``) and ADS-B Exchange's
+gateway answer ``{"ac": [{hex, flight, r, t, lat, lon, alt_baro, alt_geom, gs,
+track, baro_rate, squawk, category, seen, seen_pos, dbFlags, …}], "msg", "now",
+"total", "ctime", "ptime"}``, with ``now`` in **milliseconds**. Each entry is read
+as an ``aircraft.json`` entry (same fields and units, same bounds: see
+:mod:`jetwatch.sources.aircraft_json`). A file of several answers, one per line (as
+``jetwatch listen`` archives them), is read line by line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from jetwatch.compress import Stream
+from jetwatch.sources import bounds
+from jetwatch.sources.aircraft_json import Rows, add_aircraft, read_documents
+from jetwatch.sources.base import Rejects, StateBatch
+from jetwatch.sources.context import ReadContext
+
+NAME = "adsbx_v2"
+
+
+def sniff(head: bytes) -> bool:
+    return head.lstrip().startswith(b"{") and b'"ac"' in head and b'"now"' in head
+
+
+def answer(doc: object, base: int, rejects: Rejects, rows: Rows) -> int:
+    """Rows of one API answer; returns the records it held."""
+    now_ms = bounds.finite(doc.get("now")) if isinstance(doc, dict) else None
+    aircraft = doc.get("ac") if isinstance(doc, dict) else None
+    if now_ms is None or not isinstance(aircraft, list | None):
+        rejects.add(base, "unparsable", b"", "not a v2 API answer: no now (ms) or ac")
+        return 1
+    for k, ac in enumerate(aircraft or []):
+        add_aircraft(ac, now_ms / 1000.0, base + k, rejects, rows)
+    return len(aircraft or [])
+
+
+def read(stream: Stream, ctx: ReadContext) -> Iterator[StateBatch]:
+    yield from read_documents(stream, answer, "ADSBx v2 answer")
