@@ -151,8 +151,16 @@ def test_demo_simulates_ingests_and_labels(tmp_path: Path) -> None:
     assert re.search(r"2023-06-24 │\s+37 │\s+37 │", result.output)  # found = true on the day
     for registration in ("RA-73555", "RA-96022", "RA-64520", "RA-11005"):
         assert registration in result.output
-    again = CliRunner().invoke(main, [*args[:1], "--db", str(tmp_path / "b.duckdb"), *args[3:]])
+    again = CliRunner().invoke(main, ["demo", "--cache", str(tmp_path / "cache")])
     assert again.exit_code == 0 and "cached copy" in again.output
+    assert str(tmp_path / "cache" / "demo" / "demo.duckdb") in " ".join(again.output.split())
+    assert "jetwatch demo --clean" in again.output
+    third = CliRunner().invoke(main, ["demo", "--cache", str(tmp_path / "cache")])
+    assert third.exit_code == 0  # the same place, made afresh: no pile of stores
+    assert len(list((tmp_path / "cache").rglob("*.duckdb"))) == 1
+    gone = CliRunner().invoke(main, ["demo", "--clean", "--cache", str(tmp_path / "cache")])
+    assert gone.exit_code == 0 and "MB freed" in gone.output
+    assert not list((tmp_path / "cache").rglob("*.duckdb"))
 
 
 def test_every_command_is_documented() -> None:
@@ -189,3 +197,30 @@ def test_simulate_writes_a_labelled_scenario_and_names_bad_fields(tmp_path: Path
     assert result.exit_code != 0
     assert "traffic.business_jet.per_day" in result.output and "from 0" in result.output
     assert not (tmp_path / "b").exists()
+
+
+def test_an_unknown_area_is_one_plain_line(tmp_path: Path) -> None:
+    db = tmp_path / "jw.duckdb"
+    CliRunner().invoke(main, ["ingest", str(SAMPLES[3].path), "--db", str(db)])
+    result = CliRunner().invoke(
+        main, ["exodus", "--area", "atlantis", "--on", "2025-02-04", "--db", str(db)]
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: no such area; known: ")
+    assert '"' not in result.output and "Traceback" not in result.output
+
+
+def test_exodus_without_a_baseline_says_so_and_nothing_else(tmp_path: Path) -> None:
+    db = tmp_path / "jw.duckdb"
+    runner = CliRunner()
+    runner.invoke(main, ["ingest", str(SAMPLES[3].path), "--db", str(db)])
+    runner.invoke(main, ["flights", "build", "--db", str(db)])
+    result = runner.invoke(
+        main, ["exodus", "--airport", "KMSP", "--on", "2025-02-04", "--db", str(db)]
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "expected None" not in text and "100% of its usual level" not in text
+    assert "no expected count (no baseline)" in text
+    assert "coverage cannot be measured" in text
+    assert "destinations: ;" not in text

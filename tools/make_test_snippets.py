@@ -23,9 +23,9 @@ from jetwatch.sources.context import ReadContext
 
 SHARED = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data")
 OUT = Path("tests/data/real")
-HEADS = {  # gzip files cut to their first lines
-    "traffic/messages/full_flight_short.jsonl.gz": 12_000,
-    "rs1090/long_flight.csv.gz": 30_000,
+CUTS = {  # gzip files cut to some of their lines: (first, last) line numbers, 0-based
+    "traffic/messages/full_flight_short.jsonl.gz": (0, 12_000),  # the take-off
+    "rs1090/long_flight.csv.gz": (142_432, 172_432),  # the last 30,000: airborne traffic
 }
 COPIES = (
     "traffic/LICENSE",
@@ -39,13 +39,13 @@ COPIES = (
 
 
 def main() -> None:
-    for name, lines in HEADS.items():
+    for name, (first, last) in CUTS.items():
         (OUT / name).parent.mkdir(parents=True, exist_ok=True)
         with gzip.open(SHARED / name) as fh:
-            head = b"".join(line for _, line in zip(range(lines), fh, strict=False))
+            kept = b"".join(line for k, line in enumerate(fh) if first <= k < last)
         with gzip.GzipFile(OUT / name, "wb", mtime=0) as out:
-            out.write(head)
-        print(name, lines, "lines")
+            out.write(kept)
+        print(name, f"lines {first:,} to {last:,}")
     for name in COPIES:
         (OUT / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(SHARED / name, OUT / name)

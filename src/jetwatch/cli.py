@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
 import sys
-import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -174,16 +174,29 @@ def _run_ingest(
         return ingest_files(store, paths, fmt, start, archive_dir, settings, progress)
 
 
-def _bar(text: str) -> Progress:
-    """A progress bar on standard error, shown only on a terminal."""
-    return Progress(
-        BarColumn(),
-        text,
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-        disable=not sys.stderr.isatty(),
-    )
+@contextlib.contextmanager
+def _progress(what: str, unit: str) -> Iterator[Callable[[int, int], None]]:
+    """A ``(done, total)`` callback: a bar on a terminal, else a line on standard error
+    every 10 s (so a log shows a long run is moving)."""
+    if sys.stderr.isatty():
+        with Progress(
+            f"{what} {{task.completed:,}}/{{task.total:,}} {unit}",
+            BarColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(what, total=None)
+            yield lambda done, total: bar.update(task, completed=done, total=total)
+        return
+    last = [time.monotonic()]
+
+    def line(done: int, total: int) -> None:
+        if time.monotonic() - last[0] >= 10 or done == total:
+            last[0] = time.monotonic()
+            err.print(f"{what}: {done:,}/{total:,} {unit} ({done / max(total, 1):.0%})")
+
+    yield line
 
 
 def _report(results: list[IngestResult], as_json: bool) -> None:
@@ -585,8 +598,7 @@ def simulate(
         )
         spec = spec.scaled(scale)
         began = time.perf_counter()
-        with _bar("{task.completed}/{task.total} legs") as bar:
-            task = bar.add_task("legs", total=None)
+        with _progress("simulating", "legs") as step:
             manifest = sim_lib.simulate(
                 spec,
                 out_dir,
@@ -594,7 +606,7 @@ def simulate(
                 raw_days,
                 registry_file,
                 overwrite,
-                lambda done, total: bar.update(task, completed=done, total=total),
+                step,
             )
     except JetwatchError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -617,25 +629,29 @@ def simulate(
 
 @main.command()
 @click.option(
-    "--db", type=click.Path(dir_okay=False, path_type=Path), help="Keep the demo store here."
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Put the demo store here [default: CACHE/demo/demo.duckdb, made afresh each run].",
 )
 @click.option(
     "--cache",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="JETWATCH_CACHE",
-    help="Where the simulated preset is cached (env JETWATCH_CACHE; default ~/.cache/jetwatch).",
+    help="Where the simulated preset and the demo store live (env JETWATCH_CACHE; "
+    "default ~/.cache/jetwatch).",
 )
-def demo(db: Path | None, cache: Path | None) -> None:
+@click.option("--clean", is_flag=True, help="Remove what the demo keeps, and exit.")
+def demo(db: Path | None, cache: Path | None, clean: bool) -> None:
     """Simulate the moscow-2023-06-24 preset, ingest it into a fresh store, summarise it."""
-    workdir = Path(tempfile.mkdtemp(prefix="jetwatch-demo-"))
-    db = db or workdir / "demo.duckdb"
+    if clean:
+        freed = demo_lib.clean(cache)
+        out.print(f"removed the demo's files: {freed / 2**20:,.0f} MB freed")
+        return
+    db = db or demo_lib.default_db(cache)
     out.print(f"[bold]jetwatch {__version__} demo[/bold]")
     out.print(f"[bold red]{escape(sim_lib.SIMULATED)}[/bold red]")
-    with _bar("{task.description}") as bar:
-        task = bar.add_task("simulating", total=None)
-        result = demo_lib.run(
-            db, cache, sim_progress=lambda d, t: bar.update(task, completed=d, total=t)
-        )
+    with _progress("simulating", "legs") as step:
+        result = demo_lib.run(db, cache, sim_progress=step)
     m = result.manifest
     how = "cached copy" if result.cached else f"simulated in {result.simulate_s:.0f} s"
     out.print(f"scenario: {escape(str(m['title']))} ({how})")
@@ -685,6 +701,10 @@ def demo(db: Path | None, cache: Path | None) -> None:
     out.print(table)
     out.print(f"store: {escape(str(db))}")
     out.print(f"simulation, ground truth and manifest: {escape(str(result.simulation))}")
+    out.print(
+        f"the demo keeps {demo_lib.kept(cache) / 2**20:,.0f} MB under "
+        f"{escape(str(demo_lib.cache_dir(cache)))}; `jetwatch demo --clean` removes it"
+    )
     if not all(r.status in ("ingested", "skipped") for r in result.ingests):
         sys.exit(1)
 

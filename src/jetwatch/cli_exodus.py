@@ -215,10 +215,17 @@ def _show(doc: dict[str, Any], fmt: str) -> None:
             "SURGE" if b.get("surge") else "",
         )
     out.print(view)
-    out.print(
-        f"observed {doc['observed']}, expected {doc['expected']}, "
-        f"coverage {doc['coverage']:.0%} of its usual level"
+    expected = (
+        f"expected {doc['expected']}"
+        if doc["expected"] is not None
+        else "no expected count (no baseline)"
     )
+    cover = (
+        f"coverage {doc['coverage']:.0%} of its usual level"
+        if doc["coverage"] is not None
+        else "coverage cannot be measured (no earlier activity to compare with)"
+    )
+    out.print(f"observed {doc['observed']}, {expected}; {cover}")
     for s in doc["surges"]:
         out.print(
             f"[bold red]surge[/] {s['start']} to {s['end']} (peak {s['peak'][11:16]}, "
@@ -226,11 +233,10 @@ def _show(doc: dict[str, Any], fmt: str) -> None:
             f"{s['expected']} expected, excess {s['excess']}"
         )
     dest = doc["destinations"]["day"]
+    airports = ", ".join(f"{k} {v}" for k, v in dest["airports"].items()) or "none known"
     out.print(
-        "destinations: "
-        + escape(", ".join(f"{k} {v}" for k, v in dest["airports"].items()))
-        + f"; abroad {dest['abroad']}, domestic {dest['domestic']}, "
-        f"unknown {dest['unknown']}"
+        f"destinations: {escape(airports)} (abroad {dest['abroad']}, "
+        f"domestic {dest['domestic']}, unknown {dest['unknown']})"
     )
     _flights(doc["flights"])
 

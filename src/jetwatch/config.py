@@ -10,10 +10,14 @@ The file is ``$JETWATCH_CONFIG``, else ``./jetwatch.toml`` if it exists, else
     token = "…"                          # needed by the web app's write endpoints
     tiles = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"   # online map tiles (optional)
     tiles_attribution = "© OpenStreetMap contributors"
+    [store]
+    memory = "2GB"                       # DuckDB's memory limit (default: see below)
 
 A target ``NAME`` may instead come from ``$JETWATCH_NOTIFY_NAME`` (upper case), and
-the web token from ``$JETWATCH_WEB_TOKEN``. Secrets are only ever shown redacted
-(:func:`redact`).
+the web token from ``$JETWATCH_WEB_TOKEN``, and the store's memory limit from
+``$JETWATCH_MEMORY``. Without one, the limit follows the machine: a quarter of its
+memory (or of its container's limit), between 512 MB and 8 GB; DuckDB spills to
+disk beyond it. Secrets are only ever shown redacted (:func:`redact`).
 """
 
 from __future__ import annotations
@@ -39,7 +43,13 @@ class Config:
     token: str | None = None
     tiles: str | None = None
     tiles_attribution: str = ""
+    memory: str | None = None
     path: Path | None = None
+
+    @property
+    def memory_limit(self) -> str:
+        """DuckDB's ``memory_limit`` for the store, e.g. ``'6144MB'``."""
+        return self.memory or f"{default_memory_mb()}MB"
 
     @property
     def tiles_origin(self) -> str | None:
@@ -96,8 +106,20 @@ def load(path: Path | None = None) -> Config:
         token=os.environ.get("JETWATCH_WEB_TOKEN") or web.get("token"),
         tiles=web.get("tiles"),
         tiles_attribution=str(web.get("tiles_attribution", "")),
+        memory=os.environ.get("JETWATCH_MEMORY") or doc.get("store", {}).get("memory"),
         path=path,
     )
+
+
+def default_memory_mb() -> int:
+    """A quarter of the machine's memory (or its cgroup's limit), 512 MB to 8 GB."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        total = min(total, int(limit)) if limit.isdigit() else total
+    except OSError:
+        pass
+    return int(min(max(total / 4 / 2**20, 512), 8192))
 
 
 def redact(spec: str) -> str:

@@ -4,7 +4,9 @@
 (OpenSky state vectors for the 29 days, Beast captures of every receiver on the
 last day) or reuses a cached copy, keyed by the jetwatch version and a digest of the
 preset and the simulator's code,
-under ``$JETWATCH_CACHE`` (default ``~/.cache/jetwatch``). It then ingests
+under ``$JETWATCH_CACHE`` (default ``~/.cache/jetwatch``); older copies are removed.
+The store goes to ``CACHE/demo/demo.duckdb``, made afresh by each run; :func:`clean`
+removes both. It then ingests
 everything with :func:`ingest_simulation`: the fleet registry and watchlist, the
 state vectors, and each Beast file with its first-frame time and its receiver's
 position from the manifest, and builds the flights table. Later stages (exodus,
@@ -18,6 +20,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,8 +56,36 @@ class DemoResult:
     manifest: dict[str, object] = field(default_factory=dict)
 
 
-def cache_dir() -> Path:
-    return Path(os.environ.get("JETWATCH_CACHE", Path.home() / ".cache" / "jetwatch"))
+def cache_dir(cache: Path | None = None) -> Path:
+    return cache or Path(os.environ.get("JETWATCH_CACHE", Path.home() / ".cache" / "jetwatch"))
+
+
+def default_db(cache: Path | None = None) -> Path:
+    """The demo's store: one place, made afresh by each run (its archive beside it)."""
+    folder = cache_dir(cache) / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "demo.duckdb"
+    for old in (db, db.with_name(db.name + ".wal")):
+        old.unlink(missing_ok=True)
+    shutil.rmtree(folder / "demo-archive", ignore_errors=True)
+    return db
+
+
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+
+def kept(cache: Path | None = None) -> int:
+    """Bytes the demo keeps: its store and its cached simulation."""
+    return sum(_size(cache_dir(cache) / name) for name in ("demo", "sim"))
+
+
+def clean(cache: Path | None = None) -> int:
+    """Remove the demo's store and cached simulations; returns the bytes freed."""
+    freed = kept(cache)
+    for name in ("demo", "sim"):
+        shutil.rmtree(cache_dir(cache) / name, ignore_errors=True)
+    return freed
 
 
 def _fingerprint() -> str:
@@ -107,8 +138,11 @@ def run(
     sim_progress: Callable[[int, int], None] | None = None,
 ) -> DemoResult:
     scenario = load(PRESET)
-    where = (cache or cache_dir()) / "sim" / f"{scenario.name}-{__version__}-{_fingerprint()}"
+    where = cache_dir(cache) / "sim" / f"{scenario.name}-{__version__}-{_fingerprint()}"
     cached = (where / "manifest.json").exists()
+    for stale in where.parent.glob(f"{scenario.name}-*"):  # an older jetwatch's copies
+        if stale != where:
+            shutil.rmtree(stale, ignore_errors=True)
     began = time.perf_counter()
     if not cached:
         where.parent.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,11 @@ class JetwatchError(Exception):
         text = f"{where}: {message}" if where else message
         if value is not None:
             text = f"{text} ({value!r:.80})"
+        self.text = text
         super().__init__(text)
+
+    def __str__(self) -> str:
+        return self.text  # not KeyError's repr, for the errors that are also KeyErrors
 
 
 class UnknownFormatError(JetwatchError, ValueError):

@@ -5,7 +5,9 @@ over the messages where both decoders give a value: callsign (TC 1-4), altitude
 (DF0/4/16/20 and airborne positions) and squawk (DF5/21) against pyModeS; ground
 speed, track and vertical rate (TC 19, subtypes 1-2) against rs1090 (pyModeS
 rounds ground speed to whole knots); positions within 5 m of rs1090's, which
-pairs CPR messages itself.
+pairs CPR messages itself; and the positions rs1090 resolves that jetwatch resolves
+too, overall and past the first minute of a track (the two pick different CPR pairs
+and references when a track starts).
 """
 
 from __future__ import annotations
@@ -39,6 +41,24 @@ class Rate:
         return f"{self.rate:.4%} of {self.compared:,}"
 
 
+TRACK_START_S = 60.0  # a track starts with an aircraft's first position message, or the first
+# after this long without one
+
+
+def _into_track(icao: np.ndarray, t: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """Seconds since the start of its track, for each position message (else NaN)."""
+    out = np.full(len(t), np.nan)
+    last: dict[int, float] = {}
+    start: dict[int, float] = {}
+    for i in np.flatnonzero(pos).tolist():
+        a, now = int(icao[i]), float(t[i])
+        if a not in last or now - last[a] > TRACK_START_S:
+            start[a] = now
+        last[a] = now
+        out[i] = now - start[a]
+    return out
+
+
 def compare(
     frames: list[str], times: list[float], reference: tuple[float, float]
 ) -> dict[str, Rate]:
@@ -52,6 +72,7 @@ def compare(
     rates = {k: Rate() for k in ("callsign", "altitude", "squawk", "speed", "track", "vrate")}
     rates["position within 5 m"] = Rate()
     rates["positions rs1090 also has"] = Rate()
+    rates["positions rs1090 also has, past a track's first minute"] = Rate()
     theirs = [pyModeS.decode(frames[r]) for r in m.row.tolist()]
 
     def both(kind_mask: np.ndarray, key: str, mine: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -82,6 +103,8 @@ def compare(
     pos = (m.kind == K_AIRBORNE) | (m.kind == K_SURFACE)
     theirs_ok = pos & ~np.isnan(lat)
     rates["positions rs1090 also has"].add(~np.isnan(m.lat[theirs_ok]))
+    settled = theirs_ok & (_into_track(m.icao, m.time, pos) > TRACK_START_S)
+    rates["positions rs1090 also has, past a track's first minute"].add(~np.isnan(m.lat[settled]))
     common = theirs_ok & ~np.isnan(m.lat)
     dist_m = haversine_km(lat[common], lon[common], m.lat[common], m.lon[common]) * 1000
     rates["position within 5 m"].add(dist_m <= 5.0)

@@ -41,6 +41,8 @@ def test_fields_agree_exactly(rates: dict, corpus: str, field: str) -> None:
 
 @pytest.mark.parametrize("corpus", sorted(CORPORA))
 def test_positions_rs1090_decodes_are_decoded_too(rates: dict, corpus: str) -> None:
-    # rs1090 and jetwatch pick different pairs and references at track starts;
-    # nearly every position rs1090 resolves must also be resolved by jetwatch.
-    assert rates[corpus]["positions rs1090 also has"].rate >= 0.998
+    # rs1090 and jetwatch pick different pairs and references when a track starts:
+    # after a track's first minute, every position rs1090 resolves jetwatch resolves.
+    settled = rates[corpus]["positions rs1090 also has, past a track's first minute"]
+    assert settled.compared > 100 and settled.agree == settled.compared, settled
+    assert rates[corpus]["positions rs1090 also has"].rate >= 0.99

@@ -31,7 +31,7 @@ def _port() -> int:
 
 @pytest.fixture()
 def receiver() -> object:
-    """``jetwatch replay`` of a real recording at 500x, as a separate process."""
+    """``jetwatch replay`` of a real recording at 500x, looped, as a separate process."""
     port = _port()
     proc = subprocess.Popen(
         [
@@ -42,6 +42,7 @@ def receiver() -> object:
             str(port),
             "--speed",
             "500",
+            "--loop",  # a receiver does not stop: a second listener gets data too
         ],
         stdout=subprocess.DEVNULL,
     )

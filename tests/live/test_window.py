@@ -37,17 +37,17 @@ def _feed(feed: str, data: bytes, arrival: float) -> list[Chunk]:
 
 
 def test_times_follow_the_senders_clock_from_the_first_arrival(klm_lines: list) -> None:
-    data = _beast(klm_lines[:30_000])
+    data = _beast(klm_lines[-30_000:])
     result = WindowDecoder().decode(_feed("a", data, 1_700_000_000.0))
     times = result.positions["time"].cast("int64").to_numpy() / 1e6
-    span = klm_lines[29_999][0] - klm_lines[0][0]
+    span = klm_lines[-1][0] - klm_lines[-30_000][0]
     assert result.positions.num_rows > 1000
     assert times.min() >= 1_700_000_000.0 - 1e-6
     assert abs((times.max() - times.min()) - span) < 30  # the recording's own timeline
 
 
 def test_a_frame_heard_by_two_receivers_is_stored_once(klm_lines: list) -> None:
-    data = _beast(klm_lines[:30_000])
+    data = _beast(klm_lines[-30_000:])
     one = WindowDecoder().decode(_feed("a", data, 1_700_000_000.0))
     both = WindowDecoder().decode(
         _feed("a", data, 1_700_000_000.0) + _feed("b", data, 1_700_000_000.2)

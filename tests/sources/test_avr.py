@@ -40,7 +40,7 @@ def test_real_capture_decodes_like_rs1090(tmp_path: Path, cdg_rows: list[dict]) 
         )
         for i, (t, lat) in zip(k, theirs, strict=True)
     ]
-    assert len(theirs) > 8000 and sum(hits) >= len(theirs) - 2
+    assert len(theirs) > 2000 and sum(hits) >= len(theirs) - 2  # 8,000+ in the whole capture
     flags = got.positions["flags"].to_numpy()
     assert (flags & FLAG_TIME_ESTIMATED).all()
 

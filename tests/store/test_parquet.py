@@ -41,3 +41,28 @@ def test_export_is_partitioned_by_day_and_imports_back_once(tmp_path: Path) -> N
         assert b.counts()["rejects"] == rejects
         assert parquet.import_(b, tmp_path / "out") == {"ingests": 0, "positions": 0, "rejects": 0}
         assert _positions(b) == expected
+
+
+def test_export_holds_one_day_at_a_time(tmp_path: Path) -> None:
+    """3M positions over 30 days leave a 40 MB store memory limit room enough: a
+    partitioned sort of the whole table (the export before) ran out of memory here."""
+    db = tmp_path / "big.duckdb"
+    with Store(db) as s:
+        s.con.execute(
+            "INSERT INTO ingests (id, status, path, sha256, size, format, compression) "
+            "VALUES (1, 'done', 'made.sbs', 'abc', 1, 'sbs', 'none')"
+        )
+        s.con.execute(  # a shape test: synthetic rows, not data
+            "INSERT INTO position_rows SELECT TIMESTAMP '2023-06-01' "
+            "+ to_microseconds(i * 850000::BIGINT), printf('%06x', i % 5000), "
+            "'CALL' || (i % 100), 50 + (i % 1000) / 1000.0, 30 + (i % 777) / 1000.0, "
+            "(i % 40000)::INT, NULL, 300, 90, 0, false, '1000', 'A3', 'adsb', 0, 1 "
+            "FROM range(3000000) t(i)"
+        )
+    with Store(db, memory_limit="40MB") as s:
+        counts = parquet.export(s, tmp_path / "out")
+    assert counts["positions"] == 3_000_000
+    days = sorted(p.name for p in (tmp_path / "out" / "positions").iterdir())
+    assert len(days) == 30 and days[0] == "day=2023-06-01"
+    with Store(tmp_path / "back.duckdb") as b:
+        assert parquet.import_(b, tmp_path / "out")["positions"] == 3_000_000

@@ -82,3 +82,38 @@ def test_every_response_has_the_security_headers(web: str, path: str) -> None:
     assert r.status_code == 200
     assert "script-src 'self'" in r.headers["content-security-policy"]
     assert r.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "api/aircraft?at=0001-01-01T00:00:00",
+        "api/aircraft/4ac8b3?at=9999-12-31T23:59:59",
+        "api/flights?on=0001-01-01",
+        "api/exodus?area=moscow&on=9999-12-31",
+        "api/exodus?area=moscow&on=0001-01-01",
+        "api/report/exodus?area=moscow&on=9999-12-31",
+        "api/report/aircraft?aircraft=RA-96022&on=0001-01-01",
+    ],
+)
+def test_extreme_dates_are_422_not_500(web: str, path: str) -> None:
+    got = httpx.get(web + path, timeout=60)
+    assert got.status_code == 422, got.text
+    assert "1970" in got.text
+
+
+def test_only_a_bearer_token_is_accepted(web: str) -> None:
+    entry = {"kind": "hex", "value": "abcdef"}
+    bare = httpx.post(web + "api/watchlist", json=entry, headers={"Authorization": TOKEN})
+    assert bare.status_code == 401
+    lower = httpx.post(
+        web + "api/watchlist", json=entry, headers={"Authorization": f"bearer{TOKEN}"}
+    )
+    assert lower.status_code == 401
+
+
+def test_the_api_reference_loads_nothing_from_elsewhere(web: str) -> None:
+    page = httpx.get(web + "docs")
+    assert page.status_code == 200 and "api.js" in page.text
+    assert "http" not in page.text.replace('href="openapi.json"', "")  # no CDN
+    assert httpx.get(web + "api.js").status_code == 200

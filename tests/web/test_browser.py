@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from jetwatch.config import Config
 from jetwatch.reports import exodus as exodus_report
 from jetwatch.store.db import Store
+from jetwatch.watch import alerts, lists
 from tests.web.conftest import TOKEN, serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,26 +88,77 @@ def test_map_aircraft_flights_and_dashboard(browser: Browser, web: str) -> None:
     assert dialogs == []
 
 
-def test_transponder_strings_show_as_text(
+def test_strings_from_data_are_text_in_every_view(
     browser: Browser, exodus_sim: tuple[Path, Path], tmp_path: Path
 ) -> None:
+    """Hostile callsign, registration, operator, watch note and alert title go into
+    every view (map tooltips, list, detail, flights, dashboard, watchlist, alerts,
+    report); no element may come of them."""
     _, db = exodus_sim
     hostile = tmp_path / "hostile.duckdb"
     shutil.copy(db, hostile)
-    script, img = "<script>alert(1)</script>", '"><img src=x onerror=alert(2)>'
+    script = "<script>alert(1)</script>"
+    img = '"><img src=x data-pwn=1 onerror=alert(2)>'
+    bold = "<b data-pwn=1>OP</b>"
     with Store(hostile) as store:
         store.con.execute("UPDATE position_rows SET callsign = ?", [script])
-        store.con.execute("UPDATE aircraft SET registration = ?", [img])
+        store.con.execute("UPDATE flights SET callsigns = [?]", [script])
+        store.con.execute("UPDATE aircraft SET registration = ?, operator = ?", [img, bold])
+        lists.ensure(store)
+        alerts.ensure(store)
+        store.con.execute(
+            "INSERT INTO watchlist (id, kind, value, note, exclude) "
+            "VALUES (9999, 'hex', 'abcdef', ?, false)",
+            [img],
+        )
+        store.con.execute(
+            "INSERT INTO alerts (id, rule_id, key, event, icao24, registration, time, title, "
+            "body, status) VALUES (9999, 1, 'k', 'surge', 'abcdef', ?, now(), ?, ?, 'sent')",
+            [img, img, bold],
+        )
     served = serve(hostile, Config())
     url = next(served)
+
+    def clean(page: Page, where: str) -> None:
+        assert page.locator("[data-pwn]").count() == 0, where
+        assert page.locator("img[src=x]").count() == 0, where
+
     try:
         page, dialogs = open_page(browser, url)
         first = page.locator("#aircraft-list tr.pick").first
         expect(first.locator("td").nth(1)).to_have_text(script)
+        page.evaluate("() => markers.eachLayer((m) => m.openTooltip())")  # every tooltip
+        expect(page.locator(".leaflet-tooltip").first).to_contain_text(img)
+        clean(page, "map tooltips")
         first.click()
         expect(page.locator("#detail-title")).to_have_text(img)
+        expect(page.locator("#detail dl")).to_contain_text(bold)
+        clean(page, "aircraft detail")
         page.screenshot(path=SHOTS / "hostile-strings.png")
-        assert page.locator("img[src=x]").count() == 0
+
+        page.click("nav button[data-tab=flights]")
+        page.fill("#flight-form input[name=on]", DAY)
+        page.click("#flight-form button")
+        expect(page.locator("#flight-table tr.pick").first).to_contain_text(img)
+        clean(page, "flights")
+
+        page.click("nav button[data-tab=exodus]")
+        page.select_option("#exodus-area", "moscow")
+        page.fill("#exodus-form input[name=on]", DAY)
+        page.click("#exodus-form button")
+        expect(page.locator("#exodus-alerts")).to_contain_text(img, timeout=30_000)
+        clean(page, "dashboard")
+
+        page.click("nav button[data-tab=watch]")
+        expect(page.locator("#watch-table")).to_contain_text(img)
+        expect(page.locator("#alert-table")).to_contain_text(img)
+        clean(page, "watchlist and alerts")
+
+        report = browser.new_page()
+        report.goto(f"{url}api/report/aircraft?aircraft=abcdef&on={DAY}")
+        report.goto(f"{url}api/report/exodus?area=moscow&on={DAY}")
+        expect(report.locator("body")).to_contain_text(img)
+        clean(report, "report")
         assert page.locator("#detail script, #aircraft-list script").count() == 0
         assert dialogs == []
     finally:

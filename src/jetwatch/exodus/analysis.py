@@ -126,7 +126,7 @@ class Exodus:
             "baseline_error": self.baseline_error,
             "observed": total,
             "expected": expected,
-            "coverage": round(self.period_coverage, 3),
+            "coverage": _rounded(self.period_coverage),
             "buckets": buckets,
             "surges": [
                 {k: v for k, v in s.items() if k not in ("first", "last")} for s in self.surges
@@ -135,6 +135,11 @@ class Exodus:
             "flights": flights,
             "jetwatch_version": __version__,
         }
+
+
+def _rounded(value: float) -> float | None:
+    """A ratio for output: None when unknown (NaN)."""
+    return None if np.isnan(value) else round(value, 3)
 
 
 def _utc(epoch: int) -> dt.datetime:

@@ -30,6 +30,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
+
 from jetwatch.errors import JetwatchError
 from jetwatch.exodus.analysis import Exodus, Settings, exodus
 from jetwatch.exodus.coverage import POOR
@@ -142,6 +144,8 @@ def check_departures(
 def _coverage_reason(ex: Exodus) -> str:
     if ex.baseline_error is not None:
         return f"the coverage cannot be measured: {ex.baseline_error}"
+    if np.isnan(ex.period_coverage):
+        return "the coverage cannot be measured: no receiver activity in the earlier weeks"
     return (
         f"coverage was {ex.period_coverage:.0%} of its usual level (below {POOR:.0%}): "
         "missing departures may be missing data"
@@ -220,7 +224,7 @@ def check_aircraft(
         "icao24": icao,
         "first_seen": _iso(ends[0]),
         "last_seen": _iso(ends[1]),
-        "coverage": round(ex.period_coverage, 3),
+        "coverage": None if np.isnan(ex.period_coverage) else round(ex.period_coverage, 3),
         "flights": [
             {k: _iso(v) if isinstance(v, dt.datetime) else v for k, v in r.items()} for r in rows
         ],

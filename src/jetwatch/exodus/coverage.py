@@ -60,7 +60,8 @@ def ratio(
 
 
 def weighted(cover: npt.NDArray[np.float64], mu: npt.NDArray[np.float64]) -> float:
-    """Coverage of a period: buckets weighted by expected departures (1.0 if none known)."""
+    """Coverage of a period: buckets weighted by expected departures; NaN when no
+    bucket's coverage is known (never taken as full)."""
     known = ~np.isnan(cover)
     w = mu[known] + 1e-6
-    return float(np.sum(cover[known] * w) / np.sum(w)) if known.any() else 1.0
+    return float(np.sum(cover[known] * w) / np.sum(w)) if known.any() else float("nan")

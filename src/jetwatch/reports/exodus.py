@@ -79,6 +79,8 @@ def verdict(doc: dict[str, Any]) -> tuple[str, list[str]]:
     caveats = []
     if doc["baseline_error"]:
         return "cannot be determined", [f"no baseline: {doc['baseline_error']}"]
+    if doc["coverage"] is None:
+        return "cannot be determined", ["coverage cannot be measured: no earlier activity"]
     if doc["coverage"] < POOR:
         caveats.append(
             f"coverage was {doc['coverage']:.0%} of its usual level: departures may be missing"

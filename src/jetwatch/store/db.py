@@ -26,12 +26,11 @@ import duckdb
 import pyarrow as pa
 
 from jetwatch import __version__
+from jetwatch.config import load
 from jetwatch.errors import StoreError
 from jetwatch.reference import classes
 from jetwatch.store import live
 from jetwatch.store.schema import DDL, SCHEMA_VERSION
-
-MEMORY_LIMIT = "400MB"
 
 
 @dataclass
@@ -61,7 +60,9 @@ class IngestCounts:
 class Store:
     """A jetwatch database file (created on first use)."""
 
-    def __init__(self, path: Path | str, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path | str, read_only: bool = False, memory_limit: str | None = None
+    ) -> None:
         self.path = Path(path)
         self.ready: set[str] = set()  # schema parts known to exist (shared by cursors)
         # Commits per table by this process (shared by cursors): DuckDB allows one
@@ -75,8 +76,13 @@ class Store:
         # Row order within a table carries no meaning here (every reader orders by
         # time); letting DuckDB insert in parallel halves the cost of large appends.
         self.con.execute("SET preserve_insertion_order = false")
-        # Bounded memory whatever the input size: DuckDB spills to disk beyond this.
-        self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        # Bounded memory whatever the input size: DuckDB spills to disk beyond this
+        # (the setting, $JETWATCH_MEMORY, or a quarter of the machine's memory).
+        try:
+            self.con.execute("SET memory_limit = ?", [memory_limit or load().memory_limit])
+        except duckdb.Error as exc:
+            self.con.close()
+            raise StoreError(f"bad memory limit: {exc}", where=str(self.path)) from exc
         if not read_only:
             self.con.execute(DDL)
             self.con.execute(

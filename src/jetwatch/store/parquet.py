@@ -2,7 +2,8 @@
 
 Layout of an export directory (readable by DuckDB, Spark, pandas, polars):
 
-- ``positions/day=YYYY-MM-DD/*.parquet``: the positions, Hive-partitioned by UTC day;
+- ``positions/day=YYYY-MM-DD/*.parquet``: the positions, Hive-partitioned by UTC day,
+  written one day at a time (memory holds one day's sort, whatever the store's size);
 - ``ingests.parquet`` and ``rejects.parquet``: the ingest log and the rejects.
 
 Import is idempotent: an exported ingest whose SHA-256 is already in the target
@@ -25,10 +26,18 @@ def export(store: Store, out: Path) -> dict[str, int]:
     """Write the store's tables under ``out``; returns the row counts written."""
     out.mkdir(parents=True, exist_ok=True)
     con = store.con
-    con.execute(
-        f"COPY (SELECT *, CAST(time AS DATE) AS day FROM positions ORDER BY icao24, time) "
-        f"TO '{_q(out / 'positions')}' (FORMAT PARQUET, PARTITION_BY (day), OVERWRITE_OR_IGNORE)"
-    )
+    days = con.execute(
+        "SELECT DISTINCT CAST(time AS DATE) AS day FROM positions ORDER BY day"
+    ).fetchall()
+    for (day,) in days:  # one day at a time: the sort never holds more than a day
+        folder = out / "positions" / f"day={day.isoformat()}"
+        folder.mkdir(parents=True, exist_ok=True)
+        con.execute(
+            "COPY (SELECT * FROM positions WHERE time >= $day "
+            "AND time < $day + INTERVAL 1 DAY ORDER BY icao24, time) "
+            f"TO '{_q(folder / 'data_0.parquet')}' (FORMAT PARQUET)",
+            {"day": day},
+        )
     con.execute(
         f"COPY (SELECT * FROM ingests WHERE status = 'done') "
         f"TO '{_q(out / 'ingests.parquet')}' (FORMAT PARQUET)"

@@ -1,7 +1,8 @@
 """``jetwatch serve``: the web app and its JSON API over one store.
 
 :func:`create_app` builds a FastAPI application (OpenAPI schema at
-``/openapi.json``, docs at ``/docs``) that only calls the library:
+``/openapi.json``, read as a page at ``/docs``, with no script from another host) that
+only calls the library:
 
 - ``GET /api/aircraft``: the live picture (:func:`.queries.aircraft`), with readsb's
   ``circle``, ``box``, ``find_hex``, ``find_reg`` and ``find_type``;
@@ -45,9 +46,9 @@ import pyarrow as pa
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 
-from jetwatch import __version__
+from jetwatch import __version__, dates
 from jetwatch.config import Config
 from jetwatch.errors import JetwatchError
 from jetwatch.exodus.analysis import exodus
@@ -68,6 +69,7 @@ from jetwatch.store.db import Store
 from jetwatch.watch import alerts, lists
 from jetwatch.web import queries
 
+STATIC = resources.files("jetwatch") / "web" / "static"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
@@ -222,12 +224,28 @@ class LiveCache:
             return self.value
 
 
+def _day(value: dt.date) -> dt.date:
+    return dates.parse_day(value)
+
+
+def _when(value: dt.datetime) -> dt.datetime:
+    return dates.parse_time(value)
+
+
+# dates as the command line takes them: 1970-2099, else 422 with the reason
+Day = Annotated[dt.date, AfterValidator(_day)]
+When = Annotated[dt.datetime, AfterValidator(_when)]
+
+
 def create_app(store: Store, config: Config | None = None) -> FastAPI:
     cfg = config or Config()
     for ensure in (lists.ensure, alerts.ensure, ensure_schema):  # before any reader runs
         ensure(store)
     store.con.execute(activity.DDL)
-    app = FastAPI(title="jetwatch", version=__version__, responses=PROBLEMS)
+    # no CDN: the API reference is a page of the app's own (static/api.html)
+    app = FastAPI(
+        title="jetwatch", version=__version__, responses=PROBLEMS, docs_url=None, redoc_url=None
+    )
 
     def view() -> Iterator[Store]:
         cursor = store.cursor()
@@ -239,9 +257,9 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
     def writer(authorization: Annotated[str | None, Header()] = None) -> None:
         if not cfg.token:
             raise HTTPException(403, "read-only: no web token is configured")
-        given = (authorization or "").removeprefix("Bearer ").strip()
-        if not hmac.compare_digest(given.encode(), cfg.token.encode()):
-            raise HTTPException(401, "a valid token is needed to edit")
+        scheme, _, given = (authorization or "").partition(" ")
+        if scheme != "Bearer" or not hmac.compare_digest(given.encode(), cfg.token.encode()):
+            raise HTTPException(401, "a valid token is needed to edit (Authorization: Bearer …)")
 
     @app.exception_handler(JetwatchError)
     async def bad_input(_: Request, exc: JetwatchError) -> JSONResponse:
@@ -255,7 +273,7 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
     @app.get("/api/aircraft")
     def aircraft(
         s: Annotated[Store, Depends(view)],
-        at: dt.datetime | None = None,
+        at: When | None = None,
         minutes: Annotated[float, Query(gt=0, le=1440)] = 5.0,
         circle: Annotated[str | None, Query(pattern=CIRCLE)] = None,
         box: Annotated[str | None, Query(pattern=BOX)] = None,
@@ -282,7 +300,7 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
 
     @app.get("/api/aircraft/{icao24}")
     def one_aircraft(
-        s: Annotated[Store, Depends(view)], icao24: str, at: dt.datetime | None = None
+        s: Annotated[Store, Depends(view)], icao24: str, at: When | None = None
     ) -> dict[str, Any]:
         snapshot = known.get(s)
         info = lookup(s, icao24, classes=snapshot)
@@ -302,7 +320,7 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
         s: Annotated[Store, Depends(view)],
         origin: str | None = None,
         destination: str | None = None,
-        on: dt.date | None = None,
+        on: Day | None = None,
         cls: Annotated[Class | None, Query(alias="class")] = None,
         aircraft: str | None = None,
         limit: Annotated[int, Query(ge=1, le=5000)] = 500,
@@ -358,7 +376,7 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
     @app.get("/api/exodus")
     def exodus_doc(
         s: Annotated[Store, Depends(view)],
-        on: dt.date,
+        on: Day,
         area: str | None = None,
         airport: Annotated[str | None, Query(pattern=ICAO)] = None,
         cls: Annotated[Class | None, Query(alias="class")] = BUSINESS_JET,
@@ -370,7 +388,7 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
     @app.get("/api/report/exodus", response_class=HTMLResponse, responses=REPORT_PROBLEMS)
     def report(
         s: Annotated[Store, Depends(view)],
-        on: dt.date,
+        on: Day,
         area: str | None = None,
         airport: Annotated[str | None, Query(pattern=ICAO)] = None,
         cls: Annotated[Class, Query(alias="class")] = BUSINESS_JET,
@@ -382,7 +400,7 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
     def aircraft_report_html(
         s: Annotated[Store, Depends(view)],
         aircraft: str,
-        on: dt.date,
+        on: Day,
         left: str | None = None,
         arrived: str | None = None,
     ) -> HTMLResponse:
@@ -394,16 +412,12 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
         return {"entries": [vars(e) for e in lists.entries(s)], "editable": bool(cfg.token)}
 
     @app.post("/api/watchlist", dependencies=[Depends(writer)])
-    def add_entry(entry: WatchEntry) -> dict[str, Any]:
-        return {
-            "id": lists.add(
-                store.cursor(), entry.kind, entry.value, note=entry.note, exclude=entry.exclude
-            )
-        }
+    def add_entry(s: Annotated[Store, Depends(view)], entry: WatchEntry) -> dict[str, Any]:
+        return {"id": lists.add(s, entry.kind, entry.value, note=entry.note, exclude=entry.exclude)}
 
     @app.delete("/api/watchlist/{entry_id}", dependencies=[Depends(writer)])
-    def remove_entry(entry_id: int) -> dict[str, Any]:
-        if not lists.remove(store.cursor(), entry_id):
+    def remove_entry(s: Annotated[Store, Depends(view)], entry_id: int) -> dict[str, Any]:
+        if not lists.remove(s, entry_id):
             raise HTTPException(404, "no such entry")
         return {"removed": entry_id}
 
@@ -426,7 +440,11 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
             headers={"Cache-Control": "max-age=86400"},
         )
 
-    static = resources.files("jetwatch") / "web" / "static"
+    @app.get("/docs", include_in_schema=False)
+    def api_reference() -> Response:
+        return Response((STATIC / "api.html").read_bytes(), media_type="text/html")
+
+    static = STATIC
     app.mount("/", StaticFiles(directory=str(static), html=True), name="static")
     tiles = cfg.tiles_origin
     app.add_middleware(SecurityHeaders, csp=CSP.format(tiles=f" {tiles}" if tiles else ""))

@@ -68,7 +68,8 @@ function draw() {
     n += 1;
     const m = L.circleMarker([a.lat, a.lon], { radius: a.icao24 === selected ? 7 : 4,
       color: colour(a), weight: 1, fillOpacity: 0.8 });
-    m.bindTooltip(`${a.registration || a.icao24} ${a.callsign || ""}`.trim());
+    // a DOM node, never a string: Leaflet puts a string tooltip in as HTML
+    m.bindTooltip(el("span", `${a.registration || a.icao24} ${a.callsign || ""}`.trim()));
     m.on("click", () => select(a.icao24));
     m.addTo(markers);
   }
