@@ -154,7 +154,7 @@ def test_demo_simulates_ingests_and_labels(tmp_path: Path) -> None:
     again = CliRunner().invoke(main, ["demo", "--cache", str(tmp_path / "cache")])
     assert again.exit_code == 0 and "cached copy" in again.output
     assert str(tmp_path / "cache" / "demo" / "demo.duckdb") in " ".join(again.output.split())
-    assert "jetwatch demo --clean" in again.output
+    assert "jetwatch demo --clean" in " ".join(again.output.split())
     third = CliRunner().invoke(main, ["demo", "--cache", str(tmp_path / "cache")])
     assert third.exit_code == 0  # the same place, made afresh: no pile of stores
     assert len(list((tmp_path / "cache").rglob("*.duckdb"))) == 1

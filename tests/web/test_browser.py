@@ -127,7 +127,7 @@ def test_strings_from_data_are_text_in_every_view(
         page, dialogs = open_page(browser, url)
         first = page.locator("#aircraft-list tr.pick").first
         expect(first.locator("td").nth(1)).to_have_text(script)
-        page.evaluate("() => markers.eachLayer((m) => m.openTooltip())")  # every tooltip
+        page.evaluate("() => { markers.eachLayer((m) => m.openTooltip()); }")  # every tooltip
         expect(page.locator(".leaflet-tooltip").first).to_contain_text(img)
         clean(page, "map tooltips")
         first.click()

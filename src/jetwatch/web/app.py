@@ -46,7 +46,7 @@ import pyarrow as pa
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import AfterValidator, BaseModel
+from pydantic import AfterValidator, BaseModel, WithJsonSchema
 
 from jetwatch import __version__, dates
 from jetwatch.config import Config
@@ -232,9 +232,25 @@ def _when(value: dt.datetime) -> dt.datetime:
     return dates.parse_time(value)
 
 
-# dates as the command line takes them: 1970-2099, else 422 with the reason
-Day = Annotated[dt.date, AfterValidator(_day)]
-When = Annotated[dt.datetime, AfterValidator(_when)]
+# dates as the command line takes them: 1970-2099, else 422 with the reason; the schema
+# states that range (as a pattern) so clients and schema-driven tests know it
+_YEAR = "(19[7-9][0-9]|20[0-9][0-9])-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
+Day = Annotated[
+    dt.date,
+    AfterValidator(_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": f"^{_YEAR}$"}),
+]
+When = Annotated[
+    dt.datetime,
+    AfterValidator(_when),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "pattern": f"^{_YEAR}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$",
+        }
+    ),
+]
 
 
 def create_app(store: Store, config: Config | None = None) -> FastAPI:
