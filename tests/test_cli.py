@@ -151,6 +151,15 @@ def test_demo_simulates_ingests_and_labels(tmp_path: Path) -> None:
     assert re.search(r"2023-06-24 │\s+37 │\s+37 │", result.output)  # found = true on the day
     for registration in ("RA-73555", "RA-96022", "RA-64520", "RA-11005"):
         assert registration in result.output
+    # golden numbers: the day test leads, and the two public claims are stated back
+    text = " ".join(result.output.split())
+    assert (
+        "2023-06-24: 37 business-jet departures from moscow against 10.0 expected "
+        "(95% band 4–18, 4 weeks of history): far above the usual level (p < 0.001); "
+        "about 27 more than usual (19–33)"
+    ) in text
+    assert "claim: at least 15 business-jet departures from UUWW to another country" in text
+    assert "claim: at most 2 business-jet departures from UUWW to another country" in text
     again = CliRunner().invoke(main, ["demo", "--cache", str(tmp_path / "cache")])
     assert again.exit_code == 0 and "cached copy" in again.output
     assert str(tmp_path / "cache" / "demo" / "demo.duckdb") in " ".join(again.output.split())

@@ -712,10 +712,9 @@ def demo(db: Path | None, cache: Path | None, clean: bool) -> None:
 def _demo_findings(found: dict[str, Any]) -> None:
     doc = found["exodus"]
     out.print(
-        f"[bold]jetwatch exodus --area {doc['scope']} --class business_jet --on {doc['day']}[/]: "
-        f"{doc['observed']} departures against {doc['expected']} expected "
-        f"(coverage {doc['coverage']:.0%} of its usual level)"
+        f"[bold]jetwatch exodus --area {doc['scope']} --class business_jet --on {doc['day']}[/]"
     )
+    out.print(f"  {escape(doc['headline'])}")
     for s in doc["surges"]:
         went = doc["destinations"]["surges"]
         s_countries = ", ".join(f"{k} {v}" for k, v in went["countries"].items())
@@ -725,10 +724,9 @@ def _demo_findings(found: dict[str, Any]) -> None:
             f"excess {s['excess']:.1f}; went to {escape(s_countries)}"
         )
     for c in found["claims"]:
-        out.print(
-            f"  claim: {escape(c['claim'])}: [bold]{c['verdict'].upper()}[/] "
-            f"({escape('; '.join(c['reasons']))})"
-        )
+        out.print(f"  claim: {escape(c['claim'])}: [bold]{c['verdict'].upper()}[/]")
+        for reason in c["reasons"]:
+            out.print(f"    - {escape(reason)}")
 
 
 main.add_command(exodus_cmd)

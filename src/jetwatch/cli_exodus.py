@@ -21,6 +21,7 @@ from jetwatch.exodus.analysis import Settings, exodus
 from jetwatch.exodus.analysis import live as live_step
 from jetwatch.exodus.baseline import DETECTORS
 from jetwatch.exodus.claims import check_aircraft, check_departures
+from jetwatch.exodus.coverage import BLACKOUT
 from jetwatch.exodus.source import Source
 from jetwatch.store.db import Store
 
@@ -153,11 +154,10 @@ def exodus_cmd(
                         seen.add(s["start"])
                         _alert(doc, s, fmt)
                 if once or now is not None:
-                    if not doc["surges"] and fmt == "table":
-                        out.print(
-                            f"{doc['upto']}: no surge ({doc['observed']} departures, "
-                            f"{doc['expected']} expected for the whole day)"
-                        )
+                    if fmt == "table":
+                        if not doc["surges"]:
+                            out.print(f"{doc['upto']}: no surge")
+                        out.print(escape(doc["headline"]))
                     return
                 time.sleep(interval)
     except JetwatchError as exc:
@@ -190,14 +190,13 @@ def _show(doc: dict[str, Any], fmt: str) -> None:
         click.echo(_csv(doc["buckets"]), nl=False)
         return
     _labels(doc)
+    out.print(f"[bold]{escape(doc['headline'])}[/]")
     title = (
         f"{doc['class'] or 'all'} departures from {doc['scope']} on {doc['day']} "
         f"({doc['timezone']}); times UTC"
     )
-    if doc["baseline_error"]:
-        out.print(f"[yellow]no baseline[/]: {escape(doc['baseline_error'])}")
     view = Table(title=escape(title))
-    heads = ("UTC", "local", "observed", "expected", "95% band", "score", "coverage", "surge")
+    heads = ("UTC", "local", "observed", "expected", "95% band", "score", "coverage", "note")
     for name in heads:
         view.add_column(name)
     zone = ZoneInfo(doc["timezone"])
@@ -212,7 +211,14 @@ def _show(doc: dict[str, Any], fmt: str) -> None:
             band,
             _cell(b.get("score")),
             _cell(b["coverage"]),
-            "SURGE" if b.get("surge") else "",
+            " ".join(
+                n
+                for n, on in (
+                    ("SURGE", b.get("surge")),
+                    ("BLACKOUT", (b["coverage"] is not None and b["coverage"] < BLACKOUT)),
+                )
+                if on
+            ),
         )
     out.print(view)
     expected = (
@@ -225,7 +231,8 @@ def _show(doc: dict[str, Any], fmt: str) -> None:
         if doc["coverage"] is not None
         else "coverage cannot be measured (no earlier activity to compare with)"
     )
-    out.print(f"observed {doc['observed']}, {expected}; {cover}")
+    unknown = f"; {doc['unknown_class']} more of unknown class" if doc["unknown_class"] else ""
+    out.print(f"observed {doc['observed']}, {expected}{unknown}; {cover}")
     for s in doc["surges"]:
         out.print(
             f"[bold red]surge[/] {s['start']} to {s['end']} (peak {s['peak'][11:16]}, "
@@ -236,7 +243,9 @@ def _show(doc: dict[str, Any], fmt: str) -> None:
     airports = ", ".join(f"{k} {v}" for k, v in dest["airports"].items()) or "none known"
     out.print(
         f"destinations: {escape(airports)} (abroad {dest['abroad']}, "
-        f"domestic {dest['domestic']}, unknown {dest['unknown']})"
+        f"domestic {dest['domestic']}; left coverage heading abroad {dest['heading_abroad']}, "
+        f"heading home {dest['heading_domestic']} (inferred, not observed); "
+        f"unknown {dest['unknown']})"
     )
     _flights(doc["flights"])
 
@@ -247,7 +256,10 @@ def _flights(rows: list[dict[str, Any]]) -> None:
     for k in keys:
         view.add_column(k)
     for r in rows:
-        view.add_row(*[_cell(r[k])[:19] if k == "time" else _cell(r[k]) for k in keys])
+        cells = [_cell(r[k])[:19] if k == "time" else _cell(r[k]) for k in keys]
+        if r["destination"] is None and r.get("heading_countries"):
+            cells[-1] = _cell("heading " + "/".join(r["heading_countries"]) + " (inferred)")
+        view.add_row(*cells)
     out.print(view)
 
 
@@ -265,6 +277,11 @@ def check() -> None:
 @click.option("--at-least", type=int)
 @click.option("--at-most", type=int)
 @click.option("--abroad", is_flag=True, help="Count only departures to another country.")
+@click.option(
+    "--infer-destinations",
+    is_flag=True,
+    help="With --abroad: also count departures heading abroad when last seen (inferred).",
+)
 @_fmt
 def check_departures_cmd(
     db: Path,
@@ -275,6 +292,7 @@ def check_departures_cmd(
     at_least: int | None,
     at_most: int | None,
     abroad: bool,
+    infer_destinations: bool,
     fmt: str,
 ) -> None:
     """Check a claim about how many departures there were."""
@@ -289,6 +307,7 @@ def check_departures_cmd(
                 at_least=at_least,
                 at_most=at_most,
                 abroad=abroad,
+                infer_destinations=infer_destinations,
             )
     except JetwatchError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -333,11 +352,10 @@ def _verdict(result: dict[str, Any], fmt: str) -> None:
     for r in result["reasons"]:
         out.print(f"  - {escape(r)}")
     if "expected" in result:
-        out.print(
-            f"observed {result['observed']}, baseline {result['expected']}, "
-            f"coverage {result['coverage']:.0%} of its usual level"
-        )
         _flights(result["flights"])
+        if result["unknown_class_flights"]:
+            out.print("departures of unknown class (not counted):")
+            _flights(result["unknown_class_flights"])
     else:
         for q in result["quiet"]:
             out.print(f"  quiet {q['from']} to {q['to']} ({q['seconds'] / 60:.0f} min airborne)")

@@ -90,10 +90,10 @@ MTIME = "mtime"  # ``start``: date clock-only inputs from the file's modificatio
 Start = float | str | None
 
 
-def anchor(fmt: str, start: Start, path: Path, mtime: float) -> tuple[float, str | None]:
+def anchor(fmt: str, start: Start, where: str, mtime: float) -> tuple[float, str | None]:
     """The UTC time (unix s) of the first record of an input of format ``fmt``, and a
     label when that time was assumed rather than given. Raises when a clock-only
-    input has neither ``start`` nor :data:`MTIME`."""
+    input has neither ``start`` nor :data:`MTIME`; ``where`` (a path or URL) names it."""
     if isinstance(start, float | int):
         return float(start), None
     if not relative_time(fmt):
@@ -105,7 +105,7 @@ def anchor(fmt: str, start: Start, path: Path, mtime: float) -> tuple[float, str
         f"this {fmt} capture has only the receiver's 12 MHz clock, no date: give --start "
         "with the UTC time of its first frame (e.g. --start 2023-06-24T08:00:00Z), or "
         "--start mtime to date it from the file's modification time (labelled as assumed)",
-        where=str(path),
+        where=where,
     )
 
 
@@ -140,7 +140,7 @@ def ingest_file(
                 return result
         result.format = fmt or detect(path)
         try:
-            first, assumed = anchor(result.format, start, path, path.stat().st_mtime)
+            first, assumed = anchor(result.format, start, str(path), path.stat().st_mtime)
         except JetwatchError:  # undated, but maybe already in the store under another name
             existing = store.find_ingest(sha256_file(path))
             if existing is None:

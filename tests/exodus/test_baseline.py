@@ -15,8 +15,8 @@ from jetwatch.exodus.baseline import (
     PoissonBaseline,
     detector,
     quantile,
-    sum_dispersion,
     upper_tail,
+    window_dispersion,
 )
 
 
@@ -54,9 +54,13 @@ def test_quantiles_bracket_the_mass() -> None:
     assert (1 - upper_tail(high + 1, mu, 5.0) >= 0.975).all()
 
 
-def test_sum_dispersion_of_equal_parts_adds_up() -> None:
-    assert sum_dispersion(np.array([2.0, 2.0, 2.0]), 4.0) == pytest.approx(12.0)
-    assert math.isinf(sum_dispersion(np.array([1.0]), math.inf))
+def test_window_dispersion_adds_hour_noise_and_keeps_the_day_noise() -> None:
+    parts = np.array([2.0, 2.0, 2.0])
+    assert window_dispersion(parts, 4.0) == pytest.approx(12.0)  # independent hours add up
+    assert math.isinf(window_dispersion(np.array([1.0]), math.inf))
+    # a shared day factor does not average out: a long window keeps its dispersion
+    assert window_dispersion(np.full(24, 2.0), math.inf, 10.0) == pytest.approx(10.0)
+    assert window_dispersion(parts, 4.0, 10.0) == pytest.approx(1 / (1 / 12 + 1 / 10))
 
 
 def _history(weeks: int, per_day: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -76,10 +80,32 @@ def test_expectation_is_robust_to_one_past_surge() -> None:
     assert 10 < calm.mu.sum() < 30
 
 
-def test_too_little_history_is_an_error_not_a_made_up_baseline() -> None:
-    history, weekdays = _history(2, 20.0)
-    with pytest.raises(BaselineError, match="needs 4 earlier weeks"):
-        NegBinBaseline().expect(history, weekdays, 0)
+def test_no_history_is_an_error_not_a_made_up_baseline() -> None:
+    history, weekdays = _history(1, 20.0)
+    keep = weekdays != 0
+    with pytest.raises(BaselineError, match="no earlier day of this weekday has data"):
+        NegBinBaseline().expect(history[keep], weekdays[keep], 0)
+
+
+def test_a_short_history_is_used_with_a_wider_band() -> None:
+    history, weekdays = _history(4, 20.0, seed=3)
+    full = NegBinBaseline().expect(history, weekdays, 3)
+    one = NegBinBaseline().expect(history[:7], weekdays[:7], 3)
+    assert (full.weeks, one.weeks) == (4, 1)
+    assert one.day_k < full.day_k  # less known about the level: more spread
+    day = np.array([full.mu.sum()])
+    assert quantile(0.975, day, one.window_k(one.mu)) > quantile(0.975, day, full.window_k(full.mu))
+
+
+def test_day_to_day_noise_is_measured_from_daily_totals() -> None:
+    rng = np.random.default_rng(7)
+    days = 7 * 8
+    factor = rng.gamma(5.0, 1 / 5.0, size=days)  # days vary with dispersion 5
+    shape = np.full(24, 1 / 24)
+    history = rng.poisson(40 * factor[:, None] * shape).astype(float)
+    base = NegBinBaseline(weeks=8).expect(history, np.arange(days) % 7, 0)
+    assert 1.5 < base.day_k < 10  # about 5, less the uncertainty of an 8-day median
+    assert base.k > 20  # within a day the hours are Poisson
 
 
 def test_detectors_by_name_or_object() -> None:

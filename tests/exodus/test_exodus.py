@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 
 from jetwatch.cli import main
 from jetwatch.exodus.analysis import exodus
-from jetwatch.exodus.claims import check_aircraft, check_departures
+from jetwatch.exodus.claims import ClaimError, check_aircraft, check_departures
 from jetwatch.store.db import Store
 from tests.helpers import aircraft_claim_cli, exodus_store
 
@@ -98,13 +99,61 @@ def test_claims_against_the_truth(sim: tuple[Path, Path]) -> None:
         early = check_departures(
             store, area="moscow", cls="business_jet", on="2023-06-03", at_least=500
         )
+        inferred = check_departures(
+            store,
+            airport="UUWW",
+            cls="business_jet",
+            on=DAY,
+            at_least=abroad - 2,
+            abroad=True,
+            infer_destinations=True,
+        )
+        with pytest.raises(ClaimError, match="goes with --abroad"):
+            check_departures(store, airport="UUWW", on=DAY, at_least=1, infer_destinations=True)
+        first = check_departures(
+            store, area="moscow", cls="business_jet", on="2023-05-27", at_least=500
+        )
     assert yes["verdict"] == "supported"
+    assert any(r.startswith("observed abroad ") for r in yes["reasons"])
+    assert "observed destinations only" in " ".join(yes["reasons"])
     assert no["verdict"] == "contradicted" and no["coverage"] >= 0.8
     assert few["verdict"] == "contradicted"
     assert left["verdict"] == "supported" and "last seen airborne" in left["reasons"][0]
     assert left["icao24"] == "157716" == unhyphenated["icao24"]
-    assert early["verdict"] == "cannot be determined"
-    assert "needs 4 earlier weeks" in early["reasons"][0]
+    assert inferred["inferred_destinations"] and inferred["observed"] >= yes["observed"]
+    assert "includes the inferred" in " ".join(inferred["reasons"])
+    # one week of history is used, with a band to match; none at all is refused
+    assert early["verdict"] == "contradicted" and "1 week of history" in early["reasons"][0]
+    assert first["verdict"] == "cannot be determined" and first["test"] is None
+    assert "no earlier day of this weekday" in first["reasons"][0]
+    assert not any("None" in r for r in first["reasons"] + early["reasons"])
+
+
+def test_unknown_class_is_not_zero(sim: tuple[Path, Path], tmp_path: Path) -> None:
+    """With no registry, the business jets' class is unknown: no claim about business
+    jets is settled by their absence, either way, and the output says what to import."""
+    _, db = sim
+    bare = tmp_path / "bare.duckdb"
+    shutil.copy(db, bare)
+    with Store(bare) as store:
+        store.con.execute("DELETE FROM aircraft")
+        many = check_departures(store, airport="UUWW", cls="business_jet", on=DAY, at_least=15)
+        two = check_departures(store, airport="UUWW", cls="business_jet", on=DAY, at_most=2)
+        doc = exodus(store, area="moscow", cls="business_jet", on=DAY, save=False).to_dict()
+    for result in (many, two):
+        assert result["verdict"] == "cannot be determined", result["reasons"]
+        assert result["unknown_class"] >= 15
+        assert any("registry import" in r for r in result["reasons"])
+    assert two["claim"] == "at most 2 business-jet departures from UUWW on 2023-06-24"
+    assert doc["unknown_class"] >= 15 and "of unknown class" in doc["headline"]
+    got = CliRunner().invoke(
+        main,
+        ["check", "departures", "--db", str(bare), "--from", "UUWW", "--on", DAY]
+        + ["--class", "business_jet", "--at-most", "2"],
+    )
+    lines = got.output.splitlines()
+    assert lines[1].startswith("claim: at most 2 business-jet departures from UUWW")
+    assert "CANNOT BE DETERMINED" in lines[2]
 
 
 def test_poor_coverage_never_contradicts(dark: tuple[Path, Path]) -> None:
@@ -115,8 +164,13 @@ def test_poor_coverage_never_contradicts(dark: tuple[Path, Path]) -> None:
         )
         doc = exodus(store, area="moscow", cls="business_jet", on=DAY, save=False).to_dict()
     assert result["verdict"] == "cannot be determined"
-    assert "coverage was" in result["reasons"][0]
+    assert any("coverage was" in r for r in result["reasons"])
     assert doc["coverage"] < 0.8
+    # the outage (every receiver down 07:00-19:00 Moscow time, 04-16 UTC) is found
+    # from the data alone
+    (gap,) = [g for g in doc["blackouts"] if g["end"] > "2023-06-24T10"]
+    assert (gap["start"], gap["end"]) == ("2023-06-24T04:00:00Z", "2023-06-24T16:00:00Z")
+    assert "Blackout from" in doc["headline"] and "Blackout from" in result["reasons"][-2]
 
 
 def test_cli_formats_and_errors(sim: tuple[Path, Path]) -> None:

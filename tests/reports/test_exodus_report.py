@@ -40,6 +40,8 @@ def test_the_first_screen_says_simulated_and_gives_the_verdict(
         html, doc = report.render(store, area="moscow", on=DAY)
     body = html[html.index("<body>") :]
     assert body.index("SIMULATED") < body.index("Verdict: surge flagged") < body.index("<svg")
+    # the day test leads, in words
+    assert body.index("SIMULATED") < body.index(": above the usual level") < body.index("Verdict")
     assert doc["surges"] and f"{doc['observed']} departures observed" in html
     for s in doc["surges"]:
         assert s["flagged_at"] in html

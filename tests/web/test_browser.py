@@ -82,6 +82,9 @@ def test_map_aircraft_flights_and_dashboard(browser: Browser, web: str) -> None:
     page.fill("#exodus-form input[name=on]", DAY)
     page.click("#exodus-form button")
     expect(page.locator("#exodus-head")).to_contain_text("surge(s)", timeout=30_000)
+    expect(page.locator("#exodus-head .headline")).to_contain_text(
+        "business-jet departures from moscow against"
+    )
     expect(page.locator("#exodus-surges tr")).to_have_count(2)  # heading and the surge
     assert page.locator("#exodus-chart rect.obs").count() > 5
     page.screenshot(path=SHOTS / "exodus-dashboard.png")

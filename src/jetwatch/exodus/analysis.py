@@ -2,9 +2,12 @@
 
 ``exodus(store, area="moscow", cls="business_jet", on="2023-06-24")`` counts the
 departures per bucket of the day and of the ``weeks`` weeks before
-(:mod:`.departures`), builds the baseline (:mod:`.baseline`), finds the surges
-(:mod:`.surges`), measures the coverage (:mod:`.coverage`) and lists where the
-aircraft went. The result is a plain document (:meth:`Exodus.to_dict`, the JSON
+(:mod:`.departures`), builds the baseline (:mod:`.baseline`), tests the day as a
+whole (:mod:`.daytest`: the retrospective question, which every output leads
+with), scans for surges (:mod:`.surges`: the live question), measures the coverage
+and finds blackouts (:mod:`.coverage`) and lists where the aircraft went.
+Departures whose class no registry settled are counted apart (``unknown_class``),
+never as zero. The result is a plain document (:meth:`Exodus.to_dict`, the JSON
 of ``jetwatch exodus --format json``, field names documented in
 ``docs/exodus.md``) and is stored in ``exodus_results`` for reports and the web
 app. ``upto`` cuts the day at a time, as a live run sees it.
@@ -23,8 +26,16 @@ import numpy as np
 import pyarrow as pa
 
 from jetwatch import __version__
-from jetwatch.exodus import coverage
-from jetwatch.exodus.baseline import BaselineError, NegBinBaseline, detector, upper_tail
+from jetwatch.exodus import coverage, heading
+from jetwatch.exodus.baseline import (
+    BaselineError,
+    Expectation,
+    NegBinBaseline,
+    detector,
+    upper_tail,
+)
+from jetwatch.exodus.coverage import Gap
+from jetwatch.exodus.daytest import DayTest, day_test
 from jetwatch.exodus.departures import Scope, bucket_counts, edges, epochs, scope
 from jetwatch.exodus.source import Source, StoreSource
 from jetwatch.exodus.surges import alpha, scan
@@ -45,7 +56,7 @@ class Settings:
     bucket_minutes: int = 60
     weeks: int = 4
     false_alarms_per_year: float = 1.0
-    max_hours: float = 6.0  # longest window tested for a surge
+    max_hours: float = 24.0  # longest window tested for a surge
 
     @property
     def max_buckets(self) -> int:
@@ -66,8 +77,10 @@ class Exodus:
     p_value: np.ndarray | None
     coverage: np.ndarray
     flights: pa.Table
+    unknown_class: pa.Table | None = None  # departures that might be of the class
     surges: list[dict[str, Any]] = field(default_factory=list)
-    dispersion: float | None = None
+    base: Expectation | None = None
+    test: DayTest | None = None
     baseline_error: str | None = None
     upto: dt.datetime | None = None
     labels: dict[str, int] = field(default_factory=dict)  # of the source's data
@@ -76,6 +89,37 @@ class Exodus:
     def period_coverage(self) -> float:
         mu = self.expected if self.expected is not None else np.ones(len(self.observed))
         return coverage.weighted(self.coverage, mu)
+
+    @property
+    def blackouts(self) -> list[Gap]:
+        return coverage.gaps(self.coverage, self.starts, self.settings.bucket_minutes)
+
+    @property
+    def unknown_count(self) -> int:
+        return 0 if self.unknown_class is None else self.unknown_class.num_rows
+
+    def what(self) -> str:
+        """The day's count in words: '2023-06-24: 52 business-jet departures from moscow'."""
+        cls = f"{self.where.cls.replace('_', '-')} " if self.where.cls else ""
+        until = f" until {self.upto:%H:%M} UTC" if self.upto is not None else ""
+        n = int(self.observed.sum())
+        return f"{self.day}{until}: {n} {cls}departure{'s' * (n != 1)} from {self.where.name}"
+
+    def headline(self) -> str:
+        """The day test in words, with what weakens it: unknown classes, blackouts."""
+        if self.test is None:
+            text = f"{self.what()}; no baseline: {self.baseline_error}"
+        else:
+            text = self.test.sentence(self.what())
+        if self.unknown_count:
+            text += (
+                f". {self.unknown_count} more departure{'s' * (self.unknown_count != 1)} "
+                f"of unknown class might be {self.where.cls}s (not counted; "
+                "`jetwatch registry import FILE` settles them)"
+            )
+        for gap in self.blackouts:
+            text += f". {gap.sentence()}"
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         width = dt.timedelta(minutes=self.settings.bucket_minutes)
@@ -91,6 +135,7 @@ class Exodus:
             }
             if self.expected is not None:
                 assert self.low is not None and self.high is not None and self.p_value is not None
+                assert self.base is not None
                 b |= {
                     "expected": round(float(self.expected[i]), 3),
                     "low": int(self.low[i]),
@@ -100,11 +145,7 @@ class Exodus:
                     "surge": any(s["first"] <= i <= s["last"] for s in self.surges),
                 }
             buckets.append(b)
-        flights = self.flights.to_pylist()
-        for f in flights:
-            for k, v in f.items():
-                if isinstance(v, dt.datetime):
-                    f[k] = _iso(v)
+        flights = _rows(self.flights)
         total = int(self.observed.sum())
         expected = None if self.expected is None else round(float(self.expected.sum()), 3)
         return {
@@ -120,21 +161,46 @@ class Exodus:
             "detector": self.detector,
             "weeks": self.settings.weeks,
             "false_alarms_per_year": self.settings.false_alarms_per_year,
-            "dispersion": self.dispersion
-            if self.dispersion is None or np.isfinite(self.dispersion)
-            else None,
+            "headline": self.headline(),
+            "test": None if self.test is None else self.test.to_dict(),
+            "dispersion": None if self.base is None else _finite(self.base.k),
+            "day_dispersion": None if self.base is None else _finite(self.base.day_k),
             "baseline_error": self.baseline_error,
             "observed": total,
             "expected": expected,
+            "unknown_class": self.unknown_count,
             "coverage": _rounded(self.period_coverage),
+            "blackouts": [g.to_dict() for g in self.blackouts],
             "buckets": buckets,
             "surges": [
                 {k: v for k, v in s.items() if k not in ("first", "last")} for s in self.surges
             ],
             "destinations": _destinations(self.flights, self.surges, self.starts, width),
             "flights": flights,
+            "unknown_class_flights": _rows(self.unknown_class),
             "jetwatch_version": __version__,
         }
+
+
+def _finite(value: float) -> float | None:
+    return round(value, 3) if np.isfinite(value) else None
+
+
+def _rows(table: pa.Table | None) -> list[dict[str, Any]]:
+    rows = [] if table is None else table.to_pylist()
+    for r in rows:
+        for k, v in r.items():
+            if isinstance(v, dt.datetime):
+                r[k] = _iso(v)
+    return rows
+
+
+def _with_headings(flights: pa.Table, home: str) -> pa.Table:
+    """The departures with where those that left coverage were heading (inferred)."""
+    heads, lists = heading.infer(flights, home)
+    return flights.append_column("heading", pa.array(heads, pa.string())).append_column(
+        "heading_countries", pa.array(lists, pa.list_(pa.string()))
+    )
 
 
 def _rounded(value: float) -> float | None:
@@ -161,10 +227,14 @@ def _destinations(
             ),
             "abroad": sum(1 for r in rows if r["abroad"] is True),
             "domestic": sum(1 for r in rows if r["abroad"] is False),
-            "unknown": sum(1 for r in rows if r["abroad"] is None),
+            "heading_abroad": sum(1 for r in rows if r["heading"] == "abroad"),
+            "heading_domestic": sum(1 for r in rows if r["heading"] == "domestic"),
+            "unknown": sum(1 for r in rows if r["abroad"] is None and r["heading"] is None),
         }
 
-    rows = flights.select(["time", "destination", "destination_country", "abroad"]).to_pylist()
+    rows = flights.select(
+        ["time", "destination", "destination_country", "abroad", "heading"]
+    ).to_pylist()
     out = {"day": tally(rows)}
     spans = [(starts[s["first"]], starts[s["last"]] + width) for s in surges]
     out["surges"] = tally([r for r in rows if any(a <= r["time"] < b for a, b in spans)])
@@ -172,7 +242,7 @@ def _destinations(
 
 
 def exodus(
-    store: Store,
+    store: Store | None,
     *,
     area: str | None = None,
     airport: str | None = None,
@@ -186,7 +256,7 @@ def exodus(
 ) -> Exodus:
     """The exodus analysis of a scope's day. ``source`` gives the departures, activity
     and labels (:mod:`.source`; default: the store's); the result is saved in the
-    store."""
+    store (``store`` may be None with a ``source`` and ``save=False``)."""
     s = settings or Settings()
     where = scope(area, airport, cls)
     day = on if isinstance(on, dt.date) else dt.date.fromisoformat(on)
@@ -197,8 +267,13 @@ def exodus(
     until = where.day_start(day + dt.timedelta(days=1))
     if upto is not None:
         until = min(until, upto)
-    data = source or StoreSource(store)
-    table = data.departures(where, since, until)
+    if store is None and (source is None or save):
+        raise ValueError("exodus needs a store, unless it reads a source and saves nothing")
+    data = source or StoreSource(store)  # type: ignore[arg-type]
+    found = data.departures(where, since, until)
+    known = found["class_known"].to_numpy(zero_copy_only=False).astype(bool)
+    table = found.filter(pa.array(known)).drop_columns(["class_known"])
+    unsure = found.filter(pa.array(~known)).drop_columns(["class_known"])
     times = epochs(table)
     counts = bucket_counts(times, grid)
     seen = coverage.activity(data, where, grid)
@@ -226,7 +301,8 @@ def exodus(
         high=None,
         p_value=None,
         coverage=cover,
-        flights=table.filter(pa.array(in_day)),
+        flights=_with_headings(table.filter(pa.array(in_day)), where.country),
+        unknown_class=unsure.filter(pa.array(epochs(unsure) >= day_start)),
         upto=upto,
         labels=data.labels(),
     )
@@ -237,12 +313,20 @@ def exodus(
         result.baseline_error = exc.message
     else:
         result.expected, result.low, result.high = base.mu, base.low, base.high
-        result.dispersion = base.k
-        result.p_value = upper_tail(today, base.mu, base.k)
-        level = alpha(s.false_alarms_per_year, s.bucket_minutes, s.max_buckets)
+        result.base = base
+        result.p_value = upper_tail(today, base.mu, base.bucket_k)
+        so_far = slice(0, cut + 1) if upto is not None else None
+        result.test = day_test(int(today[: cut + 1].sum()), base, so_far)
+        level = alpha(s.false_alarms_per_year, s.bucket_minutes)
         width = dt.timedelta(minutes=s.bucket_minutes)
         for sg in scan(
-            times, grid[-1, : cut + 2], base.mu[: cut + 1], base.k, level, s.max_buckets
+            times,
+            grid[-1, : cut + 2],
+            base.mu[: cut + 1],
+            base.k,
+            level,
+            s.max_buckets,
+            base.day_k,
         ):
             result.surges.append(
                 {
@@ -258,7 +342,7 @@ def exodus(
                     "p_value": sg.p_value,
                 }
             )
-    if save:
+    if save and store is not None:
         _save(store, result)
     return result
 

@@ -5,28 +5,40 @@ bucket ``h`` (hours, or 15-minute buckets). The day scored is compared with the
 ``weeks`` (default 4) weeks before it; nothing after it is used.
 
 **``negbin``** (default, :class:`NegBinBaseline`): a day level times an hour profile,
-with negative-binomial noise.
+with noise at two levels: the day as a whole (a busy or quiet day lifts or lowers
+every hour together) and the hour within the day.
 
 - Day level ``D`` = the median of the daily totals on the same weekday in the
-  ``weeks`` weeks before (robust to one past surge).
+  ``weeks`` weeks before (robust to one past surge). ``n``, the number of those
+  days with data, may be fewer than ``weeks`` (a short history), but not 0.
 - Hour profile ``s_h`` = (sum over the history days of ``y[., h]`` + 0.5) / (sum of
   all their counts + 0.5 H), leaving out days whose total is more than twice the
   median daily total (past surges).
-- Expected count ``mu_h = D s_h``.
-- Dispersion ``k`` by the method of moments over every history day and bucket,
-  each predicted the same way (``m_e s_h``, ``m_e`` the median total of its
-  weekday): ``Var = mu + mu^2 / k`` gives ``k = sum mu^2 / sum((y - mu)^2 - mu)``,
-  clamped to [0.5, 1000] (Poisson when the denominator is not positive).
-- Upper tail ``p = P(Y >= y)`` for ``Y ~ NB(mu, k)``; the score is ``-log10 p``.
-  The band is the 2.5% and 97.5% quantiles.
+- Expected count ``mu_h = D s_h`` (``D`` at least ``0.5 / n``: a weekday with no
+  departures in the history still expects a little).
+- **Day dispersion** ``K`` (a gamma factor shared by the day's buckets), by the
+  method of moments over the history's daily totals ``T_e`` against their weekday's
+  median ``m_e`` (past surges, as above, left out):
+  ``K = sum m^2 / sum(c (T - m)^2 - m)``, ``c = n_w / (n_w - 1)``
+  correcting for the fitted level (weekdays with one day say nothing). Infinite
+  (no day-level noise) when the denominator is not positive; with one week of
+  history it cannot be measured and ``K = 4`` (days vary by about ±50%) is assumed.
+- **Hour dispersion** ``k`` (noise of a bucket given its day's total), by moments on
+  ``y[e, h]`` against ``T_e s_h``: ``k = sum (T s)^2 / sum((y - T s)^2 - T s)``.
+- **Level uncertainty**: the median of ``n`` days estimates ``D`` with variance
+  about ``pi / (2n)`` times a day's, so the predictive day dispersion is
+  ``1 / K' = 1 / K + (pi / 2n)(1 / D + 1 / K)``: fewer weeks, wider bands.
+- A window of buckets with expected total ``M = sum mu`` is ``NB(M, k_W)`` with
+  ``M^2 / k_W = M^2 / K' + sum mu^2 / k`` (moment matching); a single bucket is the
+  window of one. Both dispersions are clamped to [0.5, 1000].
+- Upper tail ``p = P(Y >= y)``; the score is ``-log10 p``. The band is the 2.5% and
+  97.5% quantiles.
 
 **``poisson``** (:class:`PoissonBaseline`): the same ``mu`` with Poisson noise (no
-over-dispersion); it flags more often and is kept to compare.
+over-dispersion, no level uncertainty); it flags more often and is kept to compare.
 
-Sums of ``L`` buckets (for surges longer than one bucket) are ``NB(sum mu, k_L)``
-with ``k_L = (sum mu)^2 / sum(mu^2 / k)`` (moment matching). Too little history
-(fewer than ``weeks`` same-weekday days with data) is a :class:`BaselineError`
-naming what is missing: no baseline is made up.
+No history at all for the weekday is a :class:`BaselineError` naming what is
+missing: no baseline is made up.
 """
 
 from __future__ import annotations
@@ -49,27 +61,39 @@ class BaselineError(JetwatchError):
 @dataclass(frozen=True)
 class Expectation:
     mu: Floats  # expected count per bucket
-    k: float  # negative-binomial dispersion (inf: Poisson)
+    k: float  # hour dispersion: of a bucket given its day (inf: Poisson)
+    day_k: float  # predictive day dispersion K' (inf: none)
+    weeks: int  # same-weekday days of history the level rests on
     low: Floats  # 2.5% quantile per bucket
     high: Floats  # 97.5% quantile per bucket
 
+    def window_k(self, mu: Floats) -> float:
+        """Dispersion of the total of buckets with expectations ``mu``."""
+        return window_dispersion(mu, self.k, self.day_k)
+
+    @property
+    def bucket_k(self) -> Floats:
+        """Dispersion of each bucket on its own."""
+        return np.array([self.window_k(np.array([m])) for m in self.mu])
+
 
 def _pmf(mu: Floats, k: float | Floats, top: int) -> Floats:
-    """``P(Y = j)`` for ``j = 0 .. top - 1``, shape ``mu.shape + (top,)``."""
+    """``P(Y = j)`` for ``j = 0 .. top - 1``, shape ``mu.shape + (top,)``, by the
+    recurrence ``P(j + 1) / P(j) = (j + k) / (j + 1) * mu / (k + mu)`` (Poisson:
+    ``mu / (j + 1)``) summed in logs."""
     mu = np.maximum(np.asarray(mu, dtype=np.float64), 1e-9)
     kk = np.broadcast_to(np.asarray(k, dtype=np.float64), mu.shape)
-    poisson = ~np.isfinite(kk)
+    poisson = ~np.isfinite(kk) | (kk > 1e8)  # beyond this the NB is Poisson to float precision
     kf = np.where(poisson, 1.0, kk)
-    p = kf / (kf + mu)
-    j = np.arange(max(top, 1), dtype=np.float64)[None, :]
-    m, kf, p, poisson = mu[..., None], kf[..., None], p[..., None], poisson[..., None]
-    log_poisson = j * np.log(m) - m - _lgamma(j + 1)
-    log_nb = _lgamma(j + kf) - _lgamma(kf) - _lgamma(j + 1) + kf * np.log(p) + j * np.log1p(-p)
-    return np.exp(np.where(poisson, log_poisson, log_nb))
-
-
-def _lgamma(x: Floats) -> Floats:
-    return np.vectorize(math.lgamma, otypes=[np.float64])(x)
+    j = np.arange(max(top, 1) - 1, dtype=np.float64)
+    m, kf, poisson = mu[..., None], kf[..., None], poisson[..., None]
+    first = np.where(poisson, -m, kf * np.log(kf / (kf + m)))
+    step = np.where(
+        poisson,
+        np.log(m) - np.log1p(j),
+        np.log(j + kf) - np.log1p(j) + np.log(m / (kf + m)),
+    )
+    return np.exp(np.concatenate([first, first + np.cumsum(step, axis=-1)], axis=-1))
 
 
 def upper_tail(y: Floats, mu: Floats, k: float | Floats) -> Floats:
@@ -82,7 +106,13 @@ def upper_tail(y: Floats, mu: Floats, k: float | Floats) -> Floats:
     return np.where(y <= 0, 1.0, np.clip(1.0 - cdf, 0.0, 1.0))
 
 
-def quantile(q: float, mu: Floats, k: float) -> Floats:
+def lower_tail(y: Floats, mu: Floats, k: float | Floats) -> Floats:
+    """``P(Y <= y)``, elementwise."""
+    y = np.asarray(y, dtype=np.float64)
+    return np.where(y < 0, 0.0, 1.0 - upper_tail(y + 1, mu, k))
+
+
+def quantile(q: float, mu: Floats, k: float | Floats) -> Floats:
     """Smallest ``n`` with ``P(Y <= n) >= q``, elementwise."""
     top = int(np.max(mu, initial=0) * 10 + 50)
     cdf = np.cumsum(_pmf(mu, k, top), axis=-1)
@@ -93,17 +123,25 @@ def quantile(q: float, mu: Floats, k: float) -> Floats:
 def needed(mu: Floats, k: float | Floats, level: float) -> npt.NDArray[np.int64]:
     """The smallest count ``c`` with ``P(Y >= c) < level`` for ``Y ~ NB(mu, k)``, elementwise."""
     top = int(np.max(mu, initial=0) * 10 + 60)
-    pmf = _pmf(mu, k, top)
-    tail = 1.0 - np.concatenate([np.zeros(pmf.shape[:-1] + (1,)), np.cumsum(pmf, axis=-1)], -1)
-    return np.argmax(tail < level, axis=-1).astype(np.int64)
+    while True:
+        pmf = _pmf(mu, k, top)
+        tail = 1.0 - np.concatenate([np.zeros(pmf.shape[:-1] + (1,)), np.cumsum(pmf, -1)], -1)
+        reached = tail < level
+        if reached[..., -1].all() or top > 1 << 20:
+            return np.argmax(reached, axis=-1).astype(np.int64)
+        top *= 4
 
 
-def sum_dispersion(mu: Floats, k: float) -> float:
-    """``k`` of a sum of independent NB counts with means ``mu`` (moment matching)."""
-    if not math.isfinite(k):
-        return math.inf
+def window_dispersion(mu: Floats, k: float, day_k: float = math.inf) -> float:
+    """``k_W`` of the total of buckets with means ``mu``, each NB with hour dispersion
+    ``k`` given a shared day factor of dispersion ``day_k`` (moment matching)."""
     total = float(np.sum(mu))
-    return total * total / max(float(np.sum(mu * mu)) / k, 1e-12)
+    extra = total * total / day_k + float(np.sum(mu * mu)) / k
+    return math.inf if extra <= 0 else total * total / max(extra, 1e-12)
+
+
+UNMEASURED_DAY_K = 4.0  # assumed day dispersion when one week cannot measure it
+LOW, HIGH = 0.5, 1000.0  # dispersion clamp
 
 
 class NegBinBaseline:
@@ -114,35 +152,55 @@ class NegBinBaseline:
         self.weeks = weeks
 
     def expect(self, history: Floats, weekdays: npt.NDArray[np.int64], weekday: int) -> Expectation:
-        """``history[e, h]``: counts of the ``7 * weeks`` days before; ``weekdays[e]`` theirs."""
+        """``history[e, h]``: counts of the days before that have data; ``weekdays[e]``
+        theirs."""
         same = history[weekdays == weekday]
-        if same.shape[0] < self.weeks:
+        n = same.shape[0]
+        if n == 0:
             raise BaselineError(
-                f"the baseline needs {self.weeks} earlier weeks of data for this weekday; "
-                f"found {same.shape[0]}",
-                value=same.shape[0],
+                "no baseline: no earlier day of this weekday has data "
+                f"(looked back {self.weeks} weeks)",
+                value=0,
             )
         totals = history.sum(axis=1)
-        level = float(np.median(same.sum(axis=1)))
+        level = max(float(np.median(same.sum(axis=1))), 0.5 / n)
         typical = float(np.median(totals)) if totals.size else 0.0
-        calm = history[totals <= 2 * max(typical, 1.0)]
+        quiet = totals <= 2 * max(typical, 1.0)
+        calm = history[quiet]
         buckets = history.shape[1]
         shares = (calm.sum(axis=0) + 0.5) / (calm.sum() + 0.5 * buckets)
         mu = level * shares
-        k = math.inf if self.poisson else self._dispersion(history, weekdays, shares)
-        return Expectation(mu, k, quantile(0.025, mu, k), quantile(0.975, mu, k))
+        if self.poisson:
+            k = day_k = math.inf
+        else:
+            k = self._hour_dispersion(calm, shares)
+            day = self._day_dispersion(totals[quiet], weekdays[quiet])
+            spread = math.pi / (2 * n) * (1 / level + 1 / day)
+            day_k = float(np.clip(1 / (1 / day + spread), LOW, HIGH))
+        one = np.array([window_dispersion(np.array([m]), k, day_k) for m in mu])
+        return Expectation(mu, k, day_k, n, quantile(0.025, mu, one), quantile(0.975, mu, one))
 
     @staticmethod
-    def _dispersion(history: Floats, weekdays: npt.NDArray[np.int64], shares: Floats) -> float:
-        levels = np.zeros(history.shape[0])
+    def _day_dispersion(totals: Floats, weekdays: npt.NDArray[np.int64]) -> float:
+        top = bottom = 0.0
         for wd in np.unique(weekdays):
-            rows = weekdays == wd
-            levels[rows] = np.median(history[rows].sum(axis=1))
-        mu = levels[:, None] * shares[None, :]
+            t = totals[weekdays == wd]
+            if len(t) < 2:
+                continue
+            m = float(np.median(t))
+            top += len(t) * m * m
+            bottom += float(np.sum(len(t) / (len(t) - 1) * (t - m) ** 2 - m))
+        if top == 0 and bottom == 0:
+            return UNMEASURED_DAY_K
+        return math.inf if bottom <= 0 else float(np.clip(top / bottom, LOW, HIGH))
+
+    @staticmethod
+    def _hour_dispersion(history: Floats, shares: Floats) -> float:
+        mu = history.sum(axis=1)[:, None] * shares[None, :]
         excess = float(np.sum((history - mu) ** 2 - mu))
         if excess <= 0:
             return math.inf
-        return float(np.clip(np.sum(mu * mu) / excess, 0.5, 1000.0))
+        return float(np.clip(np.sum(mu * mu) / excess, LOW, HIGH))
 
 
 class PoissonBaseline(NegBinBaseline):

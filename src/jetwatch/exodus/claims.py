@@ -74,36 +74,62 @@ def check_departures(
     at_least: int | None = None,
     at_most: int | None = None,
     abroad: bool = False,
+    infer_destinations: bool = False,
     settings: Settings | None = None,
 ) -> dict[str, Any]:
     if (at_least is None) == (at_most is None):
         raise ClaimError("give one of --at-least N or --at-most N")
+    if infer_destinations and not abroad:
+        raise ClaimError("--infer-destinations goes with --abroad")
     day = day_of(on)
     ex = exodus(store, area=area, airport=airport, cls=cls, on=day, settings=settings, save=False)
     rows = ex.flights.to_pylist()
-    counted = [r for r in rows if r["abroad"] is True] if abroad else rows
-    unknown = sum(1 for r in rows if r["abroad"] is None) if abroad else 0
+    others = [] if ex.unknown_class is None else ex.unknown_class.to_pylist()
+    observed_abroad = [r for r in rows if r["abroad"] is True]
+    inferred = [r for r in rows if r["abroad"] is None and r["heading"] == "abroad"]
+    if not abroad:
+        counted, no_destination = rows, 0
+    elif infer_destinations:
+        counted = observed_abroad + inferred
+        no_destination = sum(1 for r in rows if r["abroad"] is None and r["heading"] is None)
+    else:
+        counted = observed_abroad
+        no_destination = sum(1 for r in rows if r["abroad"] is None)
+    no_class = sum(1 for r in others if r["abroad"] is not False) if abroad else len(others)
+    maybe = no_destination + no_class
     seen = len(counted)
     cover = ex.period_coverage
-    measured = ex.baseline_error is None
-    good = measured and cover >= POOR
-    what = f"{cls.replace('_', ' ') + ' ' if cls else ''}departures from {ex.where.name}"
-    what += " for abroad" if abroad else ""
-    reasons: list[str] = []
+    good = ex.baseline_error is None and cover >= POOR
+    dark = ex.blackouts
+    what = f"{cls.replace('_', '-') + ' ' if cls else ''}departures from {ex.where.name}"
+    what += " to another country" if abroad else ""
+    doubt = _doubts(no_class, no_destination, cls)
+    reasons: list[str] = [ex.headline()]
+    if abroad:
+        unknown = sum(1 for r in rows if r["abroad"] is None) - len(inferred)
+        reasons.append(
+            f"observed abroad {len(observed_abroad)}; heading abroad (inferred from the last "
+            f"position, not observed) {len(inferred)}; destination unknown {unknown}"
+            + (
+                ": the count includes the inferred (--infer-destinations)"
+                if infer_destinations
+                else ": the count uses observed destinations only"
+            )
+        )
     if at_least is not None:
         claim = f"at least {at_least} {what} on {day}"
         if seen >= at_least:
             verdict = SUPPORTED
             reasons.append(f"{seen} observed, at least the {at_least} claimed")
-        elif seen + unknown >= at_least:
+        elif seen + maybe >= at_least:
             verdict = UNKNOWN
-            reasons.append(
-                f"{seen} observed abroad; {unknown} more have no known destination "
-                "and could make up the claim"
-            )
+            reasons.append(f"{seen} observed; {doubt}, and could make up the claim")
         elif not good:
             verdict = UNKNOWN
             reasons.append(f"{seen} observed, but {_coverage_reason(ex)}")
+        elif dark:
+            verdict = UNKNOWN
+            reasons.append(f"{seen} observed, but the verdict would rest on blacked-out hours")
         else:
             verdict = CONTRADICTED
             reasons.append(
@@ -115,30 +141,92 @@ def check_departures(
         if seen > at_most:
             verdict = CONTRADICTED
             reasons.append(f"{seen} observed, more than the {at_most} claimed")
-        elif seen + unknown > at_most:
+        elif seen + maybe > at_most:
             verdict = UNKNOWN
-            reasons.append(f"{unknown} departures have no known destination")
+            reasons.append(f"{seen} observed; {doubt}, and could push it over {at_most}")
         elif not good:
             verdict = UNKNOWN
             reasons.append(f"{seen} observed, but {_coverage_reason(ex)}")
+        elif dark:
+            verdict = UNKNOWN
+            reasons.append(f"{seen} observed, but the verdict would rest on blacked-out hours")
         else:
             verdict = SUPPORTED
             reasons.append(f"{seen} observed with coverage {cover:.0%} of its usual level")
+    if maybe and verdict != UNKNOWN:
+        reasons.append(f"{doubt}; they cannot change this verdict")
+    reasons += [g.sentence() for g in dark]
+    reasons.append(_would_change(verdict, at_least, at_most, seen, maybe, good, dark != []))
     doc = ex.to_dict()
     return {
         "claim": claim,
         "verdict": verdict,
         "reasons": reasons,
+        "headline": doc["headline"],
+        "test": doc["test"],
         "observed": seen,
-        "unknown_destination": unknown,
+        "unknown_class": no_class,
+        "unknown_destination": no_destination,
+        "heading_abroad": len(inferred),
+        "inferred_destinations": infer_destinations,
         "expected": doc["expected"],
         "coverage": doc["coverage"],
+        "blackouts": doc["blackouts"],
         "baseline_error": ex.baseline_error,
         "surges": doc["surges"],
-        "flights": [f for f in doc["flights"] if not abroad or f["abroad"] is True],
+        "flights": [
+            f
+            for f in doc["flights"]
+            if not abroad
+            or f["abroad"] is True
+            or (infer_destinations and f["abroad"] is None and f["heading"] == "abroad")
+        ],
+        "unknown_class_flights": doc["unknown_class_flights"],
         "labels": doc["labels"],
         "exodus": {k: doc[k] for k in ("scope", "airports", "class", "day", "timezone")},
     }
+
+
+def _doubts(no_class: int, no_destination: int, cls: str | None) -> str:
+    parts = []
+    if no_class:
+        parts.append(
+            f"{no_class} more {'is' if no_class == 1 else 'are'} of unknown class and might be "
+            f"{(cls or 'of the class').replace('_', '-')}s (import a registry: "
+            "`jetwatch registry import FILE`)"
+        )
+    if no_destination:
+        parts.append(
+            f"{no_destination} more {'has' if no_destination == 1 else 'have'} no observed "
+            "destination (they left coverage)"
+        )
+    return "; ".join(parts)
+
+
+def _would_change(
+    verdict: str,
+    at_least: int | None,
+    at_most: int | None,
+    seen: int,
+    maybe: int,
+    good: bool,
+    dark: bool,
+) -> str:
+    """What would change the verdict, in words."""
+    if verdict == SUPPORTED and at_least is not None:
+        return "would change if some of the observed departures were misidentified"
+    if verdict == CONTRADICTED and at_most is not None:
+        return f"would change only if {seen - at_most} of the observed were misidentified"
+    if verdict != UNKNOWN:
+        return "would change if receivers missed departures while coverage looked normal"
+    needs = []
+    if maybe:
+        needs.append("the class and destination of the unsettled departures")
+    if not good:
+        needs.append("coverage at its usual level (another receiver or archive)")
+    if dark:
+        needs.append("data from the blacked-out hours")
+    return "would be settled by " + " and ".join(needs) if needs else "would need more data"
 
 
 def _coverage_reason(ex: Exodus) -> str:

@@ -11,11 +11,19 @@ the usual level is 0: nothing to compare with).
 A period's coverage weights its buckets by the departures the baseline expects in
 them, so a blackout at night counts less than one at the morning peak. Below
 ``poor`` (0.8) the period is poorly covered: absences are not evidence.
+
+A **blackout** (:func:`gaps`) is a run of buckets whose coverage is below
+``BLACKOUT`` (0.3): the receivers heard less than a third of what they usually
+hear there, found from the data alone (quiet night hours vary by half from one
+day to the next; a receiver outage takes most of it). Outputs show each one, and a verdict whose
+hours overlap one says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +32,7 @@ from jetwatch.exodus.departures import Scope, bucket_counts, places
 from jetwatch.exodus.source import Source
 
 POOR = 0.8
+BLACKOUT = 0.3
 RADIUS_KM = 60.0
 
 
@@ -65,3 +74,34 @@ def weighted(cover: npt.NDArray[np.float64], mu: npt.NDArray[np.float64]) -> flo
     known = ~np.isnan(cover)
     w = mu[known] + 1e-6
     return float(np.sum(cover[known] * w) / np.sum(w)) if known.any() else float("nan")
+
+
+@dataclass(frozen=True)
+class Gap:
+    start: dt.datetime  # naive UTC
+    end: dt.datetime
+    coverage: float  # lowest bucket's
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat() + "Z",
+            "end": self.end.isoformat() + "Z",
+            "coverage": round(self.coverage, 3),
+        }
+
+    def sentence(self) -> str:
+        return (
+            f"Blackout from {self.start:%H:%M} to {self.end:%H:%M} UTC: the receivers heard "
+            f"{self.coverage:.0%} of their usual traffic, so departures then may be missing"
+        )
+
+
+def gaps(cover: npt.NDArray[np.float64], starts: list[dt.datetime], minutes: int) -> list[Gap]:
+    """Runs of buckets with coverage below ``BLACKOUT`` (unknown coverage is not a gap)."""
+    low = np.nan_to_num(cover, nan=1.0) < BLACKOUT
+    edges = np.flatnonzero(np.diff(np.r_[0, low.astype(np.int8), 0]))
+    width = dt.timedelta(minutes=minutes)
+    return [
+        Gap(starts[a], starts[b - 1] + width, float(np.min(cover[a:b])))
+        for a, b in zip(edges[::2], edges[1::2], strict=True)
+    ]

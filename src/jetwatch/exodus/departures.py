@@ -8,6 +8,11 @@ UTC. A departure is a stored flight whose origin is one of the scope's airports,
 timed at its take-off (or, when the take-off was not observed, its first
 position).
 
+Class: a departure of the scope's class counts (``class_known``). One whose class no
+registry settled (unknown, or only guessed from the emitter category, which cannot
+tell a business jet from an airliner) is returned too, with ``class_known`` false:
+it might be of the class, so it is counted as unknown, never as zero.
+
 Destination: the airport the flight was placed at (:mod:`jetwatch.flights.airports`).
 A flight that left coverage has none: it is not guessed (projecting the course
 picked the right country for only half of the simulated business jets that left
@@ -94,14 +99,23 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+# a class no registry settled: unknown, or guessed from the emitter category alone
+UNSURE = "(c.class IS NULL OR c.class = 'unknown' OR c.class_reason LIKE 'emitter category%')"
+
+
 def departures_sql(where: Scope, since: dt.datetime, until: dt.datetime) -> str:
     """The departures statement over ``flights``, ``aircraft`` and ``aircraft_classes``,
     with its values written in. The same text runs on DuckDB and, transpiled, on Spark
     (:mod:`jetwatch.spark.exodus`)."""
     codes = ", ".join(_literal(c) for c in where.airports)
-    cls = "TRUE" if where.cls is None else f"c.class = {_literal(where.cls)}"
+    if where.cls is None:
+        known = cls = "TRUE"
+    else:
+        known = f"coalesce(c.class = {_literal(where.cls)}, false)"
+        cls = f"({known} OR {UNSURE})"
     return f"""
         SELECT f.id, f.icao24, a.registration, a.typecode, a.operator, c.class,
+            {known} AS class_known,
             f.callsigns[1] AS callsign, f.origin, coalesce(f.takeoff, f.first_seen) AS time,
             f.takeoff_method, f.destination, f.destination_country, f.destination_method,
             f.landing, f.destination_country <> {_literal(where.country)} AS abroad,

@@ -4,14 +4,16 @@
 a reader needs to judge it, with no network and no script:
 
 1. the data's label first (``SIMULATED DATA …`` for the simulator's);
-2. a headline: observed against expected departures, the strongest score, the
-   verdict (surge flagged, none, or cannot be determined) and its caveats;
+2. a headline: the day test in words (observed against expected, the 95% band,
+   p, the excess with its interval; :mod:`jetwatch.exodus.daytest`), then the
+   live scan's verdict (surge flagged, none, or cannot be determined) and its
+   caveats (coverage, blackouts, departures of unknown class or destination);
 3. the timeline per bucket against the baseline band, surges shaded (:mod:`.svg`);
 4. a map of the departing tracks over country borders shipped with the package;
 5. destinations, as a chart and a table (abroad, domestic, unknown);
 6. the flights (time, registration, type, operator, destination, a link to the
    track on the map);
-7. coverage per bucket and what it means for the verdict;
+7. coverage per bucket, the blackouts found, and what they mean for the verdict;
 8. provenance: every input file with its SHA-256, the jetwatch version, the
    parameters, and the command that makes this report again.
 
@@ -85,12 +87,22 @@ def verdict(doc: dict[str, Any]) -> tuple[str, list[str]]:
         caveats.append(
             f"coverage was {doc['coverage']:.0%} of its usual level: departures may be missing"
         )
+    for gap in doc["blackouts"]:
+        caveats.append(
+            f"blackout {gap['start'][11:16]}-{gap['end'][11:16]} UTC: the receivers heard "
+            f"{gap['coverage']:.0%} of their usual traffic"
+        )
+    if doc["unknown_class"]:
+        caveats.append(
+            f"{doc['unknown_class']} more departures are of unknown class and are not counted "
+            "(`jetwatch registry import FILE` settles them)"
+        )
     unknown = doc["destinations"]["day"]["unknown"]
     if unknown:
         caveats.append(f"{unknown} departures left coverage before a destination was seen")
     if doc["surges"]:
         return "surge flagged", caveats
-    if doc["coverage"] < POOR:
+    if doc["coverage"] < POOR or doc["blackouts"]:
         return "cannot be determined", caveats
     return "no surge", caveats
 
@@ -99,12 +111,14 @@ def _headline(doc: dict[str, Any]) -> str:
     said, caveats = verdict(doc)
     scores = [b.get("score") or 0 for b in doc["buckets"]]
     expected = "no baseline" if doc["expected"] is None else f"{doc['expected']:.1f} expected"
+    cover = "unmeasured" if doc["coverage"] is None else f"{doc['coverage']:.0%}"
     lines = [
+        f'<p class="headline">{escape(doc["headline"])}</p>',
         f'<p class="verdict">Verdict: {escape(said)}</p>',
         f"<p>{doc['observed']} departures observed, {escape(expected)}; strongest bucket "
         f"score {max(scores, default=0):.1f} (−log10 p); {len(doc['surges'])} surge(s) at "
         f"{doc['false_alarms_per_year']:g} false surge(s) per area-year; coverage "
-        f"{doc['coverage']:.0%}.</p>",
+        f"{cover}.</p>",
     ]
     lines += [f'<p class="caveat">Caveat: {escape(c)}</p>' for c in caveats]
     return "".join(lines)
@@ -165,11 +179,21 @@ def _flights(doc: dict[str, Any], tracks: dict[str, Any]) -> str:
 def _coverage(doc: dict[str, Any]) -> str:
     poor = [b for b in doc["buckets"] if b["coverage"] is not None and b["coverage"] < POOR]
     missing = [b for b in doc["buckets"] if b["coverage"] is None]
+    day = (
+        "could not be measured (no earlier activity to compare with)"
+        if doc["coverage"] is None
+        else f"was {doc['coverage']:.0%}"
+    )
     text = (
         f"<p>Coverage is the positions seen around the scope's airports against the same "
         f"bucket's usual level (1 = usual). The day's coverage, weighted by the expected "
-        f"departures, was {doc['coverage']:.0%}. A shortfall below {POOR:.0%} makes a missing "
+        f"departures, {day}. A shortfall below {POOR:.0%} makes a missing "
         f"departure plausible: the verdict then cannot say that none left.</p>"
+    )
+    text += "".join(
+        f'<p class="caveat">Blackout {escape(g["start"])} to {escape(g["end"])}: '
+        f"{g['coverage']:.0%} of the usual traffic heard.</p>"
+        for g in doc["blackouts"]
     )
     if not poor and not missing:
         return text + "<p>No bucket was below its usual level's 80%.</p>"

@@ -61,10 +61,10 @@ class SparkSource:
         spark.createDataFrame(
             registry, "icao24 string, registration string, typecode string, operator string"
         ).createOrReplaceTempView("aircraft")
-        classes = snapshot(store.con).select(["icao24", "class"])
-        spark.createDataFrame(classes, "icao24 string, class string").createOrReplaceTempView(
-            "aircraft_classes"
-        )
+        classes = snapshot(store.con).select(["icao24", "class", "class_reason"])
+        spark.createDataFrame(
+            classes, "icao24 string, class string, class_reason string"
+        ).createOrReplaceTempView("aircraft_classes")
 
     def departures(self, where: Scope, since: dt.datetime, until: dt.datetime) -> pa.Table:
         table = self.spark.sql(to_spark(departures_sql(where, since, until))).toArrow()

@@ -152,7 +152,7 @@ def decode_file(
         local.write_bytes(content)
         try:
             summary.format = fmt or detect(local)
-            first, summary.clock = anchor(summary.format, start, Path(url), mtime)
+            first, summary.clock = anchor(summary.format, start, url, mtime)
             stream = Stream(local)
             ctx = ReadContext(path=local, anchor=first)
             for positions, rejects, records in decode_stream(stream, summary.format, ctx, settings):

@@ -178,13 +178,28 @@ $("exodus-form").addEventListener("submit", async (ev) => {
   const q = new URLSearchParams([...new FormData(ev.target)].filter(([, v]) => v));
   const d = await api(`api/exodus?${q}`);
   $("label").textContent = (d.labels || []).join("; ");
-  $("exodus-head").textContent = `${d.observed} departures, ${d.expected ?? "no baseline"} expected, ` +
-    `${d.surges.length} surge(s); coverage ${Math.round(100 * d.coverage)}%` + (d.baseline_error ? `; ${d.baseline_error}` : "");
+  const cover = d.coverage === null ? "coverage unmeasured" : `coverage ${Math.round(100 * d.coverage)}%`;
+  $("exodus-head").replaceChildren();
+  const lead = document.createElement("p"), scan = document.createElement("p");
+  lead.className = "headline";
+  lead.textContent = d.headline;
+  scan.textContent = `live scan: ${d.surges.length} surge(s) at ${d.false_alarms_per_year} false alarm(s) per area-year; ${cover}`;
+  $("exodus-head").append(lead, scan);
   const chart = $("exodus-chart"), b = d.buckets, w = 860 / b.length;
   const top = Math.max(1, ...b.map((x) => Math.max(x.observed, x.high || 0)));
   const y = (v) => 210 - 200 * v / top;
   chart.replaceChildren();
   b.forEach((x, i) => { if (x.surge) chart.append(svgEl("rect", { x: 40 + i * w, y: 10, width: w, height: 200, class: "surge" })); });
+  const at = (t) => b.findIndex((x) => x.start === t);
+  d.blackouts.forEach((g) => {
+    const first = at(g.start), last = b.findIndex((x) => x.end === g.end);
+    if (first < 0 || last < 0) return;
+    const shade = svgEl("rect", { x: 40 + first * w, y: 10, width: (last - first + 1) * w, height: 200, class: "blackout" });
+    const tip = svgEl("title", {});
+    tip.textContent = `blackout ${g.start} to ${g.end}: ${Math.round(100 * g.coverage)}% of the usual traffic heard`;
+    shade.append(tip);
+    chart.append(shade);
+  });
   if (b.length && b[0].expected !== undefined) {
     const up = b.map((x, i) => `${40 + (i + 0.5) * w},${y(x.high)}`), down = b.map((x, i) => `${40 + (i + 0.5) * w},${y(x.low)}`).reverse();
     chart.append(svgEl("polygon", { points: up.concat(down).join(" "), class: "band" }));
