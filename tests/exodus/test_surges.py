@@ -20,8 +20,8 @@ def departures(per_hour: list[int]) -> np.ndarray:
 
 
 def test_alpha_is_the_false_alarm_rate_spread_over_buckets_and_windows() -> None:
-    assert alpha(1.0, 60) == 1.0 / (365.25 * 24 * 3)
-    assert alpha(12.0, 15) == 12.0 / (365.25 * 96 * 3)
+    assert alpha(1.0, 60) == 1.0 / (365.25 * 24 * 5)
+    assert alpha(12.0, 15) == 12.0 / (365.25 * 96 * 5)
 
 
 def test_needed_is_the_first_count_below_the_level() -> None:

@@ -4,20 +4,25 @@ This is the live question: is something happening now, anywhere in the year? Eve
 window of ``L`` consecutive buckets (``L`` = 1 .. ``max_buckets``, up to 24 hours by
 default) ending at bucket ``e`` is tested: its total against ``NB(sum mu, k_W)``
 (:mod:`.baseline`, with the day's shared noise, so a long window is not taken for
-``L`` independent hours). A window is flagged when its upper-tail
-probability is below
+``L`` independent hours). The day's factor is updated from its own buckets before
+the window (a gamma prior of dispersion ``K'`` and ``n`` departures seen where
+``m`` were expected give ``Gamma(K' + n, K' + m)``): a window is judged against a
+day that was running normally until then, as a live run sees it, so the day's
+noise widens the test only as much as the day's start leaves unknown. A window is
+flagged when its upper-tail probability is below
 
     alpha = false_alarms_per_year / (buckets per year * EFFECTIVE)
 
-``EFFECTIVE`` (3) is how many independent tests each bucket's windows amount to.
+``EFFECTIVE`` (5) is how many independent tests each bucket's windows amount to.
 Windows of neighbouring lengths overlap almost entirely, so Bonferroni over all
 ``max_buckets`` lengths (24 at most) would be 10-30 times too strict: simulating
 the null (this model with its parameters known, 30,000 days per setting, base
 rates of 7-120 departures a day, day dispersion 5 to none, hour dispersion 3 to
 none, 60- and 15-minute buckets) gave at ``EFFECTIVE`` = 1.5 between 0.6 and 2.6
-false surges per area-year at a nominal 1; at 3, half that. The rate with
-baselines fitted from four weeks, on worlds with other profiles and cities, is
-measured by ``bench/eval_exodus.py`` and given in ``docs/exodus.md``. Long
+false surges per area-year at a nominal 1. With baselines fitted from four weeks
+and the day's own conditioning (below), on worlds with other profiles and cities
+(``bench/eval_exodus.py --grid``), 3 gave 2.5 per area-year; jetwatch uses 5. The
+rate it gives is in ``docs/exodus.md``. Long
 windows are what find a sustained 2-4x rise with no extreme single hour. Flagged
 windows that touch merge into one surge, trimmed to its first and last bucket above
 expectation.
@@ -61,7 +66,7 @@ class Surge:
         return self.observed - self.expected
 
 
-EFFECTIVE = 3.0  # independent tests per bucket, all window lengths together (see above)
+EFFECTIVE = 5.0  # independent tests per bucket, all window lengths together (see above)
 
 
 def alpha(false_alarms_per_year: float, bucket_minutes: int) -> float:
@@ -101,19 +106,24 @@ def scan(
         return c[hi] - c[lo]
 
     totals, expects, squares = sums(y), sums(mu), sums(mu * mu)
-    with np.errstate(divide="ignore"):
-        extra = expects * expects / day_k + squares / k
-        ks = np.where(extra > 0, expects * expects / np.maximum(extra, 1e-12), np.inf)
+    # the day's own earlier buckets tell how busy it is: condition the day factor on them
+    seen, due = before[lo].astype(np.float64), np.concatenate([[0.0], np.cumsum(mu)])[lo]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        post_k = day_k + seen
+        scale = np.where(np.isfinite(post_k), post_k / (day_k + due), 1.0)
+        means = expects * scale
+        extra = means * means / post_k + squares * scale * scale / k
+        ks = np.where(extra > 0, means * means / np.maximum(extra, 1e-12), np.inf)
     p = np.ones(len(windows))
-    test = totals > expects
+    test = totals > means
     if test.any():
-        p[test] = upper_tail(totals[test], expects[test], ks[test])
+        p[test] = upper_tail(totals[test], means[test], ks[test])
     hit = p < level
     flagged = np.zeros(n, dtype=bool)
     known = np.full(n, np.iinfo(np.int64).max)  # earliest evidence time covering each bucket
     best_p = np.ones(n)
     if hit.any():
-        count = needed(expects[hit], ks[hit], level)
+        count = needed(means[hit], ks[hit], level)
         for (a, b), pw, c in zip(windows[hit], p[hit], count, strict=True):
             at = max(int(starts[b]), int(inside[before[a] + c - 1]))
             flagged[a : b + 1] = True
