@@ -72,9 +72,9 @@ class Expectation:
         return window_dispersion(mu, self.k, self.day_k)
 
     @property
-    def bucket_k(self) -> Floats:
-        """Dispersion of each bucket on its own."""
-        return np.array([self.window_k(np.array([m])) for m in self.mu])
+    def bucket_k(self) -> float:
+        """Dispersion of one bucket on its own: ``1 / (1 / K' + 1 / k)``, whatever its mean."""
+        return bucket_dispersion(self.k, self.day_k)
 
 
 def _pmf(mu: Floats, k: float | Floats, top: int) -> Floats:
@@ -132,6 +132,12 @@ def needed(mu: Floats, k: float | Floats, level: float) -> npt.NDArray[np.int64]
         top *= 4
 
 
+def bucket_dispersion(k: float, day_k: float) -> float:
+    """The window of one bucket: ``mu^2 / k_W = mu^2 / K' + mu^2 / k`` for any ``mu``."""
+    extra = 1 / day_k + 1 / k
+    return math.inf if extra <= 0 else 1 / extra
+
+
 def window_dispersion(mu: Floats, k: float, day_k: float = math.inf) -> float:
     """``k_W`` of the total of buckets with means ``mu``, each NB with hour dispersion
     ``k`` given a shared day factor of dispersion ``day_k`` (moment matching)."""
@@ -177,7 +183,7 @@ class NegBinBaseline:
             day = self._day_dispersion(totals[quiet], weekdays[quiet])
             spread = math.pi / (2 * n) * (1 / level + 1 / day)
             day_k = float(np.clip(1 / (1 / day + spread), LOW, HIGH))
-        one = np.array([window_dispersion(np.array([m]), k, day_k) for m in mu])
+        one = bucket_dispersion(k, day_k)
         return Expectation(mu, k, day_k, n, quantile(0.025, mu, one), quantile(0.975, mu, one))
 
     @staticmethod
