@@ -26,7 +26,8 @@ departures/hour x coverage 60-100%), ``reps`` worlds with fresh seeds measure:
 - **before end**: flagged before the surge ended (the live question);
 - **delay**: hours from the surge's start to its flag;
 - **excess error**: (estimated - true) / true for surges with >= 20 true extra
-  departures (the surge's excess, and the day test's);
+  departures (the surge's excess, and the day test's), and how often the surge's
+  95% interval held the truth;
 - **day test**: the day called above its usual level (the retrospective question).
 
 **False alarms**: ``quiet-years`` area-years of days with no surge per city (the
@@ -192,6 +193,7 @@ def cell(
     before = 0
     delays: list[float] = []
     errors: list[float] = []
+    covered: list[bool] = []
     day_errors: list[float] = []
     day_above = 0
     for rep in range(reps):
@@ -215,6 +217,8 @@ def cell(
             before += flagged < t1
             if world.added >= 20:
                 errors.append((sum(s["excess"] for s in strict) - world.added) / world.added)
+                low = sum(s["excess_low"] for s in strict)
+                covered.append(low <= world.added <= sum(s["excess_high"] for s in strict))
         if result.test is not None:
             day_above += result.test.level in ("above", "far above")
             if world.added >= 20:
@@ -232,6 +236,8 @@ def cell(
         "excess_within_20pct": (sum(abs(e) <= 0.2 for e in errors) / len(errors))
         if errors
         else None,
+        "excess_in_interval": sum(covered) / len(covered) if covered else None,
+        "excess_errors": errors,
         "day_above": day_above / reps,
         "day_excess_error": statistics.median(day_errors) if day_errors else None,
     }
@@ -332,6 +338,14 @@ def main(reps: int, quiet_years: float, out: Any) -> None:
         + ", ".join(f"{q[f'false_alarms@{fa:g}']:.2f} at {fa:g}" for fa in SENSITIVITIES)
         + f"; day test unusual on {q['day_test_unusual']:.1%} of days (nominal 5%)"
     )
+    for c in COVERAGES:
+        errs = [e for r in result["cells"] if r["coverage"] == c for e in r["excess_errors"]]
+        if errs:
+            print(
+                f"coverage {c:.0%}: {len(errs)} flagged surges of >= 20 extra; excess within "
+                f"±20% in {sum(abs(e) <= 0.2 for e in errs) / len(errs):.0%}, "
+                f"median error {statistics.median(errs):+.1%}"
+            )
     print("factor hours rate cover  det@1 det@12 det@52 before_end delay_h exc_err day_above")
     for r in result["cells"]:
         print(

@@ -62,3 +62,11 @@ def exodus_sim(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     from tests.helpers import exodus_store
 
     return exodus_store(tmp_path_factory.mktemp("exodus"))
+
+
+@pytest.fixture(scope="session")
+def exodus_dark(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The same scenario with every receiver down 07:00-19:00 Moscow time on its day."""
+    from tests.helpers import exodus_store
+
+    return exodus_store(tmp_path_factory.mktemp("dark"), blackout=True)

@@ -237,7 +237,8 @@ def _show(doc: dict[str, Any], fmt: str) -> None:
         out.print(
             f"[bold red]surge[/] {s['start']} to {s['end']} (peak {s['peak'][11:16]}, "
             f"flagged at {s['flagged_at'][11:16]}): {s['observed']} observed, "
-            f"{s['expected']} expected, excess {s['excess']}"
+            f"{s['expected']:.1f} expected, about {s['excess']:.0f} more "
+            f"({s['excess_low']}–{s['excess_high']})"
         )
     dest = doc["destinations"]["day"]
     airports = ", ".join(f"{k} {v}" for k, v in dest["airports"].items()) or "none known"

@@ -15,7 +15,7 @@ from jetwatch.cli import main
 from jetwatch.exodus.analysis import exodus
 from jetwatch.exodus.claims import ClaimError, check_aircraft, check_departures
 from jetwatch.store.db import Store
-from tests.helpers import aircraft_claim_cli, exodus_store
+from tests.helpers import aircraft_claim_cli
 
 DAY = "2023-06-24"
 
@@ -26,8 +26,8 @@ def sim(exodus_sim: tuple[Path, Path]) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="module")
-def dark(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return exodus_store(tmp_path_factory.mktemp("dark"), blackout=True)
+def dark(exodus_dark: tuple[Path, Path]) -> tuple[Path, Path]:
+    return exodus_dark
 
 
 def _truth(out: Path) -> list[dict[str, str]]:

@@ -61,3 +61,20 @@ def test_a_partial_day_flags_no_later_than_the_full_day() -> None:
     cut = full.flagged_at // HOUR
     (live,) = scan(times[times <= full.flagged_at], STARTS[: cut + 2], mu[: cut + 1], 20.0, 1e-5, 6)
     assert live.flagged_at == full.flagged_at
+
+
+def test_the_excess_is_counted_against_what_the_receivers_could_hear() -> None:
+    """Receivers hearing half their usual traffic hear half the usual departures: the
+    surge's expectation is scaled by coverage, and its interval holds the excess."""
+    mu = np.full(24, 2.0)
+    per_hour = [1] * 24
+    per_hour[8:14] = [11] * 6  # 10 more than the 1 a half-deaf receiver hears, 6 hours
+    times = departures(per_hour)
+    (deaf,) = scan(times, STARTS, mu, 20.0, 1e-5, 6, 10.0, np.full(24, 0.5))
+    assert (deaf.first, deaf.last) == (8, 13)
+    assert deaf.expected == 6.0 and deaf.excess == 60.0
+    assert deaf.excess_low <= 60 <= deaf.excess_high
+    assert deaf.excess_high - deaf.excess_low < 30
+    # unknown coverage (NaN) counts as full: the expectation is the baseline's
+    (full,) = scan(times, STARTS, mu, 20.0, 1e-5, 6, 10.0, np.full(24, np.nan))
+    assert full.expected == 12.0 and full.excess == 54.0

@@ -91,6 +91,36 @@ def test_map_aircraft_flights_and_dashboard(browser: Browser, web: str) -> None:
     assert dialogs == []
 
 
+def test_a_blackout_is_shaded_on_the_dashboard(
+    browser: Browser, exodus_dark: tuple[Path, Path]
+) -> None:
+    """The receivers' outage (04:00-16:00 UTC), found from the data, is a shaded band
+    with a tooltip, and the headline says so."""
+    _, db = exodus_dark
+    for url in serve(db, Config(token=TOKEN)):
+        page, dialogs = open_page(browser, url)
+        page.click("nav button[data-tab=exodus]")
+        page.select_option("#exodus-area", "moscow")
+        page.fill("#exodus-form input[name=on]", DAY)
+        page.click("#exodus-form button")
+        expect(page.locator("#exodus-head .headline")).to_contain_text(
+            "Blackout from", timeout=30_000
+        )
+        shade = page.locator("#exodus-chart rect.blackout")
+        expect(shade).to_have_count(1)
+        tip = shade.locator("title").text_content() or ""
+        assert tip.startswith("blackout 2023-06-24T04:00:00Z to 2023-06-24T16:00:00Z"), tip
+        box = shade.bounding_box()
+        assert box is not None and box["width"] > 100  # 12 of 24 hourly buckets
+        fill = page.evaluate(
+            "getComputedStyle(document.querySelector('#exodus-chart rect.blackout')).fill"
+        )
+        assert fill not in ("none", "rgba(0, 0, 0, 0)"), fill
+        page.screenshot(path=SHOTS / "exodus-blackout.png")
+        assert dialogs == []
+        page.close()
+
+
 def test_strings_from_data_are_text_in_every_view(
     browser: Browser, exodus_sim: tuple[Path, Path], tmp_path: Path
 ) -> None:

@@ -327,6 +327,7 @@ def exodus(
             level,
             s.max_buckets,
             base.day_k,
+            cover,
         ):
             result.surges.append(
                 {
@@ -339,6 +340,8 @@ def exodus(
                     "observed": sg.observed,
                     "expected": round(sg.expected, 3),
                     "excess": round(sg.excess, 3),
+                    "excess_low": sg.excess_low,
+                    "excess_high": sg.excess_high,
                     "p_value": sg.p_value,
                 }
             )

@@ -14,10 +14,12 @@ For each such flight, from its last position (lat, lon, track, altitude):
 - the flight counts only if its last position is at or above ``MIN_FT`` (10,000 ft)
   or ``MIN_FROM_ORIGIN_KM`` (100 km) from its origin: a departure still climbing out
   is turning, and its track says little;
-- ``heading`` is ``abroad`` when at least ``SURE`` (80%) of the candidates lie in
-  another country than the scope's, ``domestic`` when at most 20% do, else null
+- each candidate weighs ``exp(-d / SCALE_KM)`` (1,200 km): nearer airports along
+  the track are likelier;
+- ``heading`` is ``abroad`` when at least ``SURE`` (90%) of the weight lies in
+  another country than the scope's, ``domestic`` when at most 10% does, else null
   (undetermined), as is a flight with no candidate. ``heading_countries`` lists
-  the candidates' countries, most frequent first (at most three).
+  the candidates' countries, heaviest first (at most three).
 
 This is a guess from geometry, shown as **inferred**, apart from observed
 destinations; a verdict uses it only when asked (``--infer-destinations``) and

@@ -130,13 +130,14 @@ def _surges(doc: dict[str, Any]) -> str:
     rows = "".join(
         f"<tr><td>{escape(s['start'])}</td><td>{escape(s['end'])}</td><td>{escape(s['peak'])}</td>"
         f"<td>{escape(s['flagged_at'])}</td><td class=num>{s['observed']}</td>"
-        f"<td class=num>{s['expected']}</td><td class=num>{s['excess']}</td>"
+        f"<td class=num>{s['expected']:.1f}</td><td class=num>{s['excess']:.0f} "
+        f"({s['excess_low']}–{s['excess_high']})</td>"
         f"<td class=num>{s['p_value']:.2g}</td></tr>"
         for s in doc["surges"]
     )
     return (
         "<table><tr><th>start</th><th>end</th><th>peak</th><th>flagged at</th><th>observed</th>"
-        f"<th>expected</th><th>excess</th><th>p</th></tr>{rows}</table>"
+        f"<th>expected</th><th>excess (95%)</th><th>p</th></tr>{rows}</table>"
     )
 
 

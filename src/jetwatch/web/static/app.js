@@ -209,8 +209,9 @@ $("exodus-form").addEventListener("submit", async (ev) => {
     if (x.observed) chart.append(svgEl("rect", { x: 40 + i * w + w * 0.2, y: y(x.observed), width: w * 0.6, height: 200 * x.observed / top, class: "obs" }));
     if (i % 3 === 0) { const t = svgEl("text", { x: 40 + i * w, y: 230, class: "tick" }); t.textContent = x.start.slice(11, 16); chart.append(t); }
   });
-  fill($("exodus-surges"), ["start", "end", "flagged at", "observed", "expected", "excess"],
-    d.surges.map((s) => row([s.start, s.end, s.flagged_at, s.observed, s.expected, s.excess])));
+  fill($("exodus-surges"), ["start", "end", "flagged at", "observed", "expected", "excess (95%)"],
+    d.surges.map((s) => row([s.start, s.end, s.flagged_at, s.observed, s.expected.toFixed(1),
+      `${Math.round(s.excess)} (${s.excess_low}–${s.excess_high})`])));
   const al = await api("api/alerts?limit=200");
   fill($("exodus-alerts"), ["time", "alert", "status"], al.alerts.filter((a) => a.event === "surge").map((a) => row([a.time, a.title, a.status])));
 });
