@@ -78,6 +78,7 @@ class Airports:
     def __init__(self, table: pa.Table | None = None, extra: Path | None = None) -> None:
         table = load() if table is None else table
         self.table = table if extra is None else with_extra(table, load_ourairports(extra))
+        self._index: dict[str, dict[str, object]] | None = None
         self.con = duckdb.connect()
         self.con.register("airports_src", self.table)
         self.con.execute(
@@ -86,10 +87,14 @@ class Airports:
         )
 
     def get(self, icao: str) -> dict[str, object] | None:
-        rows = self.con.execute(
-            f"SELECT {', '.join(COLUMNS)} FROM airports WHERE icao = ?", [icao.upper()]
-        ).fetchall()
-        return dict(zip(COLUMNS, rows[0], strict=True)) if rows else None
+        """The airport of an ICAO code (any case), or None."""
+        if self._index is None:  # built on first use: one lookup is then a dict's
+            rows = self.table.select(list(COLUMNS)).to_pylist()
+            self._index = {}
+            for row in rows:
+                self._index.setdefault(str(row["icao"]), row)  # the first of a code wins
+        found = self._index.get(icao.upper())
+        return dict(found) if found is not None else None
 
     def nearest(self, points: pa.Table, radius_km: float, k: int = 1) -> pa.Table:
         """The ``k`` nearest airports within ``radius_km`` of each point.
