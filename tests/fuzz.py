@@ -85,6 +85,23 @@ def _short_trace() -> bytes:
     return orjson.dumps(doc)
 
 
+def _globe_tar() -> bytes:
+    """A globe_history-style tar: the short trace (gzip, named .json) and SBS lines."""
+    import io
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as archive:
+        for name, data in (
+            ("traces/1b/trace_full_ac671b.json", gzip.compress(_short_trace(), mtime=0)),
+            ("logs/a.sbs", _gunzip(DATA / "klm-port30003.sbs.gz")[:3000]),
+        ):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
 def _derived(name: str) -> Callable[[], bytes]:
     return lambda: (ROOT / "tests" / "data" / "real" / "derived" / name).read_bytes()
 
@@ -108,6 +125,7 @@ SEEDS: dict[str, list[Callable[[], bytes]]] = {
         ).read_bytes()
     ],
     "readsb_trace": [_short_trace],
+    "tar": [_globe_tar],
     "aircraft_json": [_derived("aircraft.json")],
     "adsbx_v2": [_derived("v2-point.json")],
 }
@@ -120,7 +138,12 @@ def seeds(fmt: str) -> list[bytes]:
     out = []
     for make in SEEDS[fmt]:
         data = make()
-        whole = data.startswith(b"PAR1") or fmt in ("readsb_trace", "aircraft_json", "adsbx_v2")
+        whole = data.startswith(b"PAR1") or fmt in (
+            "readsb_trace",
+            "aircraft_json",
+            "adsbx_v2",
+            "tar",
+        )
         if not whole:
             cut = data.find(b"\n", SEED_BYTES)
             data = data[: cut + 1] if cut > 0 and fmt != "beast" else data[:SEED_BYTES]

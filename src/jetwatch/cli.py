@@ -34,6 +34,7 @@ from jetwatch.cli_common import (
     out,
 )
 from jetwatch.cli_exodus import check, exodus_cmd
+from jetwatch.cli_fetch import fetch
 from jetwatch.cli_live import listen, replay, watch
 from jetwatch.cli_report import report
 from jetwatch.cli_serve import serve
@@ -42,6 +43,7 @@ from jetwatch.errors import JetwatchError
 from jetwatch.flights import export as flights_export
 from jetwatch.flights import query as flights_query
 from jetwatch.ingest import MTIME, IngestResult, Start, ingest_files
+from jetwatch.parts import Input, Parts, group
 from jetwatch.reference import areas as area_lib
 from jetwatch.reference import registry as registry_lib
 from jetwatch.reference.airports import Airports
@@ -118,9 +120,11 @@ def ingest(
     """Ingest recordings (any supported format, plain or compressed) into the store,
     or decode a large archive on Spark into Parquet (--engine spark).
 
-    Formats are detected from the content. Files already ingested (same SHA-256)
-    are skipped. Every file is tried; the exit status is 1 when any file could not be
-    read or gave nothing usable (a wrong --format, say).
+    Formats are detected from the content. A tar is read member by member, and the
+    parts of a split tar (X.tar.aa, X.tar.ab, ...) are read as the one file they make.
+    Files already ingested (same SHA-256) are skipped. Every file is tried; the
+    exit status is 1 when any file could not be read or gave nothing usable (a wrong
+    --format, say).
     """
     settings = DecoderSettings(receiver=_latlon(receiver))
     if engine == "spark":
@@ -130,7 +134,10 @@ def ingest(
 
         ingest_on_spark(list(paths), output, fmt, _start(start), settings, master, label, as_json)
         return
-    files = [Path(p) for p in paths]
+    try:
+        files = group(Path(p) for p in paths)
+    except JetwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
     results = _run_ingest(db, files, fmt, _start(start), archive_dir, settings, not no_progress)
     _report(results, as_json)
     if any(not r.read_anything or r.got_nothing for r in results):
@@ -139,7 +146,7 @@ def ingest(
 
 def _run_ingest(
     db: Path,
-    paths: list[Path],
+    paths: list[Path | Parts],
     fmt: str | None,
     start: Start,
     archive_dir: Path | None,
@@ -163,7 +170,7 @@ def _run_ingest(
         ) as bar,
     ):
 
-        def progress(path: Path) -> Callable[[int, int], None]:
+        def progress(path: Input) -> Callable[[int, int], None]:
             task = bar.add_task(escape(path.name), total=None)
 
             def update(done: int, total: int) -> None:
@@ -730,6 +737,7 @@ def _demo_findings(found: dict[str, Any]) -> None:
 
 
 main.add_command(exodus_cmd)
+main.add_command(fetch)
 main.add_command(check)
 main.add_command(listen)
 main.add_command(replay)

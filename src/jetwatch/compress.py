@@ -21,6 +21,8 @@ from typing import BinaryIO, Protocol
 
 import zstandard
 
+from jetwatch.parts import Input, Member, Parts, fspath, open_input, size_of
+
 MAGIC = {
     b"\x1f\x8b": "gz",
     b"BZh": "bz2",
@@ -116,18 +118,19 @@ class Stream:
     and the decompressed offset where the stream stopped.
     """
 
-    def __init__(self, path: Path, read_size: int = READ_SIZE) -> None:
-        self.path = Path(path)
+    def __init__(self, source: Input, read_size: int = READ_SIZE) -> None:
+        self.source: Input = source if isinstance(source, Parts | Member) else Path(source)
+        self.path = Path(fspath(self.source))  # a real file only when the source is one
         self.read_size = read_size
-        self.size = self.path.stat().st_size
-        with open(self.path, "rb") as fh:
+        self.size = size_of(self.source)
+        with open_input(self.source) as fh:
             self.compression = sniff_compression(fh.read(8))
         self.consumed = 0
         self.produced = 0
         self.error: str | None = None
 
     def chunks(self) -> Iterator[bytes]:
-        with open(self.path, "rb") as fh:
+        with open_input(self.source) as fh:
             if self.compression == "none":
                 while block := fh.read(self.read_size):
                     self.consumed += len(block)
@@ -184,9 +187,9 @@ class Stream:
             self._damage("truncated", self.consumed)
 
 
-def peek(path: Path, n: int = 1 << 16) -> tuple[bytes, str | None]:
-    """The first ``n`` decompressed bytes of a file (fewer when it is shorter), and
-    what was wrong with the stream if it stopped early."""
+def peek(path: Input, n: int = 1 << 16) -> tuple[bytes, str | None]:
+    """The first ``n`` decompressed bytes of a file, joined parts or bytes (fewer when
+    it is shorter), and what was wrong with the stream if it stopped early."""
     stream = Stream(path, read_size=1 << 16)
     out = bytearray()
     for chunk in stream.chunks():

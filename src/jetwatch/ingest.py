@@ -45,6 +45,7 @@ from jetwatch.compress import Stream
 from jetwatch.decode import Decoder, DecoderSettings
 from jetwatch.errors import JetwatchError
 from jetwatch.messages import Messages
+from jetwatch.parts import Input, Member, Parts, fspath, mtime_of, size_of
 from jetwatch.pipeline import prefetch
 from jetwatch.sources import detect, reader, relative_time
 from jetwatch.sources.base import Batch, FrameBatch, Rejects, StateBatch
@@ -61,7 +62,7 @@ FLUSH_ROWS = 1 << 19  # positions are written in appends of at least this many r
 class IngestResult:
     """What happened to one file."""
 
-    path: Path
+    path: Input
     status: str  # "ingested", "skipped" (already in the store) or "failed"
     format: str | None = None
     ingest_id: int | None = None
@@ -109,7 +110,7 @@ def anchor(fmt: str, start: Start, where: str, mtime: float) -> tuple[float, str
     )
 
 
-def _describe(path: Path, rejects: Rejects, k: int) -> str:
+def _describe(path: Input, rejects: Rejects, k: int) -> str:
     where = (
         f"line {rejects.line[k]}" if rejects.line[k] is not None else f"offset {rejects.offset[k]}"
     )
@@ -119,28 +120,29 @@ def _describe(path: Path, rejects: Rejects, k: int) -> str:
 
 def ingest_file(
     store: Store,
-    path: Path,
+    path: Input,
     fmt: str | None = None,
     start: Start = None,
     archive_dir: Path | None = None,
     settings: DecoderSettings | None = None,
     progress: Progress | None = None,
 ) -> IngestResult:
-    """Ingest one file; never raises for bad input (see :class:`IngestResult`)."""
-    path = Path(path)
+    """Ingest one file (or split parts, :mod:`jetwatch.parts`); never raises for bad
+    input (see :class:`IngestResult`)."""
+    path = path if isinstance(path, Parts | Member) else Path(path)
     began = time.perf_counter()
     result = IngestResult(path=path, status="failed")
     archiver: Archiver | None = None
     try:
-        size = path.stat().st_size
-        if store.seen_path(str(path), size):  # a likely re-run: hash first, skip cheaply
+        size = size_of(path)
+        if store.seen_path(fspath(path), size):  # a likely re-run: hash first, skip cheaply
             existing = store.find_ingest(sha256_file(path))
             if existing is not None:
                 result.status, result.ingest_id = "skipped", existing
                 return result
         result.format = fmt or detect(path)
         try:
-            first, assumed = anchor(result.format, start, str(path), path.stat().st_mtime)
+            first, assumed = anchor(result.format, start, fspath(path), mtime_of(path))
         except JetwatchError:  # undated, but maybe already in the store under another name
             existing = store.find_ingest(sha256_file(path))
             if existing is None:
@@ -149,12 +151,12 @@ def ingest_file(
             return result
         result.clock = assumed
         stream = Stream(path)
-        ctx = ReadContext(path=path, anchor=first)
+        ctx = ReadContext(path=Path(fspath(path)), anchor=first)
         archiver = Archiver(path, archive_dir or store.archive_dir)
         options = {"start": first if start is not None else None, "format_forced": bool(fmt)}
         row = IngestRow(
             started=datetime.now(UTC).replace(tzinfo=None),
-            path=str(path),
+            path=fspath(path),
             size=size,
             format=result.format,
             compression=stream.compression,
@@ -268,12 +270,12 @@ def _decode(decoder: Decoder, batch: Batch, fields: Fields) -> tuple[pa.Table, R
 
 def ingest_files(
     store: Store,
-    paths: Iterable[Path],
+    paths: Iterable[Input],
     fmt: str | None = None,
     start: Start = None,
     archive_dir: Path | None = None,
     settings: DecoderSettings | None = None,
-    progress: Callable[[Path], Progress | None] | None = None,
+    progress: Callable[[Input], Progress | None] | None = None,
 ) -> list[IngestResult]:
     """Ingest several files, one transaction each; a failure never stops the others."""
     return [

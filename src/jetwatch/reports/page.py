@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+import duckdb
+
 from jetwatch import __version__
 from jetwatch.store.db import Store
 
@@ -73,6 +75,7 @@ def provenance(store: Store, params: dict[str, Any], command: Sequence[str] | No
         for i, p, f, h, n, lab in rows
     )
     again = shlex.join(command) if command else ""
+    sources = _fetches(store)
     return (
         f"<p>jetwatch {escape(__version__)}. "
         f"Parameters: <code>{escape(json.dumps(params))}</code></p>"
@@ -82,5 +85,38 @@ def provenance(store: Store, params: dict[str, Any], command: Sequence[str] | No
             else ""
         )
         + "<table><tr><th>ingest</th><th>input</th><th>format</th><th>SHA-256</th>"
-        f"<th>positions</th><th>label</th></tr>{files}</table>"
+        f"<th>positions</th><th>label</th></tr>{files}</table>" + sources
+    )
+
+
+def _fetches(store: Store) -> str:
+    """The public sources the data was fetched from (``jetwatch fetch``), cited."""
+    try:
+        rows = store.con.execute(
+            "SELECT source, release, day, area, url, assets, licence, attribution, ingest_id, "
+            "note FROM fetches ORDER BY day, source"
+        ).fetchall()
+    except duckdb.Error:  # a store made before fetches existed
+        return ""
+    if not rows:
+        return ""
+    lines = []
+    for source, release, day, area, url, assets, licence, attribution, ingest, note in rows:
+        parts = "<br>".join(
+            f"{escape(str(a['name']))} ({int(a['size']):,} bytes, SHA-256 "
+            f"<code>{escape(str(a['sha256'] or 'not computed'))}</code>)"
+            for a in json.loads(assets or "[]")
+        )
+        lines.append(
+            f"<tr><td>{escape(str(source))}</td><td>{escape(str(release))}<br>"
+            f"<code>{escape(str(url))}</code></td><td>{escape(str(day))}</td>"
+            f"<td>{escape(str(area))}</td><td>{parts}</td><td>{escape(str(licence))}: "
+            f"{escape(str(attribution))}</td><td>{escape(str(ingest or '-'))}</td>"
+            f"<td>{escape(str(note or ''))}</td></tr>"
+        )
+    return (
+        "<h3>Public sources</h3><table><tr><th>source</th><th>release</th><th>day</th>"
+        "<th>area</th><th>assets</th><th>licence</th><th>ingest</th><th>note</th></tr>"
+        + "".join(lines)
+        + "</table>"
     )

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 
 from jetwatch.compress import peek
 from jetwatch.errors import UnknownFormatError
+from jetwatch.parts import Input
 from jetwatch.sources import (
     adsbx_v2,
     aircraft_json,
@@ -27,17 +28,30 @@ from jetwatch.sources import (
     opensky_raw,
     readsb,
     sbs,
+    tar,
 )
 from jetwatch.sources.lines import BOM
 
 READERS: dict[str, ModuleType] = {
     m.NAME: m
-    for m in (opensky_raw, opensky, readsb, aircraft_json, adsbx_v2, jsonl, beast, avr, sbs, hexcsv)
+    for m in (
+        tar,
+        opensky_raw,
+        opensky,
+        readsb,
+        aircraft_json,
+        adsbx_v2,
+        jsonl,
+        beast,
+        avr,
+        sbs,
+        hexcsv,
+    )
 }
 FORMATS = tuple(READERS)
 
 
-def detect(path: Path, head: bytes | None = None) -> str:
+def detect(path: Input, head: bytes | None = None) -> str:
     """The name of the format of ``path``, judged from its content (a UTF-8 byte-order
     mark before it is allowed)."""
     damage = None
@@ -47,6 +61,8 @@ def detect(path: Path, head: bytes | None = None) -> str:
     if not head.strip():
         raise UnknownFormatError(damage or "empty file", where=str(path))
     if head.startswith(b"PAR1"):
+        if not isinstance(path, Path):
+            raise UnknownFormatError("Parquet must be a file of its own", where=str(path))
         try:
             names = pq.read_schema(path).names
         except (OSError, ValueError) as exc:

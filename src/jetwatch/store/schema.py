@@ -15,6 +15,9 @@
   with the source of each field in ``sources``.
 - ``aircraft_types`` / ``class_overrides`` / ``aircraft_classes``: the class of each
   aircraft and its reason (:mod:`jetwatch.reference.classes`).
+- ``fetches``: what ``jetwatch fetch`` took from a public source: the source,
+  release or endpoint, day, area, URL, assets (names, sizes, SHA-256), licence and
+  attribution, what was kept, and the ingest it became (reports cite it).
 - ``meta``: key/value, including the schema version.
 """
 
@@ -104,6 +107,22 @@ CREATE TABLE IF NOT EXISTS class_overrides (
     icao24 VARCHAR PRIMARY KEY,
     class VARCHAR NOT NULL,
     reason VARCHAR
+);
+CREATE TABLE IF NOT EXISTS fetches (
+    source VARCHAR NOT NULL,
+    release VARCHAR NOT NULL,
+    day DATE,
+    area VARCHAR NOT NULL,
+    url VARCHAR NOT NULL,
+    assets JSON,
+    licence VARCHAR,
+    attribution VARCHAR,
+    counts JSON,
+    ingest_id INTEGER,
+    fetched TIMESTAMP,
+    jetwatch_version VARCHAR,
+    note VARCHAR,
+    PRIMARY KEY (source, release, area)
 );
 CREATE OR REPLACE VIEW positions AS
     SELECT * FROM position_rows

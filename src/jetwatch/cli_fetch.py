@@ -1,0 +1,193 @@
+"""``jetwatch fetch``: public archives and APIs, cut to an area, into the store."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.markup import escape
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from jetwatch.cli_common import db_option, err, out
+from jetwatch.errors import JetwatchError
+from jetwatch.fetch import adsblol
+from jetwatch.fetch import window as window_lib
+from jetwatch.fetch.http import Client
+from jetwatch.store.db import Store
+
+F = Callable[..., Any]
+
+
+def _where(f: F) -> F:
+    """The options every source shares: the area, the days, the store and a mirror."""
+    f = click.option(
+        "--mirror",
+        metavar="URL",
+        help="Ask this base URL for the same paths instead of the source's own (a local copy).",
+    )(f)
+    f = db_option(f)
+    f = click.option("--bbox", metavar="S,N,W,E", help="Keep what enters this box (degrees).")(f)
+    f = click.option(
+        "--area", help="Keep what enters a named area (its airports, widened by 60 km)."
+    )(f)
+    f = click.argument("days", metavar="DAY|DAY..DAY")(f)
+    return f
+
+
+@click.group()
+def fetch() -> None:
+    """Fetch public ADS-B data for an area and days into the store, with its provenance.
+
+    Each source streams what it needs, keeps what enters the area (--area or --bbox),
+    ingests it (archived and hashed like any input) and records the source, release,
+    assets, SHA-256, URL, licence and attribution in the store's fetches table, which
+    reports cite. A fetch interrupted by Ctrl-C or a lost connection resumes where it
+    stopped when the same command is run again.
+    """
+
+
+@fetch.command("adsblol")
+@_where
+@click.option(
+    "--keep-archive",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also keep the release's tar parts in this directory (reused on a re-run).",
+)
+@click.option("--heatmaps", is_flag=True, help="Keep the day's tar1090 heatmaps too.")
+@click.option("--refresh", is_flag=True, help="Fetch again a day already fetched for the area.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--no-progress", is_flag=True, help="Do not show progress bars.")
+def fetch_adsblol(
+    days: str,
+    area: str | None,
+    bbox: str | None,
+    db: Path,
+    mirror: str | None,
+    keep_archive: Path | None,
+    heatmaps: bool,
+    refresh: bool,
+    as_json: bool,
+    no_progress: bool,
+) -> None:
+    """adsb.lol globe_history (ODbL): each day's release, streamed and cut to the area.
+
+    The day's release is adsblol/globe_history_YEAR, tag vYYYY.MM.DD-planes-readsb-prod-0
+    (else -staging-0, and the summary says which). Its tar parts are streamed as one
+    tar without being written to disk; the traces of aircraft that enter the area that
+    day are kept and ingested whole. Set GITHUB_TOKEN to lift GitHub's limit of 60
+    API requests an hour.
+    """
+    try:
+        box = window_lib.box(area, bbox)
+        dates = window_lib.days(days)
+        store = Store(db)
+    except JetwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    base = mirror.rstrip("/") if mirror else None
+    client = Client()
+    results = []
+    with store, _bar(not no_progress) as progress:
+        for day in dates:
+            try:
+                results.append(
+                    adsblol.fetch_day(
+                        store,
+                        day,
+                        box,
+                        client=client,
+                        api=base or adsblol.API,
+                        web=base or adsblol.WEB,
+                        keep=keep_archive,
+                        heatmaps=heatmaps,
+                        refresh=refresh,
+                        progress=progress(f"{day} adsb.lol"),
+                    )
+                )
+            except KeyboardInterrupt:
+                err.print(
+                    f"[yellow]interrupted[/] during {day}: run the same command again to resume"
+                )
+                sys.exit(130)
+    _summary(results, box, as_json)
+    if any(r.status == "failed" for r in results):
+        sys.exit(1)
+
+
+@contextmanager
+def _bar(show: bool) -> Iterator[Callable[[str], adsblol.Progress | None]]:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[kept]} aircraft kept"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not show,
+    ) as bar:
+
+        def make(what: str) -> adsblol.Progress | None:
+            if not show:
+                return None
+            task = bar.add_task(escape(what), total=None, kept=0)
+
+            def update(done: int, total: int, kept: int) -> None:
+                bar.update(task, completed=done, total=total, kept=kept)
+
+            return update
+
+        yield make
+
+
+def _summary(results: list[adsblol.FetchResult], box: window_lib.Box, as_json: bool) -> None:
+    rows: list[dict[str, Any]] = [
+        {
+            "day": r.day.isoformat(),
+            "status": r.status,
+            "release": r.release.tag if r.release else None,
+            "kind": r.release.kind if r.release else None,
+            "archive_bytes": r.release.size if r.release else None,
+            "downloaded_bytes": r.downloaded,
+            "resumed_at": r.resumed_at,
+            "traces_seen": r.counts.get("traces_seen", 0),
+            "traces_kept": r.counts.get("traces_kept", 0),
+            "heatmaps_kept": r.counts.get("heatmaps_kept", 0),
+            "unreadable": r.counts.get("unreadable", 0),
+            "ingest_id": r.ingest.ingest_id if r.ingest else None,
+            "positions": r.ingest.positions if r.ingest else 0,
+            "error": r.error,
+            "seconds": round(r.seconds, 2),
+        }
+        for r in results
+    ]
+    if as_json:
+        click.echo(json.dumps({"area": box.name, "bbox": box.text, "days": rows}, indent=2))
+        return
+    table = Table(title=escape(f"adsb.lol for {box.name} ({box.text})"))
+    for name in ("day", "release", "status", "traces kept", "positions", "downloaded", "s"):
+        table.add_column(name, justify="right" if name in ("positions", "s") else "left")
+    for r in rows:
+        kept = f"{r['traces_kept']:,} of {r['traces_seen']:,}" if r["status"] == "fetched" else "-"
+        table.add_row(
+            r["day"],
+            escape(str(r["release"] or "-")),
+            str(r["status"]),
+            kept,
+            f"{r['positions']:,}",
+            f"{(r['downloaded_bytes'] or 0) / 1e6:,.1f} MB",
+            f"{r['seconds']:.1f}",
+        )
+    out.print(table)
+    for r in rows:
+        if r["kind"] == "staging":
+            err.print(f"[yellow]note[/] {r['day']}: only the staging release exists; it was used")
+        if r["error"]:
+            level = "[yellow]missing[/]" if r["status"] == "missing" else "[red]error[/]"
+            err.print(f"{level} {r['day']}: {escape(str(r['error']))}")
+    err.print("Data: adsb.lol (https://adsb.lol), Open Database License (ODbL) 1.0.")
