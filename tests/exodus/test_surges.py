@@ -64,17 +64,24 @@ def test_a_partial_day_flags_no_later_than_the_full_day() -> None:
 
 
 def test_the_excess_is_counted_against_what_the_receivers_could_hear() -> None:
-    """Receivers hearing half their usual traffic hear half the usual departures: the
-    surge's expectation is scaled by coverage, and its interval holds the excess."""
+    """Receivers hearing half their usual traffic over the surge hear half the usual
+    departures: its expectation is scaled by that coverage, and its interval holds
+    the excess."""
     mu = np.full(24, 2.0)
     per_hour = [1] * 24
     per_hour[8:14] = [11] * 6  # 10 more than the 1 a half-deaf receiver hears, 6 hours
     times = departures(per_hour)
-    (deaf,) = scan(times, STARTS, mu, 20.0, 1e-5, 6, 10.0, np.full(24, 0.5))
+    usual = np.full(24, 100.0)
+    (deaf,) = scan(times, STARTS, mu, 20.0, 1e-5, 6, 10.0, (usual / 2, usual))
     assert (deaf.first, deaf.last) == (8, 13)
     assert deaf.expected == 6.0 and deaf.excess == 60.0
     assert deaf.excess_low <= 60 <= deaf.excess_high
     assert deaf.excess_high - deaf.excess_low < 30
-    # unknown coverage (NaN) counts as full: the expectation is the baseline's
-    (full,) = scan(times, STARTS, mu, 20.0, 1e-5, 6, 10.0, np.full(24, np.nan))
+    # one quiet bucket is noise, not an outage; more activity than usual is full
+    noisy = usual.copy()
+    noisy[9] = 60.0
+    (full,) = scan(times, STARTS, mu, 20.0, 1e-5, 6, 10.0, (usual * 1.3, noisy))
     assert full.expected == 12.0 and full.excess == 54.0
+    # unknown activity (no history) counts as full: the expectation is the baseline's
+    (none,) = scan(times, STARTS, mu, 20.0, 1e-5, 6, 10.0, (usual, np.zeros(24)))
+    assert none.expected == 12.0

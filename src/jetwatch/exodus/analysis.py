@@ -327,7 +327,7 @@ def exodus(
             level,
             s.max_buckets,
             base.day_k,
-            cover,
+            (seen[-1], coverage.usual(seen[:-1][have], seen.shape[1])),
         ):
             result.surges.append(
                 {

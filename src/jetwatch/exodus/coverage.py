@@ -59,13 +59,18 @@ def activity(
     return bucket_counts(slots, bucket_edges, counts)
 
 
+def usual(history: npt.NDArray[np.float64], buckets: int) -> npt.NDArray[np.float64]:
+    """The usual activity per bucket: the median over ``history`` (days x buckets)."""
+    return np.median(history, axis=0) if history.size else np.zeros(buckets)
+
+
 def ratio(
     day: npt.NDArray[np.float64], history: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.float64]:
     """Coverage per bucket of ``day`` against the median of ``history`` (days x buckets)."""
-    usual = np.median(history, axis=0) if history.size else np.zeros_like(day)
+    usual_ = usual(history, len(day))
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(usual > 0, np.minimum(day / np.where(usual > 0, usual, 1), 1.0), np.nan)
+        return np.where(usual_ > 0, np.minimum(day / np.where(usual_ > 0, usual_, 1), 1.0), np.nan)
 
 
 def weighted(cover: npt.NDArray[np.float64], mu: npt.NDArray[np.float64]) -> float:

@@ -36,13 +36,17 @@ seconds: when ``jetwatch exodus --live`` raises the alert.
 
 **How many more.** Each surge has its start, end, peak bucket (largest excess),
 observed departures, its smallest p-value, and the departures expected in it *as
-heard*: the baseline's ``mu`` times each bucket's coverage (receivers hearing 60%
-of their usual traffic hear 60% of the departures), so a deaf receiver does not
-shrink the excess. The excess is observed - expected, with a 95% interval (observed
-minus the band of that expectation, the day's and the hours' noise). Scaling by the
-day's level from its other buckets was tried and dropped: on the power grid it
-doubled the excess's median bias (+9.5% against +4.8%), because a surge is flagged
-most easily on a day whose earlier hours ran low by chance.
+heard*: the baseline's ``mu`` times the surge's coverage (the activity heard over
+its buckets against the usual, summed before dividing so that one quiet bucket is
+not taken for an outage, at most 1): receivers hearing 60% of their usual traffic
+hear 60% of the departures, so a deaf receiver does not shrink the excess. The
+excess is observed - expected, with a 95% interval (observed minus the band of that
+expectation, the day's and the hours' noise). Scaling by each bucket's capped
+coverage instead biased the excess up on jetwatch's own simulator, where a normal
+day's activity wanders by 20% bucket to bucket. Scaling by the day's level from its
+other buckets was tried and dropped too: on the power grid it doubled the excess's
+median bias, because a surge is flagged most easily on a day whose earlier hours
+ran low by chance.
 """
 
 from __future__ import annotations
@@ -91,15 +95,15 @@ def scan(
     level: float,
     max_buckets: int,
     day_k: float = math.inf,
-    cover: Floats | None = None,
+    heard: tuple[Floats, Floats] | None = None,
 ) -> list[Surge]:
     """The surges among the departures at ``times`` (sorted epoch s) in the buckets
     beginning at ``starts`` (one more than ``mu``: the last is the end), given ``mu``,
-    the hour dispersion ``k``, the day dispersion ``day_k`` and each bucket's
-    coverage ``cover`` (NaN where unknown; it only sizes the excess).
+    the hour dispersion ``k``, the day dispersion ``day_k`` and, to size the excess,
+    ``heard``: the activity the receivers heard per bucket that day and the usual
+    (:mod:`.coverage`).
     """
     n = len(mu)
-    heard = mu if cover is None else mu * np.where(np.isnan(cover[:n]), 1.0, cover[:n])
     y = np.bincount(
         np.searchsorted(starts, times[(times >= starts[0]) & (times < starts[n])], "right") - 1,
         minlength=n,
@@ -155,7 +159,7 @@ def scan(
         span = slice(first, last + 1)
         peak = first + int(np.argmax(y[span] - mu[span]))
         observed = int(y[span].sum())
-        expected, low, high = _expected(heard, span, k, day_k)
+        expected, low, high = _expected(mu[span] * _coverage(heard, span), k, day_k)
         surges.append(
             Surge(
                 first=first,
@@ -173,10 +177,19 @@ def scan(
     return surges
 
 
-def _expected(heard: Floats, span: slice, k: float, day_k: float) -> tuple[float, int, int]:
-    """What ``span`` would hold on this day: ``heard`` (mu scaled by coverage), with
-    the 95% band of that count (the day's and the hours' noise)."""
-    inside = heard[span]
+def _coverage(heard: tuple[Floats, Floats] | None, span: slice) -> float:
+    """The share of the usual activity heard over ``span``, at most 1 (1 when unknown).
+    Summed over the span before dividing: one quiet bucket is noise, not an outage."""
+    if heard is None:
+        return 1.0
+    today, usual = heard[0][span], heard[1][span]
+    total = float(np.nansum(usual))
+    return min(1.0, float(np.nansum(today)) / total) if total > 0 else 1.0
+
+
+def _expected(inside: Floats, k: float, day_k: float) -> tuple[float, int, int]:
+    """What buckets expecting ``inside`` hold in all, with the 95% band of that count
+    (the day's and the hours' noise)."""
     m = float(inside.sum())
     extra = m * m / day_k + float(np.sum(inside * inside)) / k
     kw = np.array([m * m / extra if extra > 0 else math.inf])
