@@ -8,6 +8,7 @@ import http.server
 import json
 import socket
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from jetwatch.live.window import _Bytes
 from jetwatch.sources import beast
 from jetwatch.sources.context import ReadContext
 from jetwatch.store.db import Store
-from tests.conftest import real_path
+from tests.conftest import SNIPPETS, real_path
 from tests.helpers import gz_lines, read_file
 
 KEY = ["icao24", "lat", "lon", "altitude"]
@@ -196,6 +197,43 @@ def test_aircraft_json_polls_store_each_position_once(shared: Path, tmp_path: Pa
         a["hex"].lstrip("~") for a in with_position
     )
     assert np.isfinite(stored["lat"].to_numpy()).all()
+
+
+def test_an_aggregators_v2_point_endpoint_is_polled_once_a_second(tmp_path: Path) -> None:
+    """airplanes.live's /v2/point/{lat}/{lon}/{nm} shape: read as v2 answers (not as
+    aircraft.json, which rejected every record), at most one request a second, and
+    each position stored once."""
+    body = (SNIPPETS / "derived" / "v2-point.json").read_bytes()
+    seen: list[float] = []
+
+    class Handler(_Json):
+        def do_GET(self) -> None:  # noqa: N802
+            seen.append(time.monotonic())
+            super().do_GET()
+
+    Handler.body = body
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/v2/point/52.3/4.76/250"
+    assert parse(url).format == "adsbx_v2"
+    try:
+
+        async def go() -> Listener:
+            polls = asyncio.ensure_future(asyncio.sleep(3.5))
+            options = Options(flush_s=0.2, poll_s=0.1, status_s=3600)
+            return await _listen(tmp_path / "v2.duckdb", [url], polls, options)
+
+        listener = asyncio.run(go())
+    finally:
+        httpd.shutdown()
+    doc = json.loads(body)
+    with_position = [a for a in doc["ac"] if "lat" in a]
+    stored = _stored(tmp_path / "v2.duckdb")
+    assert len(seen) >= 3 and min(np.diff(seen)) >= 0.95  # --poll 0.1 is raised to 1 s
+    assert listener.totals.rejected == 0
+    assert stored.num_rows == len(with_position)
+    (name,) = listener.status
+    assert name.startswith("http-127.0.0.1-")  # the source, named in the status
 
 
 def test_state_vectors_are_replayed_as_sbs_and_read_back(tmp_path: Path) -> None:

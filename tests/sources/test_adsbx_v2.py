@@ -48,3 +48,16 @@ def test_answers_one_per_line_and_hostile_entries(tmp_path: Path) -> None:
     assert len(stale) == 1 and stale[0]["flags"] & 1  # lastPosition: kept, flagged stale
     assert not any("script" in (r["callsign"] or "") for r in rows)  # not a callsign's shape
     assert all(r["ground_speed"] is None or r["ground_speed"] < 4000 for r in rows)
+
+
+def test_a_large_answer_with_now_at_the_end_is_recognised(tmp_path: Path) -> None:
+    """Real answers put ``now`` after every aircraft, past the 64 KiB detection reads."""
+    doc = json.loads(ANSWER.read_text())
+    doc["ac"] = doc["ac"] * 200
+    path = tmp_path / "point.json"
+    path.write_text(json.dumps(doc, separators=(",", ":")))
+    assert path.stat().st_size > 1 << 16 and path.read_bytes().find(b'"now"') > 1 << 16
+    assert detect(path) == "adsbx_v2"
+    assert read_file(path, "adsbx_v2").positions.num_rows == 200 * len(
+        [a for a in json.loads(ANSWER.read_text())["ac"] if "lat" in a]
+    )

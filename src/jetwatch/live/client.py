@@ -85,7 +85,8 @@ async def run_feed(
         status.state = "connecting"
         try:
             if feed.polled:
-                await _poll(feed, status, on_bytes, stop, stall_s, poll_s, backoff, limits)
+                every = max(poll_s, feed.min_poll_s)
+                await _poll(feed, status, on_bytes, stop, stall_s, every, backoff, limits)
             else:
                 await _stream(feed, status, on_bytes, stop, stall_s, backoff)
         except (OSError, TimeoutError, ValueError, JetwatchError) as exc:

@@ -6,6 +6,13 @@
 | ``raw://host[:port]`` (or ``avr://``) | AVR hex lines, ``*8d...;`` | 30002 |
 | ``sbs://host[:port]`` | SBS/BaseStation CSV | 30003 |
 | ``http(s)://host[:port]/path/aircraft.json`` | readsb/tar1090 ``aircraft.json``, polled | 80/443 |
+| ``http(s)://host/…/v2/…`` | an aggregator's v2 API answer (ADSBx v2 shape), polled | 80/443 |
+
+An http(s) URL whose path has a ``v2`` segment is an aggregator's API in the ADSBx
+v2 shape: airplanes.live ``/v2/point/{lat}/{lon}/{nm}``, adsb.fi
+``/api/v2/lat/{lat}/lon/{lon}/dist/{nm}``, adsb.lol ``/v2/point/…``. Those allow
+one request a second: ``min_poll_s`` is 1 s, whatever ``--poll`` says. Polls
+store only states that changed (:mod:`.window`).
 
 A feed's ``name`` (scheme, host and port) names its raw archive file and its line
 in the status. Credentials in a URL (``user:pass@``) are never shown: ``shown``
@@ -48,7 +55,12 @@ class Feed:
 
     @property
     def polled(self) -> bool:
-        return self.format == "aircraft_json"
+        return self.format in ("aircraft_json", "adsbx_v2")
+
+    @property
+    def min_poll_s(self) -> float:
+        """The shortest interval between polls the server allows (aggregators: 1 s)."""
+        return 1.0 if self.format == "adsbx_v2" else 0.0
 
     @property
     def shown(self) -> str:
@@ -74,4 +86,6 @@ def parse(url: str) -> Feed:
         port = parts.port or default
     except ValueError:
         raise FeedError("bad port", value=url) from None
+    if fmt == "aircraft_json" and "v2" in parts.path.split("/"):
+        fmt = "adsbx_v2"
     return Feed(url, scheme, fmt, parts.hostname, port)

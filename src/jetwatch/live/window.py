@@ -216,7 +216,7 @@ def _by_feed(
     for c in chunks:
         feeds.setdefault((c.feed, c.connection), []).append(c)
     for (feed, conn), parts in feeds.items():
-        if parts[0].format == "aircraft_json":  # one JSON document per poll
+        if parts[0].format in ("aircraft_json", "adsbx_v2"):  # one JSON document per poll
             for c in parts:
                 yield feed, conn, c.format, c.data, np.array([c.offset]), np.array([c.arrival])
             continue

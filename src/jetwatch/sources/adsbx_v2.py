@@ -7,11 +7,13 @@ track, baro_rate, squawk, category, seen, seen_pos, dbFlags, …}], "msg", "now"
 "total", "ctime", "ptime"}``, with ``now`` in **milliseconds**. Each entry is read
 as an ``aircraft.json`` entry (same fields and units, same bounds: see
 :mod:`jetwatch.sources.aircraft_json`). A file of several answers, one per line (as
-``jetwatch listen`` archives them), is read line by line.
+``jetwatch listen`` archives them), is read line by line. Real answers put ``now``
+last, after every aircraft: detection looks for the ``ac`` list, not for ``now``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from jetwatch.compress import Stream
@@ -23,8 +25,15 @@ from jetwatch.sources.context import ReadContext
 NAME = "adsbx_v2"
 
 
+V2 = re.compile(rb'^\s*\{\s*"(?:ac|msg|now|total|ctime|ptime)"\s*:')
+AC = re.compile(rb'"ac"\s*:\s*(?:\[|null)')
+
+
 def sniff(head: bytes) -> bool:
-    return head.lstrip().startswith(b"{") and b'"ac"' in head and b'"now"' in head
+    """An answer starts with one of the v2 keys and holds ``"ac": [``. ``now`` comes
+    last in real answers, often beyond the 64 KiB looked at, so it is not required
+    here (the reader rejects an answer without it)."""
+    return bool(V2.match(head)) and AC.search(head) is not None
 
 
 def answer(doc: object, base: int, rejects: Rejects, rows: Rows) -> int:
