@@ -164,7 +164,7 @@ class NegBinBaseline:
         n = same.shape[0]
         if n == 0:
             raise BaselineError(
-                "no baseline: no earlier day of this weekday has data "
+                "no earlier day of this weekday has data "
                 f"(looked back {self.weeks} weeks)",
                 value=0,
             )
