@@ -6,6 +6,7 @@ import gzip
 import io
 import tarfile
 
+import numpy as np
 import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -36,12 +37,15 @@ def test_a_point_inside_the_box_and_window_keeps_the_trace() -> None:
     assert enters(trace([(0, 56, 37)], jetwatch="SIMULATED"), MOSCOW, 0, 2000) == (True, True)
 
 
-def test_unreadable_traces_are_none() -> None:
+def test_unreadable_traces_are_none_unless_no_point_could_be_inside() -> None:
     assert enters(b"\x1f\x8b garbage", MOSCOW, 0, 1)[0] is None
-    assert enters(b"{not json", MOSCOW, 0, 1)[0] is None
-    assert (
-        enters(orjson.dumps({"timestamp": 0, "trace": [["a", "b", "c"]]}), MOSCOW, 0, 1)[0] is None
-    )
+    assert enters(b"{not json [0,56.1,37.2,", MOSCOW, 0, 1)[0] is None
+    odd = {"timestamp": "noon", "trace": [[0, 56.1, 37.2, 0]]}  # might be inside: kept for ingest
+    assert enters(orjson.dumps(odd), MOSCOW, 0, 1)[0] is None
+    # no point in its text could lie inside: dropped unparsed
+    junk = orjson.dumps({"timestamp": 0, "trace": [["a", "b", "c"]]})
+    assert enters(junk, MOSCOW, 0, 1)[0] is False
+    assert enters(b"{not json", MOSCOW, 0, 1)[0] is False
     bomb = gzip.compress(b" " * (80 << 20))
     assert enters(bomb, MOSCOW, 0, 1)[0] is None  # over 64 MiB inflated
 
@@ -53,18 +57,26 @@ def test_any_bytes_are_judged_without_raising(data: bytes) -> None:
     assert inside in (True, False, None)
 
 
-@settings(max_examples=60, deadline=None)
+ZERO = parse_bbox("-1.5,0.5,-0.5,2")  # around 0: -0.x is written with its sign
+
+
+@settings(max_examples=150, deadline=None)
 @given(
     lats=st.lists(st.floats(-90, 90), min_size=1, max_size=30),
     lons=st.lists(st.floats(-180, 180), min_size=1, max_size=30),
+    box=st.sampled_from([MOSCOW, PACIFIC, ZERO]),
+    near=st.floats(-0.3, 0.3),
 )
-def test_the_filter_agrees_with_a_point_by_point_check(
-    lats: list[float], lons: list[float]
+def test_the_filter_never_misses_a_point_inside(
+    lats: list[float], lons: list[float], box: Box, near: float
 ) -> None:
     n = min(len(lats), len(lons))
-    points = [(float(i), lats[i], lons[i]) for i in range(n)]
-    want = any(55 <= la <= 57 and 36 <= lo <= 39 for _, la, lo in points)
-    assert enters(trace(points), MOSCOW, 0, 1e10)[0] is want
+    centre = ((box.south + box.north) / 2, box.west + 0.4)
+    points = [(float(i), lats[i], lons[i]) for i in range(n)] + [
+        (float(n), centre[0] + near, centre[1] + near)  # often inside, sometimes just out
+    ]
+    want = any(bool(box.contains(np.array([la]), np.array([lo]))[0]) for _, la, lo in points)
+    assert enters(trace(points), box, 0, 1e10)[0] is want
 
 
 def test_a_resumed_filter_writes_the_same_bytes() -> None:

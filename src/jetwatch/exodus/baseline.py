@@ -164,8 +164,7 @@ class NegBinBaseline:
         n = same.shape[0]
         if n == 0:
             raise BaselineError(
-                "no earlier day of this weekday has data "
-                f"(looked back {self.weeks} weeks)",
+                f"no earlier day of this weekday has data (looked back {self.weeks} weeks)",
                 value=0,
             )
         totals = history.sum(axis=1)

@@ -25,12 +25,15 @@ labelled simulated.
 
 from __future__ import annotations
 
+import math
+import re
 import tarfile
 import time
 import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import IO, Any
 
 import numpy as np
@@ -63,6 +66,33 @@ def _inflate(data: bytes) -> bytes | None:
     return None if d.unconsumed_tail else out
 
 
+NUMBER = rb"-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?"
+TINY = r"-?\d(?:\.\d*)?[eE]-\d+"  # |x| < 1e-4 as Python and orjson write it
+
+
+def _degrees(low: float, high: float) -> bytes:
+    """A regex for the JSON text of any number in [low, high], by its integer part
+    (wider than the range: a candidate, never a miss)."""
+    parts = []
+    for i in range(math.floor(low), math.floor(high) + 1):
+        parts.append(str(i) if i >= 0 else f"-{-i - 1}")  # -0.5 is written -0.5
+    alternatives = "|".join(sorted(set(parts), key=len, reverse=True))
+    tiny = f"|{TINY}" if math.floor(low) <= 0 <= math.floor(high) + 1 else ""
+    return f"(?:(?:{alternatives})(?:\\.\\d*)?{tiny})".encode()
+
+
+@cache
+def prefilter(box: Box) -> re.Pattern[bytes]:
+    """Trace points as readsb writes them, ``[dt,lat,lon,``, whose lat and lon could
+    lie in ``box``: a trace with no match has no point inside, and is not parsed."""
+    lons = (
+        [(box.west, box.east)] if box.west <= box.east else [(box.west, 180.0), (-180.0, box.east)]
+    )
+    lon = b"|".join(_degrees(a, b) for a, b in lons)
+    lat = _degrees(box.south, box.north)
+    return re.compile(rb"\[\s*" + NUMBER + rb"\s*,\s*" + lat + rb"\s*,\s*(?:" + lon + rb")\s*[,\]]")
+
+
 def enters(data: bytes, box: Box, start: float, end: float) -> tuple[bool | None, bool]:
     """Whether a trace (as stored: gzip or plain JSON) has a point inside ``box``
     between ``start`` and ``end`` (unix s), None when it cannot be read; and whether
@@ -70,6 +100,8 @@ def enters(data: bytes, box: Box, start: float, end: float) -> tuple[bool | None
     text = _inflate(data)
     if text is None:
         return None, False
+    if prefilter(box).search(text) is None:
+        return False, b'"jetwatch"' in text[:4096]  # no point can lie inside: not parsed
     try:
         doc = orjson.loads(text)
         simulated = "jetwatch" in doc
