@@ -4,6 +4,7 @@ GitHub's release layout, with a globe_history day built from the simulator
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import os
@@ -132,7 +133,7 @@ def test_the_traces_that_enter_the_area_are_kept_and_cited(
     assert row is not None and row[:4] == (
         "adsblol",
         TAG,
-        __import__("datetime").date(2023, 6, 24),
+        dt.date(2023, 6, 24),
         "moscow",
     )
     assert row[4].endswith(f"/repos/adsblol/globe_history_2023/releases/tags/{TAG}")

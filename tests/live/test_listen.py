@@ -171,22 +171,33 @@ class _Json(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_aircraft_json_polls_store_each_position_once(shared: Path, tmp_path: Path) -> None:
-    body = (shared / "roob1090/aircraft.json").read_bytes()
-    handler = type("Handler", (_Json,), {"body": body})
+def _polled(
+    handler: type[http.server.BaseHTTPRequestHandler],
+    path: str,
+    db: Path,
+    seconds: float,
+    poll_s: float,
+) -> Listener:
+    """``listen`` polling ``path`` of a local server for ``seconds``."""
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/data/aircraft.json"
+    url = f"http://127.0.0.1:{httpd.server_address[1]}{path}"
     try:
 
         async def go() -> Listener:
-            polls = asyncio.ensure_future(asyncio.sleep(2.5))
-            options = Options(flush_s=0.2, poll_s=0.5, status_s=3600)
-            return await _listen(tmp_path / "poll.duckdb", [url], polls, options)
+            polls = asyncio.ensure_future(asyncio.sleep(seconds))
+            options = Options(flush_s=0.2, poll_s=poll_s, status_s=3600)
+            return await _listen(db, [url], polls, options)
 
-        listener = asyncio.run(go())
+        return asyncio.run(go())
     finally:
         httpd.shutdown()
+
+
+def test_aircraft_json_polls_store_each_position_once(shared: Path, tmp_path: Path) -> None:
+    body = (shared / "roob1090/aircraft.json").read_bytes()
+    handler = type("Handler", (_Json,), {"body": body})
+    listener = _polled(handler, "/data/aircraft.json", tmp_path / "poll.duckdb", 2.5, 0.5)
     doc = json.loads(body)
     with_position = [a for a in doc["aircraft"] if "lat" in a and "lon" in a]
     stored = _stored(tmp_path / "poll.duckdb")
@@ -212,20 +223,8 @@ def test_an_aggregators_v2_point_endpoint_is_polled_once_a_second(tmp_path: Path
             super().do_GET()
 
     Handler.body = body
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/v2/point/52.3/4.76/250"
-    assert parse(url).format == "adsbx_v2"
-    try:
-
-        async def go() -> Listener:
-            polls = asyncio.ensure_future(asyncio.sleep(3.5))
-            options = Options(flush_s=0.2, poll_s=0.1, status_s=3600)
-            return await _listen(tmp_path / "v2.duckdb", [url], polls, options)
-
-        listener = asyncio.run(go())
-    finally:
-        httpd.shutdown()
+    assert parse("http://127.0.0.1/v2/point/52.3/4.76/250").format == "adsbx_v2"
+    listener = _polled(Handler, "/v2/point/52.3/4.76/250", tmp_path / "v2.duckdb", 3.5, 0.1)
     doc = json.loads(body)
     with_position = [a for a in doc["ac"] if "lat" in a]
     stored = _stored(tmp_path / "v2.duckdb")

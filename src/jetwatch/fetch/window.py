@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -101,8 +100,3 @@ def span(day: dt.date) -> tuple[float, float]:
     """Unix seconds of a UTC day's start and end."""
     start = dt.datetime.combine(day, dt.time())
     return unix(start), unix(start + dt.timedelta(days=1))
-
-
-def each(dates: list[dt.date]) -> Iterator[tuple[dt.date, float, float]]:
-    for day in dates:
-        yield (day, *span(day))

@@ -24,7 +24,7 @@ import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from jetwatch.compress import Stream
+from jetwatch.compress import Stream, peek
 from jetwatch.errors import UnknownFormatError
 from jetwatch.parts import Member
 from jetwatch.sources.base import POSITIONS_SCHEMA, Batch, Rejects, StateBatch
@@ -112,8 +112,7 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[Batch]:
         if not data:
             continue
         source = Member(f"{ctx.path}:{info.name}", data)
-        inner = Stream(source)
-        head = b"".join(_first(inner))
+        head, _ = peek(source)
         try:
             fmt = detect(source, head)
         except UnknownFormatError as exc:
@@ -129,12 +128,3 @@ def read(stream: Stream, ctx: ReadContext) -> Iterator[Batch]:
             yield batch
         if inner.error:
             yield _refused(info, "truncated", inner.error)
-
-
-def _first(stream: Stream, n: int = 1 << 16) -> Iterator[bytes]:
-    got = 0
-    for chunk in stream.chunks():
-        yield chunk[: n - got]
-        got += len(chunk)
-        if got >= n:
-            return
