@@ -102,6 +102,37 @@ def _globe_tar() -> bytes:
     return buf.getvalue()
 
 
+def _opensky_rest() -> bytes:
+    """Real OpenSky state vectors (RYR2RG) as the REST API's answers, one per line:
+    states/all every 10 s, then the aircraft's track and a flights answer."""
+    import orjson
+    import pyarrow.parquet as pq
+
+    rows = pq.read_table(
+        _real("traffic/opensky_impala/state_vectors_RYR2RG_4d2271_20220202.parquet")
+    ).to_pylist()
+    rows = sorted((r for r in rows if r["lat"] is not None), key=lambda r: r["time"])[:300]
+    lines = []
+    for r in rows[::10]:
+        state = [
+            r["icao24"], r["callsign"], "Ireland", r["lastposupdate"], r["lastcontact"],
+            r["lon"], r["lat"], r["baroaltitude"], r["onground"], r["velocity"], r["heading"],
+            r["vertrate"], None, r["geoaltitude"], r["squawk"], r["spi"], 0, 4,
+        ]  # fmt: skip
+        lines.append({"time": int(r["time"].timestamp()), "states": [state]})
+    first, last = (int(r["time"].timestamp()) for r in (rows[0], rows[-1]))
+    path = [
+        [int(r["time"].timestamp()), r["lat"], r["lon"], r["baroaltitude"], r["heading"],
+         r["onground"]]
+        for r in rows[::5]
+    ]  # fmt: skip
+    lines.append({"icao24": rows[0]["icao24"], "callsign": "RYR2RG", "startTime": first,
+                  "endTime": last, "path": path})  # fmt: skip
+    flight = {"icao24": rows[0]["icao24"], "firstSeen": first, "estDepartureAirport": "EIDW",
+              "lastSeen": last, "estArrivalAirport": None, "callsign": "RYR2RG  "}  # fmt: skip
+    return b"".join(orjson.dumps(doc) + b"\n" for doc in [*lines, [flight]])
+
+
 def _derived(name: str) -> Callable[[], bytes]:
     return lambda: (ROOT / "tests" / "data" / "real" / "derived" / name).read_bytes()
 
@@ -124,6 +155,7 @@ SEEDS: dict[str, list[Callable[[], bytes]]] = {
             "traffic/opensky_impala/rollcall_replies_4b1901_20240406.parquet"
         ).read_bytes()
     ],
+    "opensky_rest": [_opensky_rest],
     "readsb_trace": [_short_trace],
     "tar": [_globe_tar],
     "aircraft_json": [_derived("aircraft.json")],
@@ -436,7 +468,7 @@ def run_case(fmt: str, number: int, tmp: Path) -> Outcome:
             if not forced and name == fmt:
                 break  # detection chose the reader just run
             stream = Stream(path)
-            for table, rejects, _ in decode_stream(stream, name, ReadContext(path, 1.7e9)):
+            for table, rejects, *_ in decode_stream(stream, name, ReadContext(path, 1.7e9)):
                 problem = check_positions(table)
                 if problem:
                     out.error = f"{name}: {problem}"

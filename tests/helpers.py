@@ -23,7 +23,7 @@ from jetwatch.flights import build
 from jetwatch.ingest import decode_stream
 from jetwatch.sim import simulate
 from jetwatch.sim.scenario import parse
-from jetwatch.sources.base import POSITIONS_SCHEMA, Rejects
+from jetwatch.sources.base import POSITIONS_SCHEMA, REPORTED_SCHEMA, Rejects
 from jetwatch.sources.context import ReadContext
 from jetwatch.store.db import Store
 
@@ -34,6 +34,7 @@ class Read:
     records: int = 0
     rejects: Rejects = field(default_factory=Rejects)
     stream_error: str | None = None
+    reported: pa.Table = field(default_factory=REPORTED_SCHEMA.empty_table)
 
     @property
     def reasons(self) -> Counter[str]:
@@ -59,11 +60,16 @@ def read_file(
     stream = Stream(path) if read_size is None else Stream(path, read_size=read_size)
     out = Read(POSITIONS_SCHEMA.empty_table())
     tables = [out.positions]
-    for table, rejects, records in decode_stream(stream, fmt, ReadContext(path, anchor), settings):
+    reported = [REPORTED_SCHEMA.empty_table()]
+    for table, rejects, records, flights in decode_stream(
+        stream, fmt, ReadContext(path, anchor), settings
+    ):
         tables.append(table)
         out.records += records
         out.rejects.extend(rejects)
+        reported += [flights] if flights is not None else []
     out.positions = pa.concat_tables(tables)
+    out.reported = pa.concat_tables(reported)
     out.stream_error = stream.error
     return out
 

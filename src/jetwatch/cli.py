@@ -216,6 +216,7 @@ def _report(results: list[IngestResult], as_json: bool) -> None:
                 "ingest_id": r.ingest_id,
                 "records": r.records,
                 "positions": r.positions,
+                "reported_flights": r.reported,
                 "rejected": dict(r.rejected),
                 "first_rejects": r.first_rejects,
                 "stream_error": r.stream_error,
@@ -241,7 +242,9 @@ def _report(results: list[IngestResult], as_json: bool) -> None:
 def _status(r: IngestResult) -> str:
     if r.status == "skipped":
         return f"skipped (already ingest #{r.ingest_id})"
-    return "nothing read" if r.got_nothing else r.status
+    if r.got_nothing:
+        return "nothing read"
+    return f"{r.status}, {r.reported:,} reported flights" if r.reported else r.status
 
 
 @main.command("export")

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from rich.markup import escape
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from jetwatch.cli_common import db_option, err, out
+from jetwatch.config import load as load_config
 from jetwatch.errors import JetwatchError
-from jetwatch.fetch import adsblol
+from jetwatch.fetch import adsblol, opensky
 from jetwatch.fetch import window as window_lib
 from jetwatch.fetch.http import Client
 from jetwatch.store.db import Store
@@ -25,7 +35,13 @@ F = Callable[..., Any]
 
 
 def _where(f: F) -> F:
-    """The options every source shares: the area, the days, the store and a mirror."""
+    """The options every source shares: the area, the days, the store, a mirror, and
+    how to re-run and report."""
+    f = click.option("--no-progress", is_flag=True, help="Do not show progress bars.")(f)
+    f = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")(f)
+    f = click.option(
+        "--refresh", is_flag=True, help="Fetch again a day already fetched for the area."
+    )(f)
     f = click.option(
         "--mirror",
         metavar="URL",
@@ -60,9 +76,6 @@ def fetch() -> None:
     help="Also keep the release's tar parts in this directory (reused on a re-run).",
 )
 @click.option("--heatmaps", is_flag=True, help="Keep the day's tar1090 heatmaps too.")
-@click.option("--refresh", is_flag=True, help="Fetch again a day already fetched for the area.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--no-progress", is_flag=True, help="Do not show progress bars.")
 def fetch_adsblol(
     days: str,
     area: str | None,
@@ -91,41 +104,197 @@ def fetch_adsblol(
         raise click.ClickException(str(exc)) from exc
     base = mirror.rstrip("/") if mirror else None
     client = Client()
-    results = []
-    with store, _bar(not no_progress) as progress:
-        for day in dates:
-            try:
-                results.append(
-                    adsblol.fetch_day(
-                        store,
-                        day,
-                        box,
-                        client=client,
-                        api=base or adsblol.API,
-                        web=base or adsblol.WEB,
-                        keep=keep_archive,
-                        heatmaps=heatmaps,
-                        refresh=refresh,
-                        progress=progress(f"{day} adsb.lol"),
-                    )
-                )
-            except KeyboardInterrupt:
-                err.print(
-                    f"[yellow]interrupted[/] during {day}: run the same command again to resume"
-                )
-                sys.exit(130)
+    results = _each_day(
+        store,
+        dates,
+        _bar(not no_progress, DownloadColumn(), "aircraft kept"),
+        "adsb.lol",
+        lambda day, progress: adsblol.fetch_day(
+            store,
+            day,
+            box,
+            client=client,
+            api=base or adsblol.API,
+            web=base or adsblol.WEB,
+            keep=keep_archive,
+            heatmaps=heatmaps,
+            refresh=refresh,
+            progress=progress,
+        ),
+    )
     _summary(results, box, as_json)
     if any(r.status == "failed" for r in results):
         sys.exit(1)
 
 
+@fetch.command("opensky")
+@_where
+@click.option(
+    "--what",
+    default="flights",
+    show_default=True,
+    metavar="LIST",
+    help="Comma-separated: flights (departures and arrivals by airport), tracks (of "
+    "those flights, 30 days back at most), states (state vectors, the last hour only).",
+)
+@click.option(
+    "--airport",
+    "airports",
+    multiple=True,
+    metavar="ICAO",
+    help="Ask for these airports' flights (default: the area's, or the box's airports "
+    "with an IATA code).",
+)
+@click.option("--step", default=10, show_default=True, help="Seconds between state requests.")
+def fetch_opensky(
+    days: str,
+    area: str | None,
+    bbox: str | None,
+    db: Path,
+    mirror: str | None,
+    what: str,
+    airports: tuple[str, ...],
+    step: int,
+    refresh: bool,
+    as_json: bool,
+    no_progress: bool,
+) -> None:
+    """The OpenSky Network's REST API: an area's flights, their tracks, state vectors.
+
+    Needs an API client (OAuth2 client credentials, since 18 March 2026): set
+    OPENSKY_CLIENT_ID and OPENSKY_CLIENT_SECRET, or [opensky] client_id and
+    client_secret in the config file; the secret is never printed. OpenSky's flights
+    are stored as a second, labelled account of departures (reported_flights), which
+    `jetwatch check` sets beside jetwatch's own; tracks and states become positions.
+    A day with no flights (HTTP 404) is "no flights", not an error.
+    """
+    try:
+        wanted = [w.strip() for w in what.split(",") if w.strip()]
+        unknown = [w for w in wanted if w not in opensky.WHAT]
+        if unknown or not wanted:
+            raise JetwatchError(
+                f"expected some of {', '.join(opensky.WHAT)}", value=what, where="--what"
+            )
+        box = window_lib.box(area, bbox)
+        dates = window_lib.days(days)
+        codes = window_lib.airports(area, box, airports)
+        config = load_config()
+        creds = opensky.credentials(config.opensky_client_id, config.opensky_client_secret)
+        store = Store(db)
+    except JetwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    base = mirror.rstrip("/") if mirror else None
+    session = opensky.Session(
+        Client(),
+        creds,
+        api=f"{base}/api" if base else opensky.API,
+        auth=f"{base}{opensky.AUTH_PATH}" if base else opensky.AUTH,
+    )
+    try:
+        results = _each_day(
+            store,
+            dates,
+            _bar(not no_progress, MofNCompleteColumn(), "flights"),
+            "OpenSky",
+            lambda day, progress: opensky.fetch_day(
+                store,
+                day,
+                box,
+                codes,
+                session=session,
+                what=wanted,
+                step=step,
+                refresh=refresh,
+                progress=progress,
+            ),
+        )
+    except opensky.CredentialsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _opensky_summary(results, box, codes, as_json)
+    if any(r.status == "failed" for r in results):
+        sys.exit(1)
+
+
+def _opensky_summary(
+    results: list[opensky.FetchResult], box: window_lib.Box, codes: list[str], as_json: bool
+) -> None:
+    rows: list[dict[str, Any]] = [
+        {
+            "day": r.day.isoformat(),
+            "status": r.status,
+            "requests": r.counts.get("requests", 0),
+            "resumed": r.counts.get("requests_resumed", 0),
+            "not_found": r.counts.get("not_found", 0),
+            "flights": r.counts.get("flights", 0),
+            "ingest_id": r.ingest.ingest_id if r.ingest else None,
+            "positions": r.ingest.positions if r.ingest else 0,
+            "reported_flights": r.ingest.reported if r.ingest else 0,
+            "notes": r.notes,
+            "error": r.error,
+            "seconds": round(r.seconds, 2),
+        }
+        for r in results
+    ]
+    if as_json:
+        doc = {"area": box.name, "bbox": box.text, "airports": codes, "days": rows}
+        click.echo(json.dumps(doc, indent=2))
+        return
+    table = Table(title=escape(f"OpenSky for {box.name} ({', '.join(codes)})"))
+    for name in ("day", "status", "requests", "flights", "positions", "s"):
+        table.add_column(name, justify="left" if name in ("day", "status") else "right")
+    for r in rows:
+        table.add_row(
+            r["day"],
+            str(r["status"]),
+            f"{r['requests']:,}" + (f" (+{r['resumed']:,} resumed)" if r["resumed"] else ""),
+            f"{r['flights']:,}",
+            f"{r['positions']:,}",
+            f"{r['seconds']:.1f}",
+        )
+    out.print(table)
+    for r in rows:
+        for note in r["notes"]:
+            err.print(f"[yellow]note[/] {r['day']}: {escape(note)}")
+        if r["error"]:
+            err.print(f"[red]error[/] {r['day']}: {escape(str(r['error']))}")
+    err.print(f"Data: {opensky.ATTRIBUTION}.")
+
+
+R = TypeVar("R")
+
+
+def _each_day(
+    store: Store,
+    dates: list[dt.date],
+    bar: AbstractContextManager[Callable[[str], Any]],
+    label: str,
+    one: Callable[[dt.date, Any], R],
+) -> list[R]:
+    """``one(day, progress)`` for each day, with a bar per day; Ctrl-C stops with a
+    word on how to resume (every source leaves a resumable state)."""
+    results = []
+    with store, bar as progress:
+        for day in dates:
+            try:
+                results.append(one(day, progress(f"{day} {label}")))
+            except KeyboardInterrupt:
+                err.print(
+                    f"[yellow]interrupted[/] during {day}: run the same command again to resume"
+                )
+                sys.exit(130)
+    return results
+
+
 @contextmanager
-def _bar(show: bool) -> Iterator[Callable[[str], adsblol.Progress | None]]:
+def _bar(
+    show: bool, done: ProgressColumn, kept: str
+) -> Iterator[Callable[[str], adsblol.Progress | None]]:
+    """A progress bar per task: ``(done, total, kept)`` updates it."""
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        DownloadColumn(),
-        TextColumn("{task.fields[kept]} aircraft kept"),
+        done,
+        TextColumn(f"{{task.fields[kept]}} {kept}"),
         TimeRemainingColumn(),
         console=err,
         transient=True,

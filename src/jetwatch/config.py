@@ -12,10 +12,14 @@ The file is ``$JETWATCH_CONFIG``, else ``./jetwatch.toml`` if it exists, else
     tiles_attribution = "© OpenStreetMap contributors"
     [store]
     memory = "2GB"                       # DuckDB's memory limit (default: see below)
+    [opensky]                            # the OpenSky API client (jetwatch fetch opensky)
+    client_id = "…"
+    client_secret = "…"
 
 A target ``NAME`` may instead come from ``$JETWATCH_NOTIFY_NAME`` (upper case), and
 the web token from ``$JETWATCH_WEB_TOKEN``, and the store's memory limit from
-``$JETWATCH_MEMORY``. Without one, the limit follows the machine: a quarter of its
+``$JETWATCH_MEMORY``, and OpenSky's client from ``$OPENSKY_CLIENT_ID`` and
+``$OPENSKY_CLIENT_SECRET``. Without one, the limit follows the machine: a quarter of its
 memory (or of its container's limit), between 512 MB and 8 GB; DuckDB spills to
 disk beyond it. Secrets are only ever shown redacted (:func:`redact`).
 """
@@ -44,6 +48,8 @@ class Config:
     tiles: str | None = None
     tiles_attribution: str = ""
     memory: str | None = None
+    opensky_client_id: str | None = None
+    opensky_client_secret: str | None = field(default=None, repr=False)
     path: Path | None = None
 
     @property
@@ -100,6 +106,7 @@ def load(path: Path | None = None) -> Config:
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"cannot read the configuration: {exc}", where=str(path)) from exc
     web = doc.get("web", {})
+    opensky = doc.get("opensky", {})
     return Config(
         targets={str(k): str(v) for k, v in doc.get("notify", {}).get("targets", {}).items()},
         base_url=str(web.get("base_url", Config.base_url)).rstrip("/"),
@@ -107,6 +114,9 @@ def load(path: Path | None = None) -> Config:
         tiles=web.get("tiles"),
         tiles_attribution=str(web.get("tiles_attribution", "")),
         memory=os.environ.get("JETWATCH_MEMORY") or doc.get("store", {}).get("memory"),
+        opensky_client_id=os.environ.get("OPENSKY_CLIENT_ID") or opensky.get("client_id"),
+        opensky_client_secret=os.environ.get("OPENSKY_CLIENT_SECRET")
+        or opensky.get("client_secret"),
         path=path,
     )
 

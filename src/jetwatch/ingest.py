@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import pyarrow as pa
 
@@ -68,6 +69,7 @@ class IngestResult:
     ingest_id: int | None = None
     records: int = 0
     positions: int = 0
+    reported: int = 0  # flights another system reported (OpenSky's flights answers)
     rejected: Counter[str] = field(default_factory=Counter)
     first_rejects: list[str] = field(default_factory=list)
     stream_error: str | None = None
@@ -84,7 +86,8 @@ class IngestResult:
     def got_nothing(self) -> bool:
         """Ingested, but not one record in it was usable (a wrong ``--format``, say)."""
         usable = self.records - sum(n for k, n in self.rejected.items() if k != "truncated")
-        return self.status == "ingested" and self.positions == 0 and usable <= 0
+        nothing = self.positions == 0 and self.reported == 0
+        return self.status == "ingested" and nothing and usable <= 0
 
 
 MTIME = "mtime"  # ``start``: date clock-only inputs from the file's modification time
@@ -205,13 +208,18 @@ def _write_positions(
     """Decode the stream and append its positions and rejects; count into ``result``."""
     assert result.format is not None
     pending: list[pa.Table] = []
-    for positions, rejects, records in decode_stream(stream, result.format, ctx, settings):
+    for positions, rejects, records, reported in decode_stream(
+        stream, result.format, ctx, settings
+    ):
         pending.append(positions)
         if sum(t.num_rows for t in pending) >= FLUSH_ROWS:
             store.append("positions", pa.concat_tables(pending), ingest_id)
             pending = []
         if len(rejects):
             store.append("rejects", rejects.to_arrow(), ingest_id)
+        if reported is not None:
+            store.append("reported_flights", reported, ingest_id)
+            result.reported += reported.num_rows
         result.records += records
         result.positions += positions.num_rows
         result.rejected.update(rejects.counts())
@@ -236,10 +244,19 @@ def _truncation(stream: Stream) -> Rejects:
 Fields = tuple[Messages, Rejects] | None
 
 
+class Decoded(NamedTuple):
+    """One batch's positions, rejects, records read and reported flights (if any)."""
+
+    positions: pa.Table
+    rejects: Rejects
+    records: int
+    reported: pa.Table | None = None
+
+
 def decode_stream(
     stream: Stream, fmt: str, ctx: ReadContext, settings: DecoderSettings | None = None
-) -> Iterator[tuple[pa.Table, Rejects, int]]:
-    """Positions, rejects and records read, batch by batch, for one input stream."""
+) -> Iterator[Decoded]:
+    """What each batch of one input stream decodes to (:class:`Decoded`)."""
     decoder = Decoder(settings)
     for batch, fields in prefetch(_with_fields(decoder, reader(fmt).read(stream, ctx))):
         yield _decode(decoder, batch, fields)
@@ -251,21 +268,21 @@ def _with_fields(decoder: Decoder, batches: Iterable[Batch]) -> Iterator[tuple[B
         yield batch, decoder.fields(batch) if isinstance(batch, FrameBatch) else None
 
 
-def _decode(decoder: Decoder, batch: Batch, fields: Fields) -> tuple[pa.Table, Rejects, int]:
+def _decode(decoder: Decoder, batch: Batch, fields: Fields) -> Decoded:
     """Positions, rejects and the number of records read, for any kind of batch."""
     if isinstance(batch, StateBatch):
-        return batch.table, batch.rejects, batch.records
+        return Decoded(batch.table, batch.rejects, batch.records, batch.reported)
     rejects = Rejects()
     rejects.extend(batch.rejects)
     if isinstance(batch, FrameBatch):
         assert fields is not None
         table, frame_rejects, _ = decoder.positions(batch, *fields)
         rejects.extend(frame_rejects)
-        return table, rejects, len(batch) + len(batch.rejects)
+        return Decoded(table, rejects, len(batch) + len(batch.rejects))
     table, implausible, _ = decoder.process(batch.messages)
     for r in implausible.tolist():
         rejects.add(batch.offset[r], "implausible_position", batch.raw[r], line=batch.line[r])
-    return table, rejects, len(batch)
+    return Decoded(table, rejects, len(batch))
 
 
 def ingest_files(

@@ -164,17 +164,24 @@ def _handler(mirror: Mirror) -> type[http.server.BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def serve(mirror: Mirror) -> Iterator[Mirror]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(mirror))
+def running(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A threaded server of ``handler`` on 127.0.0.1; yields its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    mirror.url = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        yield mirror
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def serve(mirror: Mirror) -> Iterator[Mirror]:
+    with running(_handler(mirror)) as url:
+        mirror.url = url
+        yield mirror
 
 
 def sim_traces(directory: Path, day: str) -> dict[str, bytes]:

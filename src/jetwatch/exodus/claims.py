@@ -36,6 +36,7 @@ from jetwatch.errors import JetwatchError
 from jetwatch.exodus.analysis import Exodus, Settings, exodus
 from jetwatch.exodus.coverage import POOR
 from jetwatch.exodus.departures import places, scope
+from jetwatch.exodus.reported import compare
 from jetwatch.flights.build import ensure_schema
 from jetwatch.geo import haversine_km
 from jetwatch.reference.registry import lookup
@@ -156,6 +157,11 @@ def check_departures(
     if maybe and verdict != UNKNOWN:
         reasons.append(f"{doubt}; they cannot change this verdict")
     reasons += [g.sentence() for g in dark]
+    since = ex.where.day_start(day)
+    until = ex.where.day_start(day + dt.timedelta(days=1))
+    second = compare(store, ex.where, since, min(until, ex.upto or until), ex.flights)
+    if second is not None:
+        reasons.append(second.sentence(what.removesuffix(" to another country")))
     reasons.append(_would_change(verdict, at_least, at_most, seen, maybe, good, dark != []))
     doc = ex.to_dict()
     return {
@@ -182,6 +188,7 @@ def check_departures(
             or (infer_destinations and f["abroad"] is None and f["heading"] == "abroad")
         ],
         "unknown_class_flights": doc["unknown_class_flights"],
+        "reported": None if second is None else second.to_dict(),
         "labels": doc["labels"],
         "exodus": {k: doc[k] for k in ("scope", "airports", "class", "day", "timezone")},
     }

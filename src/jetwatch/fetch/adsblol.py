@@ -39,9 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from jetwatch import __version__
 from jetwatch.fetch.globe import Checkpoint, filter_tar, finish
 from jetwatch.fetch.http import Client, FetchError, NotFound
+from jetwatch.fetch.provenance import Fetched, earlier, record, slug, work_dir
 from jetwatch.fetch.remote import Asset, RemoteParts
 from jetwatch.fetch.window import Box, span
 from jetwatch.ingest import IngestResult, ingest_file
@@ -133,15 +133,6 @@ def find_release(client: Client, day: dt.date, api: str = API, web: str = WEB) -
     raise NotFound(f"no adsb.lol release for {day} (tried {', '.join(tried)})", where=repo)
 
 
-def work_dir(store: Store) -> Path:
-    """Where fetches in progress keep their checkpoint and output: beside the store."""
-    return store.path.with_name(store.path.stem + "-fetch")
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[:60]
-
-
 def _resume(state: Path, release: Release) -> Checkpoint:
     try:
         doc = json.loads(state.read_text())
@@ -165,16 +156,6 @@ def _saver(state: Path, release: Release) -> Callable[[Checkpoint], None]:
         os.replace(tmp, state)
 
     return save
-
-
-def fetched(store: Store, release: str, area: str) -> tuple[int | None] | None:
-    """An earlier fetch of this release for this area: (its ingest, None when nothing
-    entered the area), or None when there was none."""
-    row = store.con.execute(
-        "SELECT ingest_id FROM fetches WHERE source = ? AND release = ? AND area = ?",
-        [SOURCE, release, area],
-    ).fetchone()
-    return None if row is None else (None if row[0] is None else int(row[0]),)
 
 
 def fetch_day(
@@ -202,13 +183,13 @@ def fetch_day(
         result.error = str(exc)
         return result
     area = box.name
-    if not refresh and (done := fetched(store, release.tag, area)) is not None:
+    if not refresh and (done := earlier(store, SOURCE, release.tag, area)) is not None:
         result.status = "skipped"
         result.ingest = IngestResult(path=Path(release.tag), status="skipped", ingest_id=done[0])
         return result
     work = work_dir(store)
     work.mkdir(parents=True, exist_ok=True)
-    stem = f"{release.tag}.{_slug(area)}"
+    stem = f"{release.tag}.{slug(area)}"
     out_path, state = work / f"{stem}.tar", work / f"{stem}.json"
     resume = _resume(state, release) if out_path.exists() else Checkpoint()
     result.resumed_at = resume.offset
@@ -320,21 +301,20 @@ def _record(
         if unhashed
         else f"{release.kind} release"
     )
-    store.con.execute(
-        "INSERT OR REPLACE INTO fetches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
+    counts = {**result.counts, "downloaded_bytes": result.downloaded, "box": box.text}
+    record(
+        store,
+        Fetched(
             SOURCE,
             release.tag,
             result.day,
-            box.name if box.name != box.text else box.text,
+            box.name,
             f"{api}/repos/{release.repo}/releases/tags/{release.tag}",
-            json.dumps(assets),
+            assets,
             LICENCE,
             ATTRIBUTION,
-            json.dumps({**result.counts, "downloaded_bytes": result.downloaded, "box": box.text}),
+            counts,
             result.ingest.ingest_id if result.ingest else None,
-            dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            __version__,
             note,
-        ],
+        ),
     )

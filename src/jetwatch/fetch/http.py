@@ -3,8 +3,10 @@
 - Every request names jetwatch and its version in ``User-Agent``.
 - Requests to one :class:`Client` are spaced by ``min_interval`` seconds (the
   aggregator APIs allow 1 request/s).
-- **429** waits ``Retry-After`` seconds (else 2, 4, 8, … up to 60) and tries again;
-  **5xx** and dropped connections are retried the same way, ``retries`` times.
+- **429** waits ``Retry-After`` (or OpenSky's ``X-Rate-Limit-Retry-After-Seconds``)
+  seconds, else 2, 4, 8, … up to 60, and tries again; a server asking for more than
+  a minute (a day's credits spent) stops the fetch with the wait said. **5xx** and
+  dropped connections are retried the same way, ``retries`` times.
 - **404** is :class:`NotFound`, which callers read as "nothing there" (OpenSky
   answers 404 for no flights; a day with no release is 404 too).
 - **401/403** are :class:`Refused`, which callers turn into a message about
@@ -102,8 +104,15 @@ class Client:
                 if exc.code == 429 or exc.code >= 500:
                     if attempt == self.retries:
                         raise FetchError(f"HTTP {exc.code}, {attempt} retries", where=url) from None
-                    after = exc.headers.get("Retry-After") if exc.headers else None
-                    self.sleep(_seconds(after, delay))
+                    answer = {k.lower(): v for k, v in (exc.headers or {}).items()}
+                    wait = _retry_after(answer, delay)
+                    if wait > BACKOFF_CAP_S:
+                        raise FetchError(
+                            f"rate-limited (HTTP {exc.code}): the server asks to wait "
+                            f"{wait:,.0f} s; run the same command again later to resume",
+                            where=url,
+                        ) from None
+                    self.sleep(wait)
                     delay = min(delay * 2, BACKOFF_CAP_S)
                     continue
                 raise FetchError(f"HTTP {exc.code} {exc.reason}", where=url) from None
@@ -142,11 +151,17 @@ class Client:
             raise FetchError(f"not JSON: {exc}", value=body[:80], where=url) from None
 
 
-def _seconds(after: str | None, default: float) -> float:
-    try:
-        return min(max(float(after), 0.0), BACKOFF_CAP_S) if after else default
-    except ValueError:
-        return default
+def _retry_after(headers: Mapping[str, str] | None, default: float) -> float:
+    """The wait a 429 or 5xx answer asks for (its headers, lower-cased), in seconds,
+    else ``default``."""
+    for name in ("retry-after", "x-rate-limit-retry-after-seconds"):
+        value = headers.get(name) if headers else None
+        try:
+            if value:
+                return max(float(value), 0.0)
+        except ValueError:
+            continue
+    return default
 
 
 def form(fields: Mapping[str, str]) -> bytes:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,6 +84,39 @@ def box(area: str | None, bbox: str | None) -> Box:
     if (area is None) == (bbox is None):
         raise JetwatchError("give --area NAME or --bbox S,N,W,E (one of them)")
     return area_box(area) if area is not None else parse_bbox(bbox or "")
+
+
+MAX_AIRPORTS = 60
+
+
+def airports(area: str | None, box: Box, given: Sequence[str] = ()) -> list[str]:
+    """The airports to ask an API about: those given, else the area's, else the box's
+    airports with an IATA code (those with scheduled service), at most
+    :data:`MAX_AIRPORTS`."""
+    if given:
+        codes = [c.strip().upper() for c in given]
+        bad = [c for c in codes if not re.fullmatch(r"[A-Z0-9]{4}", c)]
+        if bad:
+            raise JetwatchError("expected a four-letter ICAO code", value=bad[0], where="--airport")
+        return codes
+    table = Airports()
+    if area is not None:
+        return area_lib.get(area).resolve(table)
+    lat = table.table.column("lat").to_numpy()
+    lon = table.table.column("lon").to_numpy()
+    served = np.array([c is not None for c in table.table.column("iata").to_pylist()])
+    inside = box.contains(lat, lon) & served
+    codes = sorted(str(c) for c in np.array(table.table.column("icao").to_pylist())[inside])
+    if not codes:
+        raise JetwatchError("no airport with scheduled service in the box: give --airport")
+    if len(codes) > MAX_AIRPORTS:
+        raise JetwatchError(
+            f"{len(codes)} airports with scheduled service in the box: name some with "
+            "--airport, or use --area",
+            value=box.text,
+            where="--bbox",
+        )
+    return codes
 
 
 def days(text: str) -> list[dt.date]:

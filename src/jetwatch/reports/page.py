@@ -89,6 +89,24 @@ def provenance(store: Store, params: dict[str, Any], command: Sequence[str] | No
     )
 
 
+def _assets(assets: list[dict[str, Any]]) -> str:
+    """A fetch's files (name, size, SHA-256 each), or its API requests in a sentence
+    (each one's URL and hash stay in the store's ``fetches`` table)."""
+    if assets and "status" in assets[0]:
+        answered = sum(1 for a in assets if a.get("status") == 200)
+        size = sum(int(a.get("bytes") or 0) for a in assets)
+        return escape(
+            f"{len(assets):,} API requests: {answered:,} answered ({size:,} bytes), "
+            f"{len(assets) - answered:,} with nothing found; each request's URL and SHA-256 "
+            "are in the store's fetches table"
+        )
+    return "<br>".join(
+        f"{escape(str(a.get('name')))} ({int(a.get('size') or 0):,} bytes, SHA-256 "
+        f"<code>{escape(str(a.get('sha256') or 'not computed'))}</code>)"
+        for a in assets
+    )
+
+
 def _fetches(store: Store) -> str:
     """The public sources the data was fetched from (``jetwatch fetch``), cited."""
     try:
@@ -102,11 +120,7 @@ def _fetches(store: Store) -> str:
         return ""
     lines = []
     for source, release, day, area, url, assets, licence, attribution, ingest, note in rows:
-        parts = "<br>".join(
-            f"{escape(str(a['name']))} ({int(a['size']):,} bytes, SHA-256 "
-            f"<code>{escape(str(a['sha256'] or 'not computed'))}</code>)"
-            for a in json.loads(assets or "[]")
-        )
+        parts = _assets(json.loads(assets or "[]"))
         lines.append(
             f"<tr><td>{escape(str(source))}</td><td>{escape(str(release))}<br>"
             f"<code>{escape(str(url))}</code></td><td>{escape(str(day))}</td>"

@@ -37,6 +37,24 @@ REASONS = (
 
 REJECT_BYTES = 4096
 
+# Flights another system reported (OpenSky's flights endpoints), kept apart from
+# jetwatch's own flights: times in UTC, distances in metres.
+REPORTED_SCHEMA = pa.schema(
+    [
+        ("source", pa.string()),
+        ("icao24", pa.string()),
+        ("callsign", pa.string()),
+        ("first_seen", pa.timestamp("us")),
+        ("last_seen", pa.timestamp("us")),
+        ("departure", pa.string()),
+        ("arrival", pa.string()),
+        ("departure_distance_m", pa.int32()),
+        ("arrival_distance_m", pa.int32()),
+        ("departure_candidates", pa.int32()),
+        ("arrival_candidates", pa.int32()),
+    ]
+)
+
 POSITIONS_SCHEMA = pa.schema(
     [
         ("time", pa.timestamp("us")),
@@ -210,11 +228,13 @@ class MessageBatch:
 
 @dataclass
 class StateBatch:
-    """Rows already decoded by the sender, in :data:`POSITIONS_SCHEMA`."""
+    """Rows already decoded by the sender, in :data:`POSITIONS_SCHEMA`, and any
+    flights the sender reported (:data:`REPORTED_SCHEMA`)."""
 
     table: pa.Table
     records: int
     rejects: Rejects = field(default_factory=Rejects)
+    reported: pa.Table | None = None
 
 
 Batch = FrameBatch | MessageBatch | StateBatch

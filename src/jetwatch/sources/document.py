@@ -1,8 +1,9 @@
 """JSON documents: readsb traces, ``aircraft.json`` snapshots, aggregator API answers.
 
 A file is either one document (compact or pretty-printed) or one document per line
-(snapshots or answers as ``jetwatch listen`` archives them): it is the latter when
-its first line alone is a whole JSON object and more lines follow. A single
+(snapshots or answers as ``jetwatch listen`` and ``fetch`` archive them): it is the
+latter when its first line alone is a whole JSON object or array and more lines
+follow. A single
 document is parsed at once, so it is read with a cap of :data:`MAX_DOCUMENT`
 decompressed bytes: a real trace or snapshot is a few MB, and a larger one (or a
 decompression bomb) is refused without being held. Lines are streamed, each up to
@@ -57,7 +58,7 @@ def one_per_line(head: bytes) -> bool:
     if not rest.strip():
         return False
     try:
-        return isinstance(orjson.loads(first), dict)
+        return isinstance(orjson.loads(first), dict | list)
     except orjson.JSONDecodeError:
         return False
 

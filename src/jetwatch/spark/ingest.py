@@ -7,8 +7,10 @@ content (:func:`jetwatch.sources.detect`), decompression, the format's reader an
 fresh :class:`~jetwatch.decode.Decoder` (:func:`jetwatch.ingest.decode_stream`). A
 file therefore gives the same positions and rejects on both engines, whatever its
 format: AVR, Beast, SBS, hex CSV, JSON lines, readsb ``globe_history`` traces,
-``aircraft.json`` or OpenSky files. Files are independent (the store's ingest also
-decodes each with its own decoder), so they spread over the executors; a file is
+``aircraft.json`` or OpenSky files (the flights of OpenSky's flights answers are
+kept only by a store's ingest, in ``reported_flights``). Files are independent
+(the store's ingest also decodes each with its own decoder), so they spread over
+the executors; a file is
 one task, so split archives of very large files (Spark reads at most 2 GB per file;
 extract a ``globe_history`` tar first: its thousands of traces spread well).
 
@@ -155,7 +157,9 @@ def decode_file(
             first, summary.clock = anchor(summary.format, start, url, mtime)
             stream = Stream(local)
             ctx = ReadContext(path=local, anchor=first)
-            for positions, rejects, records in decode_stream(stream, summary.format, ctx, settings):
+            for positions, rejects, records, _ in decode_stream(
+                stream, summary.format, ctx, settings
+            ):
                 summary.records += records
                 summary.positions += positions.num_rows
                 rejected.update(rejects.counts())

@@ -173,13 +173,18 @@ class Store:
         )
 
     def append(self, table_name: str, table: pa.Table, ingest_id: int) -> None:
-        """Append an Arrow table to ``positions`` or ``rejects`` for one ingest."""
+        """Append an Arrow table to ``positions``, ``rejects`` or ``reported_flights``
+        for one ingest."""
         if table.num_rows == 0:
             return
         self.con.register("_batch", table)
         try:
             if table_name == "positions":
                 self.con.execute("INSERT INTO position_rows SELECT *, ? FROM _batch", [ingest_id])
+            elif table_name == "reported_flights":
+                self.con.execute(
+                    "INSERT INTO reported_flight_rows SELECT *, ? FROM _batch", [ingest_id]
+                )
             else:
                 self.con.execute(
                     "INSERT INTO reject_rows "
@@ -227,7 +232,7 @@ class Store:
         self.con.execute("COMMIT")
 
     def _delete(self, ingest_id: int) -> None:
-        for table in ("position_rows", "reject_rows"):
+        for table in ("position_rows", "reject_rows", "reported_flight_rows"):
             self.con.execute(f"DELETE FROM {table} WHERE ingest_id = ?", [ingest_id])
         self.con.execute("DELETE FROM ingests WHERE id = ?", [ingest_id])
 

@@ -18,6 +18,10 @@
 - ``fetches``: what ``jetwatch fetch`` took from a public source: the source,
   release or endpoint, day, area, URL, assets (names, sizes, SHA-256), licence and
   attribution, what was kept, and the ingest it became (reports cite it).
+- ``reported_flights``: flights another system reported (OpenSky's flights
+  endpoints, ``source = 'opensky'``), one row per (source, icao24, first_seen) from
+  done ingests: a second, labelled account of departures that checks set beside
+  jetwatch's own flights, never mixed into them (rows in ``reported_flight_rows``).
 - ``meta``: key/value, including the schema version.
 """
 
@@ -124,6 +128,27 @@ CREATE TABLE IF NOT EXISTS fetches (
     note VARCHAR,
     PRIMARY KEY (source, release, area)
 );
+CREATE TABLE IF NOT EXISTS reported_flight_rows (
+    source VARCHAR NOT NULL,
+    icao24 VARCHAR NOT NULL,
+    callsign VARCHAR,
+    first_seen TIMESTAMP NOT NULL,
+    last_seen TIMESTAMP NOT NULL,
+    departure VARCHAR,
+    arrival VARCHAR,
+    departure_distance_m INTEGER,
+    arrival_distance_m INTEGER,
+    departure_candidates INTEGER,
+    arrival_candidates INTEGER,
+    ingest_id INTEGER NOT NULL
+);
+CREATE OR REPLACE VIEW reported_flights AS
+    SELECT * EXCLUDE (ingest_id, k) FROM (
+        SELECT *, row_number() OVER (
+            PARTITION BY source, icao24, first_seen ORDER BY ingest_id DESC) AS k
+        FROM reported_flight_rows
+        WHERE ingest_id IN (SELECT id FROM ingests WHERE status IN ('done', 'live'))
+    ) WHERE k = 1;
 CREATE OR REPLACE VIEW positions AS
     SELECT * FROM position_rows
     WHERE ingest_id IN (SELECT id FROM ingests WHERE status IN ('done', 'live'));

@@ -1,0 +1,126 @@
+"""Another system's account of the same departures, set beside jetwatch's.
+
+OpenSky's flights endpoints (``jetwatch fetch opensky``, stored in
+``reported_flights``) give OpenSky's own estimate of each departure: the airport
+(``estDepartureAirport``) and when its receivers first heard the aircraft
+(``firstSeen``). For a scope and a local day, :func:`compare` takes the reported
+departures from the scope's airports whose ``firstSeen`` falls in the day, sorts
+them by class as jetwatch's count does (``aircraft_classes``: in the class, or of a
+class no registry settled, counted apart), and pairs them with jetwatch's
+departures of the day: the same aircraft, jetwatch's take-off within
+:data:`MATCH_S` of OpenSky's ``firstSeen`` (which can come minutes before a
+take-off, on the taxiway, or after it, once a receiver hears the climb).
+
+The comparison is stated beside the verdict and never changes it: the two
+systems hear through different receivers, and where they differ is for a reader to
+weigh. A day no OpenSky fetch covered gives None, not zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from jetwatch.exodus.departures import UNSURE, Scope
+from jetwatch.store.db import Store
+
+SOURCE = "opensky"
+MATCH_S = 20 * 60
+
+
+@dataclass(frozen=True)
+class Reported:
+    """How another system's departures compare with jetwatch's, for one scope and day."""
+
+    source: str
+    departures: int  # in the class (all classes when none was asked)
+    unknown_class: int  # of a class no registry settled
+    matched: int  # of ``departures`` also among jetwatch's
+    only_reported: list[dict[str, Any]] = field(default_factory=list)
+    only_jetwatch: list[dict[str, Any]] = field(default_factory=list)
+
+    def sentence(self, what: str) -> str:
+        extra = f" (and {self.unknown_class} of unknown class)" if self.unknown_class else ""
+        return (
+            f"{self.source} reports {self.departures} {what}{extra}; {self.matched} of them "
+            f"are among jetwatch's, {len(self.only_reported)} only in {self.source}'s, "
+            f"{len(self.only_jetwatch)} only in jetwatch's (a second account through other "
+            "receivers: it does not change the verdict)"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _covered(store: Store, since: dt.datetime, until: dt.datetime) -> bool:
+    days = [since.date() + dt.timedelta(days=k) for k in range((until - since).days + 2)]
+    row = store.con.execute(
+        "SELECT count(*) FROM fetches WHERE source = ? AND day IN (SELECT unnest(?::DATE[]))",
+        [SOURCE, days],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def compare(
+    store: Store, where: Scope, since: dt.datetime, until: dt.datetime, ours: pa.Table
+) -> Reported | None:
+    """OpenSky's departures in ``[since, until)`` (naive UTC) beside ``ours`` (jetwatch's
+    departures of the class: ``icao24``, ``callsign``, ``origin``, ``time``)."""
+    theirs = store.con.sql(
+        f"""
+        SELECT r.icao24, r.callsign, r.departure, r.first_seen,
+            $cls IS NULL OR coalesce(c.class = $cls, false) AS in_class,
+            $cls IS NOT NULL AND {UNSURE} AS unsure
+        FROM reported_flights r LEFT JOIN aircraft_classes c ON c.icao24 = r.icao24
+        WHERE r.source = $source AND list_contains($codes, r.departure)
+            AND r.first_seen >= $since AND r.first_seen < $until
+        ORDER BY r.first_seen
+        """,
+        params={
+            "cls": where.cls,
+            "source": SOURCE,
+            "codes": list(where.airports),
+            "since": since,
+            "until": until,
+        },
+    ).to_arrow_table()
+    if theirs.num_rows == 0 and not _covered(store, since, until):
+        return None
+    store.con.register("_ours", ours.select(["icao24", "callsign", "origin", "time"]))
+    store.con.register("_theirs", theirs)
+    try:
+        pairs = store.con.execute(
+            f"""
+            SELECT t.icao24, t.first_seen, o.time
+            FROM _theirs t JOIN _ours o ON o.icao24 = t.icao24
+                AND abs(epoch(o.time) - epoch(t.first_seen)) <= {MATCH_S}
+            WHERE t.in_class
+            """
+        ).fetchall()
+        matched_theirs = {(p[0], p[1]) for p in pairs}
+        matched_ours = {(p[0], p[2]) for p in pairs}
+        counted = [r for r in theirs.to_pylist() if r["in_class"]]
+        only_reported = [
+            {k: r[k] for k in ("icao24", "callsign", "departure", "first_seen")}
+            for r in counted
+            if (r["icao24"], r["first_seen"]) not in matched_theirs
+        ]
+        only_jetwatch = [
+            r
+            for r in ours.select(["icao24", "callsign", "origin", "time"]).to_pylist()
+            if (r["icao24"], r["time"]) not in matched_ours
+        ]
+    finally:
+        store.con.unregister("_ours")
+        store.con.unregister("_theirs")
+    return Reported(
+        source=SOURCE,
+        departures=len(counted),
+        unknown_class=len([r for r in theirs.to_pylist() if not r["in_class"] and r["unsure"]]),
+        matched=len(counted) - len(only_reported),
+        only_reported=only_reported,
+        only_jetwatch=only_jetwatch,
+    )

@@ -1,0 +1,71 @@
+"""Where fetches work, and what they record: one row of ``fetches`` per source,
+release and area (see docs/store.md), which reports cite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jetwatch import __version__
+from jetwatch.store.db import Store
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One fetch's provenance: what was asked, of whom, under which terms."""
+
+    source: str
+    release: str  # the release tag, or the day and what was asked of an API
+    day: dt.date
+    area: str
+    url: str
+    assets: list[dict[str, Any]]  # per file or request: name/url, size, SHA-256, …
+    licence: str
+    attribution: str
+    counts: dict[str, Any]
+    ingest_id: int | None
+    note: str
+
+
+def work_dir(store: Store) -> Path:
+    """Where fetches in progress keep their checkpoints and output: beside the store."""
+    return store.path.with_name(store.path.stem + "-fetch")
+
+
+def slug(text: str) -> str:
+    """``text`` as a file name's part."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text)[:80]
+
+
+def earlier(store: Store, source: str, release: str, area: str) -> tuple[int | None] | None:
+    """An earlier fetch of this release for this area: (its ingest, None when nothing
+    was kept), or None when there was none."""
+    row = store.con.execute(
+        "SELECT ingest_id FROM fetches WHERE source = ? AND release = ? AND area = ?",
+        [source, release, area],
+    ).fetchone()
+    return None if row is None else (None if row[0] is None else int(row[0]),)
+
+
+def record(store: Store, f: Fetched) -> None:
+    store.con.execute(
+        "INSERT OR REPLACE INTO fetches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            f.source,
+            f.release,
+            f.day,
+            f.area,
+            f.url,
+            json.dumps(f.assets),
+            f.licence,
+            f.attribution,
+            json.dumps(f.counts),
+            f.ingest_id,
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            __version__,
+            f.note,
+        ],
+    )
