@@ -133,6 +133,17 @@ def _opensky_rest() -> bytes:
     return b"".join(orjson.dumps(doc) + b"\n" for doc in [*lines, [flight]])
 
 
+def _heatmap() -> bytes:
+    """The real trace of N899DN as readsb's heatmap of its first half hour."""
+    import orjson
+
+    from tests.heatmaps import heatmap
+
+    doc = orjson.loads(_gunzip(_real("traffic/readsb/trace_full_ac671b.json.gz")))
+    first = int(doc["timestamp"] + doc["trace"][0][0]) // 1800 * 1800
+    return heatmap([doc], first)
+
+
 def _derived(name: str) -> Callable[[], bytes]:
     return lambda: (ROOT / "tests" / "data" / "real" / "derived" / name).read_bytes()
 
@@ -160,6 +171,7 @@ SEEDS: dict[str, list[Callable[[], bytes]]] = {
     "tar": [_globe_tar],
     "aircraft_json": [_derived("aircraft.json")],
     "adsbx_v2": [_derived("v2-point.json")],
+    "heatmap": [_heatmap],
 }
 
 
@@ -175,6 +187,7 @@ def seeds(fmt: str) -> list[bytes]:
             "aircraft_json",
             "adsbx_v2",
             "tar",
+            "heatmap",
         )
         if not whole:
             cut = data.find(b"\n", SEED_BYTES)

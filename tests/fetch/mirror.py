@@ -23,6 +23,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
+
+from tests.heatmaps import heatmap
+
 
 @dataclass
 class Faults:
@@ -55,13 +59,16 @@ def gz(data: bytes) -> bytes:
 
 def globe_tar(traces: dict[str, bytes], extra: dict[str, bytes] | None = None) -> bytes:
     """A globe_history day as a tar: traces/<xx>/trace_full_<hex>.json (gzip inside),
-    heatmap and acas members."""
+    the heatmap of 12:00–12:30 UTC written as readsb writes it, and an acas member."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as archive:
         members = {
             f"traces/{h[-2:]}/trace_full_{h}.json": gz(doc) for h, doc in sorted(traces.items())
         }
-        members["heatmap/00.bin.ttf"] = bytes(range(256)) * 64
+        docs = [orjson.loads(doc) for doc in traces.values()]
+        days = sorted(int(d["timestamp"]) // 86400 for d in docs)
+        noon = days[len(days) // 2] * 86400 + 43200  # the archive's day, at noon
+        members["heatmap/24.bin.ttf"] = gz(heatmap(docs, noon))
         members["acas/acas.csv"] = b"time,hex\n"
         members.update(extra or {})
         for name, data in members.items():

@@ -151,6 +151,25 @@ def test_the_traces_that_enter_the_area_are_kept_and_cited(
     assert all(a.startswith("jetwatch/") for a in agents)
 
 
+def test_heatmaps_are_cut_to_the_area_and_flagged_sampled(
+    world: tuple[dict[str, bytes], set[str]], mirror: Mirror, tmp_path: Path
+) -> None:
+    traces, _ = world
+    db = tmp_path / "s.duckdb"
+    (day,) = _fetch(db, mirror, "--heatmaps")["days"]
+    assert day["heatmaps_kept"] == 1
+    assert day["positions"] > _points(traces, world[1])  # the traces' and the samples
+    box = area_box("moscow")
+    with Store(db) as store:
+        sampled = store.con.execute(
+            "SELECT count(*), min(lat), max(lat), min(lon), max(lon), "
+            "count(DISTINCT epoch(time)::BIGINT % 30) FROM positions WHERE flags & 64 > 0"
+        ).fetchall()[0]
+    n, south, north, west, east, phases = sampled
+    assert n > 0 and phases == 1  # every sample at a 30 s slice's start
+    assert box.south <= south and north <= box.north and box.west <= west and east <= box.east
+
+
 def test_staging_is_used_and_a_missing_day_is_said(mirror: Mirror, tmp_path: Path) -> None:
     doc = _fetch(tmp_path / "s.duckdb", mirror, days="2023-06-24..2023-06-26")
     got = [(d["day"], d["status"], d["kind"]) for d in doc["days"]]

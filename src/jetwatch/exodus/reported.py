@@ -57,11 +57,11 @@ class Reported:
 
 def _covered(store: Store, since: dt.datetime, until: dt.datetime) -> bool:
     days = [since.date() + dt.timedelta(days=k) for k in range((until - since).days + 2)]
-    row = store.con.execute(
+    (row,) = store.con.execute(
         "SELECT count(*) FROM fetches WHERE source = ? AND day IN (SELECT unnest(?::DATE[]))",
         [SOURCE, days],
-    ).fetchone()
-    return bool(row and row[0])
+    ).fetchall()
+    return bool(row[0])
 
 
 def compare(

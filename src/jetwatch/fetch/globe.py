@@ -5,8 +5,10 @@ anywhere on Earth (gzip inside, whatever the name says), heatmaps
 (``heatmap/*.bin.ttf``) and ``acas/``. :func:`filter_tar` reads the tar member by
 member from any readable stream and writes a new, much smaller tar of the traces
 that have at least one point inside the box within the time window (the whole
-trace is kept: a flight's origin and destination lie outside the box), plus the
-heatmaps when asked. Nothing else touches the disk.
+trace is kept: a flight's origin and destination lie outside the box), plus, when
+asked, the heatmaps cut to the box (:func:`jetwatch.sources.heatmap.cut`: the
+positions inside, their aircraft's identities, the slices' markers). Nothing else
+touches the disk.
 
 The output is written block by block, so it can be resumed: :class:`Checkpoint`
 holds the input offset of the next member header and the output size at that
@@ -25,6 +27,7 @@ labelled simulated.
 
 from __future__ import annotations
 
+import gzip
 import math
 import re
 import tarfile
@@ -40,6 +43,7 @@ import numpy as np
 import orjson
 
 from jetwatch.fetch.window import Box
+from jetwatch.sources import heatmap
 
 MAX_MEMBER = 64 << 20
 BLOCK = tarfile.BLOCKSIZE
@@ -157,12 +161,13 @@ def filter_tar(
                 keep = None
                 if info.size > MAX_MEMBER:
                     counts["too_large"] += 1
-                elif what == "trace" or (what == "heatmap" and heatmaps):
+                elif what == "heatmap" and heatmaps:
+                    handle = tar.extractfile(info)
+                    keep = _heatmap(handle.read() if handle is not None else b"", box, counts)
+                elif what == "trace":
                     handle = tar.extractfile(info)
                     data = handle.read() if handle is not None else b""
-                    inside, simulated = (
-                        (True, False) if what == "heatmap" else enters(data, box, start, end)
-                    )
+                    inside, simulated = enters(data, box, start, end)
                     if inside is None:
                         counts["unreadable"] += 1
                     if inside is not False:
@@ -181,6 +186,17 @@ def filter_tar(
     if save is not None:
         save(done)
     return done
+
+
+def _heatmap(data: bytes, box: Box, counts: Counter[str]) -> bytes | None:
+    """A heatmap cut to the box (gzip, as readsb writes it), None when nothing of it
+    lies inside; one that cannot be read is kept whole for ingest to reject."""
+    raw = _inflate(data)
+    if raw is None:
+        counts["unreadable"] += 1
+        return data
+    inside = heatmap.cut(raw, box)
+    return None if inside is None else gzip.compress(inside, compresslevel=6, mtime=0)
 
 
 def _write(out: IO[bytes], info: tarfile.TarInfo, data: bytes) -> int:

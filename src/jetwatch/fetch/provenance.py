@@ -43,11 +43,11 @@ def slug(text: str) -> str:
 def earlier(store: Store, source: str, release: str, area: str) -> tuple[int | None] | None:
     """An earlier fetch of this release for this area: (its ingest, None when nothing
     was kept), or None when there was none."""
-    row = store.con.execute(
+    rows = store.con.execute(
         "SELECT ingest_id FROM fetches WHERE source = ? AND release = ? AND area = ?",
         [source, release, area],
-    ).fetchone()
-    return None if row is None else (None if row[0] is None else int(row[0]),)
+    ).fetchall()
+    return None if not rows else (None if rows[0][0] is None else int(rows[0][0]),)
 
 
 def record(store: Store, f: Fetched) -> None:

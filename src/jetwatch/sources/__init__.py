@@ -22,6 +22,7 @@ from jetwatch.sources import (
     aircraft_json,
     avr,
     beast,
+    heatmap,
     hexcsv,
     jsonl,
     opensky,
@@ -37,6 +38,7 @@ READERS: dict[str, ModuleType] = {
     m.NAME: m
     for m in (
         tar,
+        heatmap,
         opensky_raw,
         opensky,
         opensky_rest,

@@ -94,6 +94,7 @@ FLAG_LOCAL_CPR = 4  # decoded against a reference, not an even/odd pair
 FLAG_SURFACE_CPR = 8  # from a surface position message
 FLAG_TIME_ESTIMATED = 16  # the input had no absolute time; dated from --start or mtime
 FLAG_NON_ICAO = 32  # address is not an ICAO 24-bit address (TIS-B / anonymous)
+FLAG_SAMPLED = 64  # a heatmap's sample: one per aircraft per slice, dated at its start
 
 
 @dataclass

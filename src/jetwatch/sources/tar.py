@@ -9,7 +9,7 @@ whatever the name says), its format is detected from its content like a file's,
 and it is read by that format's reader.
 
 Members are read whole, up to :data:`MAX_MEMBER` (64 MiB; a trace is a few MB).
-A larger member, a member in no known format (heatmaps, ``acas/``), one that needs
+A larger member, a member in no known format (``acas/``), one that needs
 a file of its own (Parquet), a nested tar and a damaged compressed member are
 rejected by reason (one reject per member, at the member's header offset in the
 tar, with its name in the detail), and the rest of the archive is still read. A
