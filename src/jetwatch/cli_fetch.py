@@ -26,7 +26,7 @@ from rich.table import Table
 from jetwatch.cli_common import db_option, err, out
 from jetwatch.config import load as load_config
 from jetwatch.errors import JetwatchError
-from jetwatch.fetch import adsblol, opensky
+from jetwatch.fetch import adsblol, opensky, trino
 from jetwatch.fetch import window as window_lib
 from jetwatch.fetch.http import Client
 from jetwatch.store.db import Store
@@ -34,18 +34,22 @@ from jetwatch.store.db import Store
 F = Callable[..., Any]
 
 
-def _where(f: F) -> F:
-    """The options every source shares: the area, the days, the store, a mirror, and
-    how to re-run and report."""
+def _http(f: F) -> F:
+    """The options of sources fetched over HTTP: a mirror and progress bars."""
     f = click.option("--no-progress", is_flag=True, help="Do not show progress bars.")(f)
-    f = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")(f)
-    f = click.option(
-        "--refresh", is_flag=True, help="Fetch again a day already fetched for the area."
-    )(f)
-    f = click.option(
+    return click.option(
         "--mirror",
         metavar="URL",
         help="Ask this base URL for the same paths instead of the source's own (a local copy).",
+    )(f)
+
+
+def _where(f: F) -> F:
+    """The options every source shares: the area, the days, the store, and how to
+    re-run and report."""
+    f = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")(f)
+    f = click.option(
+        "--refresh", is_flag=True, help="Fetch again a day already fetched for the area."
     )(f)
     f = db_option(f)
     f = click.option("--bbox", metavar="S,N,W,E", help="Keep what enters this box (degrees).")(f)
@@ -70,6 +74,7 @@ def fetch() -> None:
 
 @fetch.command("adsblol")
 @_where
+@_http
 @click.option(
     "--keep-archive",
     type=click.Path(file_okay=False, path_type=Path),
@@ -129,6 +134,7 @@ def fetch_adsblol(
 
 @fetch.command("opensky")
 @_where
+@_http
 @click.option(
     "--what",
     default="flights",
@@ -283,6 +289,69 @@ def _each_day(
                 )
                 sys.exit(130)
     return results
+
+
+@fetch.command("opensky-history")
+@_where
+@click.option("--print-query", is_flag=True, help="Print each day's query and stop.")
+def fetch_opensky_history(
+    days: str,
+    area: str | None,
+    bbox: str | None,
+    db: Path,
+    refresh: bool,
+    as_json: bool,
+    print_query: bool,
+) -> None:
+    """OpenSky's historical state vectors (Trino, research access) through pyopensky.
+
+    Needs the optional extra (pip install 'jetwatch[opensky]') and a research
+    account set in pyopensky's configuration. One query per UTC day, hour partitions
+    first, then the time window and the box; --print-query shows it without running
+    it. The result is ingested as OpenSky state vectors and the query, its row count
+    and the result's SHA-256 go into the store's fetches table.
+    """
+    try:
+        box = window_lib.box(area, bbox)
+        dates = window_lib.days(days)
+    except JetwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if print_query:
+        for day in dates:
+            click.echo(f"-- {day}\n{trino.history_sql(box, *window_lib.span(day))};")
+        return
+    try:
+        store = Store(db)
+    except JetwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with store:
+        results = [trino.fetch_day(store, day, box, refresh=refresh) for day in dates]
+    rows: list[dict[str, Any]] = [
+        {
+            "day": r.day.isoformat(),
+            "status": r.status,
+            "rows": r.rows,
+            "positions": r.ingest.positions if r.ingest else 0,
+            "ingest_id": r.ingest.ingest_id if r.ingest else None,
+            "error": r.error,
+        }
+        for r in results
+    ]
+    if as_json:
+        click.echo(json.dumps({"area": box.name, "bbox": box.text, "days": rows}, indent=2))
+    else:
+        table = Table(title=escape(f"OpenSky history for {box.name} ({box.text})"))
+        for name in ("day", "status", "rows", "positions"):
+            table.add_column(name, justify="left" if name in ("day", "status") else "right")
+        for r in rows:
+            table.add_row(str(r["day"]), str(r["status"]), f"{r['rows']:,}", f"{r['positions']:,}")
+        out.print(table)
+        for r in rows:
+            if r["error"]:
+                err.print(f"[red]error[/] {r['day']}: {escape(str(r['error']))}")
+        err.print(f"Data: {trino.ATTRIBUTION}.")
+    if any(r.status == "failed" for r in results):
+        sys.exit(1)
 
 
 @contextmanager
