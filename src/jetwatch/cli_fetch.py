@@ -396,6 +396,7 @@ def _summary(results: list[adsblol.FetchResult], box: window_lib.Box, as_json: b
             "traces_seen": r.counts.get("traces_seen", 0),
             "traces_kept": r.counts.get("traces_kept", 0),
             "heatmaps_kept": r.counts.get("heatmaps_kept", 0),
+            "aircraft_facts": r.counts.get("aircraft_facts", 0),
             "unreadable": r.counts.get("unreadable", 0),
             "ingest_id": r.ingest.ingest_id if r.ingest else None,
             "positions": r.ingest.positions if r.ingest else 0,

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 
 from jetwatch.cli import main
 from jetwatch.fetch.window import area_box
+from jetwatch.reference.registry import import_file
 from jetwatch.reports.page import provenance
 from jetwatch.sim.run import simulate
 from jetwatch.sim.scenario import parse
@@ -168,6 +169,34 @@ def test_heatmaps_are_cut_to_the_area_and_flagged_sampled(
     n, south, north, west, east, phases = sampled
     assert n > 0 and phases == 1  # every sample at a 30 s slice's start
     assert box.south <= south and north <= box.north and box.west <= west and east <= box.east
+
+
+def test_the_traces_name_their_aircraft_without_overriding_a_registry(
+    world: tuple[dict[str, bytes], set[str]], mirror: Mirror, tmp_path: Path
+) -> None:
+    traces, inside = world
+    named = sorted(h for h in inside if orjson.loads(traces[h]).get("r"))
+    db = tmp_path / "s.duckdb"
+    registry = tmp_path / "fa.csv"
+    registry.write_text(f"icao24,r,t\n{named[0]},RA-00001,GLF6\n")
+    with Store(db) as store:
+        import_file(store, registry)
+    (day,) = _fetch(db, mirror)["days"]
+    with Store(db) as store:
+        rows = {
+            r[0]: r[1:]
+            for r in store.con.execute(
+                "SELECT icao24, registration, typecode, sources['registration'] FROM aircraft"
+            ).fetchall()
+        }
+        classes = dict(store.con.execute("SELECT icao24, class FROM aircraft_classes").fetchall())
+    assert rows[named[0]][:2] == ("RA-00001", "GLF6")  # the imported registry stands
+    assert rows[named[0]][2].startswith("flightaware:")
+    for h in named[1:]:
+        doc = orjson.loads(traces[h])
+        assert rows[h][:2] == (doc["r"], doc["t"]) and rows[h][2].startswith("readsb_traces:")
+    assert set(rows) >= set(named) and day["aircraft_facts"] >= len(named) - 1
+    assert sum(classes[h] != "unknown" for h in named) > len(named) // 2
 
 
 def test_staging_is_used_and_a_missing_day_is_said(mirror: Mirror, tmp_path: Path) -> None:

@@ -173,3 +173,45 @@ def test_a_layout_without_the_address_names_the_column_it_needs(
     path.write_text("$Registration,$Operator\nRA-96022,Rossiya\n")
     with pytest.raises(UnknownFormatError, match=r"needs a '\$ICAO' column; this file has"):
         registry.import_file(store, path, "plane_alert")
+
+
+def test_readsb_traces_fill_gaps_and_never_override(store: Store, tmp_path: Path) -> None:
+    """The real trace of N899DN (r, t, desc, dbFlags) and a hostile one, in a tar."""
+    import io
+    import tarfile
+
+    from tests.conftest import real_path
+
+    real = real_path("traffic/readsb/trace_full_ac671b.json.gz").read_bytes()
+    hostile = json.dumps({"icao": "abc123", "r": "<script>x</script>", "t": "glf6",
+                          "dbFlags": 9, "year": "1e9", "trace": []}).encode()  # fmt: skip
+    path = tmp_path / "traces.tar"
+    with tarfile.open(path, "w") as archive:
+        for name, data in (
+            ("traces/1b/trace_full_ac671b.json", real),
+            ("traces/23/trace_full_abc123.json", gzip.compress(hostile)),
+            ("traces/00/trace_full_zz.json", b"not json"),
+        ):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    assert registry.detect(path) == "readsb_traces"
+    known = tmp_path / "fa.csv"
+    known.write_text("icao24,r,t\nac671b,N899DN-KNOWN,\n")
+    registry.import_file(store, known)
+    got = registry.import_file(store, path)
+    assert got.format == "readsb_traces" and got.rows == 2 and len(got.rejected) == 1
+    rows = {
+        r[0]: r[1:]
+        for r in store.con.execute(
+            "SELECT icao24, registration, typecode, military, ladd, year, sources FROM aircraft"
+        ).fetchall()
+    }
+    doc = json.loads(gzip.decompress(real))
+    assert rows["ac671b"][:2] == ("N899DN-KNOWN", doc["t"])  # filled, not overridden
+    assert rows["ac671b"][5]["registration"].startswith("flightaware:")
+    assert rows["ac671b"][5]["typecode"] == "readsb_traces:traces.tar"
+    assert rows["abc123"][:5] == ("<script>x</script>", "GLF6", True, True, None)  # text
+    single = tmp_path / "trace_full_ac671b.json.gz"
+    single.write_bytes(real)
+    assert registry.detect(single) == "readsb_traces"

@@ -14,7 +14,10 @@ globe_history tree: ``traces/<xx>/trace_full_<hex>.json`` (gzip), ``heatmap/``,
 2. streams the parts as one tar (:mod:`.remote`: Range requests, size checks,
    copies kept with ``keep``), keeping the traces that enter the box that day
    (:mod:`.globe`), into a small tar beside the store; nothing else is written;
-3. ingests that tar (:mod:`jetwatch.ingest`: archived, hashed, idempotent);
+3. ingests that tar (:mod:`jetwatch.ingest`: archived, hashed, idempotent), and
+   merges what the traces say of their aircraft (registration, type, flags) into
+   the registry where it has nothing (:mod:`jetwatch.reference.traces`), so that
+   departures get a class without a registry import;
 4. records the provenance in the store's ``fetches`` table.
 
 A fetch killed part-way (Ctrl-C, a lost connection) leaves a checkpoint: the same
@@ -45,6 +48,7 @@ from jetwatch.fetch.provenance import Fetched, earlier, record, slug, work_dir
 from jetwatch.fetch.remote import Asset, RemoteParts
 from jetwatch.fetch.window import Box, span
 from jetwatch.ingest import IngestResult, ingest_file
+from jetwatch.reference.registry import import_file
 from jetwatch.store.db import Store
 
 SOURCE = "adsblol"
@@ -215,6 +219,9 @@ def fetch_day(
             return result
     if result.ingest is not None and counts["simulated"] and result.ingest.ingest_id is not None:
         store.set_label([result.ingest.ingest_id], SIMULATED)
+    if counts["traces_kept"]:  # the traces' own r, t, dbFlags: a class where no registry has one
+        facts = import_file(store, out_path, "readsb_traces")
+        result.counts["aircraft_facts"] = facts.merged
     _record(store, result, release, box, remote, api)
     out_path.unlink(missing_ok=True)
     state.unlink(missing_ok=True)

@@ -15,6 +15,10 @@ Formats, recognised by their first line:
   becomes a watch category and the tags are kept; the aircraft is "interesting".
 - ``flightaware``: FlightAware's public registry export ``icao24,r,t,desc``, and the
   older VRS/FlightAware ``icao24,r,t`` files in dump1090's ``tools/``.
+- ``readsb_traces``: readsb ``trace_full_<hex>.json`` files, or a globe_history tar
+  of them (:mod:`jetwatch.reference.traces`): each trace's ``r``, ``t``, ``desc``,
+  ``ownOp``, ``year`` and ``dbFlags``. They only fill gaps: a value another
+  registry gave is kept.
 - ``icao_types``: a types file in readsb's ``types.json`` shape,
   ``{"GLF6": ["GULFSTREAM G650", "L2J", "M"], ...}`` (name, ICAO description,
   wake category), which feeds the type-description rule of the classes.
@@ -30,10 +34,11 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import orjson
@@ -42,11 +47,21 @@ import pyarrow.compute as pc
 
 from jetwatch.compress import Stream, read_head
 from jetwatch.errors import UnknownFormatError
+from jetwatch.reference import traces
 from jetwatch.reference.classes import CLASSES
 from jetwatch.reference.countries import block_of
+from jetwatch.sources.tar import sniff as tar_sniff
 from jetwatch.store.db import Store
 
-FORMATS = ("tar1090_db", "opensky_db", "adsbx_basic", "plane_alert", "flightaware", "icao_types")
+FORMATS = (
+    "tar1090_db",
+    "opensky_db",
+    "adsbx_basic",
+    "plane_alert",
+    "flightaware",
+    "icao_types",
+    "readsb_traces",
+)
 FIELDS = ("registration", "typecode", "description", "operator", "year")
 FLAGS = ("military", "interesting", "pia", "ladd")
 COLUMNS = ("icao24", *FIELDS, *FLAGS, "categories", "tags")
@@ -65,6 +80,8 @@ class ImportResult:
 
 def detect(path: Path) -> str:
     head = read_head(path, 4096).lstrip(b"\xef\xbb\xbf")
+    if tar_sniff(head) or (head.lstrip().startswith(b"{") and b'"trace"' in head):
+        return "readsb_traces"
     first = head.split(b"\n", 1)[0].strip()
     low = first.lower()
     if first.startswith(b"$ICAO"):
@@ -186,7 +203,7 @@ def _csv_select(con: duckdb.DuckDBPyConnection, fmt: str, path: Path) -> str:
 
 
 def _adsbx(path: Path) -> tuple[pa.Table, list[tuple[int, str]]]:
-    rows: dict[str, list[object]] = {c: [] for c in (*COLUMNS, "_line")}
+    rows: dict[str, list[Any]] = {c: [] for c in (*COLUMNS, "_line")}
     rejected: list[tuple[int, str]] = []
     stream = Stream(path)
     text = b"".join(stream.chunks())
@@ -216,19 +233,23 @@ def _adsbx(path: Path) -> tuple[pa.Table, list[tuple[int, str]]]:
             continue
         for name, value in values.items():
             rows[name].append(value)
+    return _table(rows), rejected
+
+
+def _table(rows: Mapping[str, list[Any]]) -> pa.Table:
+    """Registry rows by column (:data:`COLUMNS` and ``_line``) as a typed table."""
     types = {
         "year": pa.int32(),
         "categories": pa.list_(pa.string()),
         "tags": pa.list_(pa.string()),
         "_line": pa.int64(),
     }
-    table = pa.table(
+    return pa.table(
         {
             c: pa.array(v, types.get(c, pa.bool_() if c in FLAGS else pa.string()))
             for c, v in rows.items()
         }
     )
-    return table, rejected
 
 
 def import_file(store: Store, path: Path, fmt: str | None = None) -> ImportResult:
@@ -240,8 +261,12 @@ def import_file(store: Store, path: Path, fmt: str | None = None) -> ImportResul
     source = f"{fmt}:{path.name}"
     if fmt == "icao_types":
         return _import_types(store, path, result, source)
-    if fmt == "adsbx_basic":
-        table, result.rejected = _adsbx(path)
+    if fmt in ("adsbx_basic", "readsb_traces"):
+        if fmt == "adsbx_basic":
+            table, result.rejected = _adsbx(path)
+        else:
+            found, result.rejected = traces.rows(path)
+            table = _table({c: [r[c] for r in found] for c in (*COLUMNS, "_line")})
         con.register("_registry_rows", table)
         rows_sql = "SELECT * FROM _registry_rows"
     else:
@@ -272,11 +297,12 @@ def import_file(store: Store, path: Path, fmt: str | None = None) -> ImportResul
                 con,
                 f"SELECT * FROM ({rows_sql}) WHERE {HEX6} AND hash(icao24) % {parts} = {k}",
                 source,
+                fill_only=fmt == "readsb_traces",
             )
             for k in range(parts)
         )
     finally:
-        if fmt == "adsbx_basic":
+        if fmt in ("adsbx_basic", "readsb_traces"):
             con.unregister("_registry_rows")
         else:
             con.execute("DROP TABLE IF EXISTS _registry_rows")
@@ -318,11 +344,14 @@ def _import_types(store: Store, path: Path, result: ImportResult, source: str) -
     return result
 
 
-def _merge(con: duckdb.DuckDBPyConnection, rows_sql: str, source: str) -> int:
+def _merge(
+    con: duckdb.DuckDBPyConnection, rows_sql: str, source: str, fill_only: bool = False
+) -> int:
     """Merge rows into ``aircraft``; returns how many rows were new or changed.
 
     Known values survive empty ones, categories and tags accumulate, ``sources``
-    names the file that gave each field last. Rows that change nothing are not
+    names the file that gave each field last. With ``fill_only``, a known value also
+    survives a new one (the rows only fill gaps). Rows that change nothing are not
     rewritten, so re-importing the same file is quick.
     """
     src_map = (
@@ -334,10 +363,16 @@ def _merge(con: duckdb.DuckDBPyConnection, rows_sql: str, source: str) -> int:
         + "], lambda e: e.v IS NOT NULL))"
     )
     params = [source] * (len(FIELDS) + len(FLAGS))
-    merged = {c: f"coalesce(n.{c}, a.{c})" for c in (*FIELDS, *FLAGS)}
+    first, then = ("a", "n") if fill_only else ("n", "a")
+    merged = {c: f"coalesce({first}.{c}, {then}.{c})" for c in (*FIELDS, *FLAGS)}
     merged["categories"] = "list_sort(list_distinct(list_concat(a.categories, n.categories)))"
     merged["tags"] = "list_sort(list_distinct(list_concat(a.tags, n.tags)))"
-    merged["sources"] = "map_concat(a.sources, n.sources)"
+    merged["sources"] = (
+        "map_concat(a.sources, map_from_entries(list_filter(map_entries(n.sources), "
+        "lambda e: NOT list_contains(map_keys(a.sources), e.key))))"
+        if fill_only  # the new source only for the fields it filled
+        else "map_concat(a.sources, n.sources)"
+    )
     canonical = [
         f"list_sort(list_distinct(n.{c}))" if c in ("categories", "tags") else f"n.{c}"
         for c in COLUMNS
