@@ -6,7 +6,8 @@
   401 ``{"error": "invalid_client"}``.
 - ``GET /api/flights/departure`` / ``arrival`` (``airport``, ``begin``, ``end``,
   unix s; 400 beyond two days), ``/api/tracks/all`` (``icao24``, ``time``) and
-  ``/api/states/all`` (``time``, ``lamin``, ``lomin``, ``lamax``, ``lomax``), each
+  ``/api/states/all`` (``time``, ``lamin``, ``lomin``, ``lamax``, ``lomax``; without
+  ``time``, the next of its ``live`` answers, as a poll of the present gets), each
   needing ``Authorization: Bearer``; no flights or no track is 404 with an empty
   body, as OpenSky answers.
 
@@ -46,6 +47,8 @@ class OpenSky:
     flights: list[dict[str, Any]] = field(default_factory=list)
     tracks: list[dict[str, Any]] = field(default_factory=list)
     states: dict[int, list[list[Any]]] = field(default_factory=dict)  # time -> states
+    live: list[list[list[Any]]] = field(default_factory=list)  # answers without ``time``
+    served: list[int] = field(default_factory=list)  # which live answer each poll got
     faults: Faults = field(default_factory=Faults)
     tokens: list[str] = field(default_factory=list)  # valid now
     issued: int = 0
@@ -144,6 +147,12 @@ def _handler(sky: OpenSky) -> type[http.server.BaseHTTPRequestHandler]:
                     if tr["icao24"] == q["icao24"] and tr["startTime"] <= t <= tr["endTime"]
                 ]
                 self._send(200, found[0]) if found else self._send(404, None)
+            elif path == "/api/states/all" and "time" not in q:  # now: the next live answer
+                k = len(sky.served) % max(len(sky.live), 1)
+                sky.served.append(k)
+                self._send(
+                    200, {"time": int(time.time()), "states": sky.live[k] if sky.live else None}
+                )
             elif path == "/api/states/all":
                 t = int(q["time"])
                 box = [float(q[k]) for k in ("lamin", "lomin", "lamax", "lomax")]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pytest
 
 from jetwatch.decode import Decoder
 from jetwatch.ingest import ingest_file
@@ -25,6 +26,7 @@ from jetwatch.sources import beast
 from jetwatch.sources.context import ReadContext
 from jetwatch.store.db import Store
 from tests.conftest import SNIPPETS, real_path
+from tests.fetch.opensky_mirror import OpenSky, serve
 from tests.helpers import gz_lines, read_file
 
 KEY = ["icao24", "lat", "lon", "altitude"]
@@ -278,3 +280,42 @@ def test_a_dead_feed_does_not_affect_the_others(tmp_path: Path) -> None:
     )
     bad = listener.status[parse(f"sbs://127.0.0.1:{dead}").name]
     assert bad.connects == 0 and "refused" in (bad.last_error or "").lower()
+
+
+def test_opensky_states_are_polled_with_a_token_and_stored_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OpenSky's /api/states/all on a 127.0.0.1 server in its layout: a bearer token
+    from the client credentials, at most one poll every 5 s, each position once."""
+    t0 = int(time.time()) - 60
+
+    def state(hexid: str, t: int, lon: float) -> list:
+        return [hexid, "SWR1", "Switzerland", t, t + 1, lon, 47.4, 3000.0, False, 120.0,
+                90.0, 0.0, None, 3100.0, "1000", False, 0]  # fmt: skip
+
+    sky = OpenSky(
+        live=[
+            [state("4b1805", t0, 8.50), state("4b1806", t0, 8.60)],
+            [state("4b1805", t0, 8.50), state("4b1806", t0 + 5, 8.61)],
+            [state("4b1805", t0 + 10, 8.52), state("4b1806", t0 + 5, 8.61)],
+        ]
+    )
+    monkeypatch.setenv("OPENSKY_CLIENT_ID", sky.client_id)
+    monkeypatch.setenv("OPENSKY_CLIENT_SECRET", sky.client_secret)
+    db = tmp_path / "sky.duckdb"
+    with serve(sky):
+        url = f"{sky.url}/api/states/all?lamin=46&lomin=7&lamax=49&lomax=10"
+        assert parse(url).format == "opensky_rest" and parse(url).min_poll_s == 5.0
+
+        async def go() -> Listener:
+            options = Options(flush_s=0.2, poll_s=0.1, status_s=3600)
+            return await _listen(db, [url], asyncio.ensure_future(asyncio.sleep(10.5)), options)
+
+        listener = asyncio.run(go())
+    served = {(s[0], s[3]) for k in sky.served for s in sky.live[k]}
+    polls = [r for r in sky.requests if r[0] == "/api/states/all"]
+    assert len(polls) == len(sky.served) >= 2
+    assert all(auth == "Bearer token-1" for _, _, auth, _ in polls) and sky.issued == 1
+    assert _stored(db).num_rows == len(served) and listener.totals.rejected == 0
+    (name,) = listener.status
+    assert name.startswith("http-127.0.0.1-")

@@ -79,17 +79,16 @@ class Credentials:
     client_secret: str = field(repr=False)
 
 
-class Session:
-    """Authenticated requests to one OpenSky API base."""
+class Tokens:
+    """Bearer tokens for one client: fetched when needed, renewed before they
+    expire, forgotten after a 401 (``jetwatch listen`` polls states with them too)."""
 
-    def __init__(
-        self, client: Client, credentials: Credentials, api: str = API, auth: str = AUTH
-    ) -> None:
-        self.client, self.credentials, self.api, self.auth = client, credentials, api, auth
+    def __init__(self, client: Client, credentials: Credentials, auth: str = AUTH) -> None:
+        self.client, self.credentials, self.auth = client, credentials, auth
         self._token: str | None = None
         self._expires = 0.0
 
-    def _bearer(self) -> str:
+    def get(self) -> str:
         if self._token is None or time.monotonic() > self._expires - TOKEN_MARGIN_S:
             fields = {
                 "grant_type": "client_credentials",
@@ -109,18 +108,37 @@ class Session:
                 raise
             token = doc.get("access_token") if isinstance(doc, dict) else None
             if not isinstance(token, str) or not token:
-                raise CredentialsError(
-                    "OpenSky's token answer has no access_token", where=self.auth
-                )
+                raise CredentialsError("the token answer has no access_token", where=self.auth)
             self._token = token
             self._expires = time.monotonic() + float(doc.get("expires_in") or 1800)
         return self._token
+
+    def forget(self) -> None:
+        self._token = None
+
+
+def auth_url(api_url: str) -> str:
+    """The token endpoint for an API URL: OpenSky's own, or the same origin's (a mirror)."""
+    parts = urllib.parse.urlsplit(api_url)
+    if (parts.hostname or "").endswith("opensky-network.org"):
+        return AUTH
+    return f"{parts.scheme}://{parts.netloc}{AUTH_PATH}"
+
+
+class Session:
+    """Authenticated requests to one OpenSky API base."""
+
+    def __init__(
+        self, client: Client, credentials: Credentials, api: str = API, auth: str = AUTH
+    ) -> None:
+        self.client, self.api = client, api
+        self.tokens = Tokens(client, credentials, auth)
 
     def get(self, path: str, params: dict[str, Any]) -> tuple[str, bytes | None]:
         """The request's URL (no credentials) and the answer's bytes, None for 404."""
         url = f"{self.api}{path}?{urllib.parse.urlencode(params)}"
         for attempt in (0, 1):
-            head = {"Authorization": f"Bearer {self._bearer()}"}
+            head = {"Authorization": f"Bearer {self.tokens.get()}"}
             try:
                 with self.client.open(url, headers=head) as response:
                     return url, response.read()
@@ -133,7 +151,7 @@ class Session:
                         "not be allowed this endpoint",
                         where=url,
                     ) from None
-                self._token = None  # expired early or revoked: one new token
+                self.tokens.forget()  # expired early or revoked: one new token
         raise AssertionError("unreachable")
 
 

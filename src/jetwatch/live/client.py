@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import orjson
 
 from jetwatch.errors import JetwatchError
+from jetwatch.fetch.opensky import Tokens
 from jetwatch.live import http
 from jetwatch.live.feeds import Feed
 
@@ -77,8 +78,10 @@ async def run_feed(
     poll_s: float = 1.0,
     backoff: Backoff | None = None,
     limits: PollLimits | None = None,
+    tokens: Tokens | None = None,
 ) -> None:
-    """Run one feed until ``stop`` is set."""
+    """Run one feed until ``stop`` is set (a polled API that needs a bearer token gets
+    it from ``tokens``)."""
     backoff = backoff or Backoff()
     limits = limits or PollLimits()
     while not stop.is_set():
@@ -86,7 +89,7 @@ async def run_feed(
         try:
             if feed.polled:
                 every = max(poll_s, feed.min_poll_s)
-                await _poll(feed, status, on_bytes, stop, stall_s, every, backoff, limits)
+                await _poll(feed, status, on_bytes, stop, stall_s, every, backoff, limits, tokens)
             else:
                 await _stream(feed, status, on_bytes, stop, stall_s, backoff)
         except (OSError, TimeoutError, ValueError, JetwatchError) as exc:
@@ -166,12 +169,25 @@ async def _poll(
     poll_s: float,
     backoff: Backoff,
     limits: PollLimits,
+    tokens: Tokens | None,
 ) -> None:
     while not stop.is_set():
         began = time.monotonic()
-        body = await http.get(
-            feed.url, max_bytes=limits.max_body, deadline_s=limits.deadline_s, stall_s=stall_s
-        )
+        head = {}
+        if tokens is not None:  # fetched in a thread: it may need a request of its own
+            head["Authorization"] = f"Bearer {await asyncio.to_thread(tokens.get)}"
+        try:
+            body = await http.get(
+                feed.url,
+                max_bytes=limits.max_body,
+                deadline_s=limits.deadline_s,
+                stall_s=stall_s,
+                headers=head,
+            )
+        except http.HTTPError as exc:
+            if tokens is not None and exc.message.startswith("HTTP 401"):
+                tokens.forget()  # expired or revoked: a new one at the next connection
+            raise
         if status.state != "connected":
             status.state = "connected"
             status.connects += 1

@@ -7,12 +7,16 @@
 | ``sbs://host[:port]`` | SBS/BaseStation CSV | 30003 |
 | ``http(s)://host[:port]/path/aircraft.json`` | readsb/tar1090 ``aircraft.json``, polled | 80/443 |
 | ``http(s)://host/…/v2/…`` | an aggregator's v2 API answer (ADSBx v2 shape), polled | 80/443 |
+| ``https://opensky-network.org/api/states/all?lamin=…`` | OpenSky state vectors, polled | 443 |
 
 An http(s) URL whose path has a ``v2`` segment is an aggregator's API in the ADSBx
 v2 shape: airplanes.live ``/v2/point/{lat}/{lon}/{nm}``, adsb.fi
 ``/api/v2/lat/{lat}/lon/{lon}/dist/{nm}``, adsb.lol ``/v2/point/…``. Those allow
-one request a second: ``min_poll_s`` is 1 s, whatever ``--poll`` says. Polls
-store only states that changed (:mod:`.window`).
+one request a second: ``min_poll_s`` is 1 s, whatever ``--poll`` says. A path
+ending in ``/api/states/all`` is OpenSky's REST API (its box in the query:
+``lamin``, ``lomin``, ``lamax``, ``lomax``), polled at most every 5 s (its
+resolution for API clients) with the OAuth2 client credentials of ``fetch opensky``.
+Polls store only states that changed (:mod:`.window`).
 
 A feed's ``name`` (scheme, host and port) names its raw archive file and its line
 in the status. Credentials in a URL (``user:pass@``) are never shown: ``shown``
@@ -27,6 +31,8 @@ from urllib.parse import urlsplit
 
 from jetwatch.errors import JetwatchError
 
+POLLED = ("aircraft_json", "adsbx_v2", "opensky_rest")
+MIN_POLL_S = {"adsbx_v2": 1.0, "opensky_rest": 5.0}
 SCHEMES: dict[str, tuple[str, int]] = {
     "beast": ("beast", 30005),
     "raw": ("avr", 30002),
@@ -55,12 +61,12 @@ class Feed:
 
     @property
     def polled(self) -> bool:
-        return self.format in ("aircraft_json", "adsbx_v2")
+        return self.format in POLLED
 
     @property
     def min_poll_s(self) -> float:
         """The shortest interval between polls the server allows (aggregators: 1 s)."""
-        return 1.0 if self.format == "adsbx_v2" else 0.0
+        return MIN_POLL_S.get(self.format, 0.0)
 
     @property
     def shown(self) -> str:
@@ -88,4 +94,6 @@ def parse(url: str) -> Feed:
         raise FeedError("bad port", value=url) from None
     if fmt == "aircraft_json" and "v2" in parts.path.split("/"):
         fmt = "adsbx_v2"
+    elif fmt == "aircraft_json" and parts.path.rstrip("/").endswith("/api/states/all"):
+        fmt = "opensky_rest"
     return Feed(url, scheme, fmt, parts.hostname, port)

@@ -19,8 +19,10 @@ import asyncio
 import base64
 import ssl
 import zlib
+from collections.abc import Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
+from jetwatch import __version__
 from jetwatch.errors import JetwatchError
 
 MAX_HEADER_LINES = 100
@@ -31,14 +33,22 @@ class HTTPError(JetwatchError):
     """A poll that failed: an HTTP status, an oversized or endless body, a timeout."""
 
 
-async def get(url: str, *, max_bytes: int, deadline_s: float, stall_s: float) -> bytes:
-    """The body of ``url``; raises :class:`HTTPError` (or ``OSError``) on failure."""
+async def get(
+    url: str,
+    *,
+    max_bytes: int,
+    deadline_s: float,
+    stall_s: float,
+    headers: Mapping[str, str] | None = None,
+) -> bytes:
+    """The body of ``url`` (sent with ``headers``, e.g. a bearer token); raises
+    :class:`HTTPError` (or ``OSError``) on failure."""
     try:
         async with asyncio.timeout(deadline_s):
             for _ in range(REDIRECTS + 1):
-                status, headers, body = await _exchange(url, max_bytes, stall_s)
-                if status in (301, 302, 303, 307, 308) and "location" in headers:
-                    url = urljoin(url, headers["location"])
+                status, answer, body = await _exchange(url, max_bytes, stall_s, headers or {})
+                if status in (301, 302, 303, 307, 308) and "location" in answer:
+                    url = urljoin(url, answer["location"])
                     continue
                 if status != 200:
                     raise HTTPError(f"HTTP {status}", where=_shown(url))
@@ -53,7 +63,9 @@ def _shown(url: str) -> str:
     return parts._replace(netloc=parts.hostname or "").geturl() if parts.password else url
 
 
-async def _exchange(url: str, max_bytes: int, stall_s: float) -> tuple[int, dict[str, str], bytes]:
+async def _exchange(
+    url: str, max_bytes: int, stall_s: float, extra: Mapping[str, str]
+) -> tuple[int, dict[str, str], bytes]:
     parts = urlsplit(url)
     secure = parts.scheme == "https"
     host = parts.hostname or ""
@@ -67,10 +79,11 @@ async def _exchange(url: str, max_bytes: int, stall_s: float) -> tuple[int, dict
         lines = [
             f"GET {target} HTTP/1.1",
             f"Host: {parts.netloc.rpartition('@')[2]}",
-            "User-Agent: jetwatch",
+            f"User-Agent: jetwatch/{__version__}",
             "Accept: application/json",
             "Accept-Encoding: gzip, identity",
             "Connection: close",
+            *(f"{k}: {v}" for k, v in extra.items()),
         ]
         if parts.username is not None:
             pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"

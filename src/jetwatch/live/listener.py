@@ -45,6 +45,8 @@ import pyarrow.compute as pc
 from jetwatch.config import Config
 from jetwatch.config import load as load_config
 from jetwatch.exodus.analysis import live as exodus_live
+from jetwatch.fetch import opensky
+from jetwatch.fetch.http import Client
 from jetwatch.flights.build import build
 from jetwatch.live import framing
 from jetwatch.live.client import FeedStatus, PollLimits, run_feed
@@ -102,6 +104,17 @@ class Listener:
         self.config = config or load_config()
         self.report = report or (lambda text: print(text, file=sys.stderr, flush=True))
         self.status = {f.name: FeedStatus(f) for f in feeds}
+        self.tokens = {  # OpenSky's API: the fetch command's client credentials
+            f.name: opensky.Tokens(
+                Client(),
+                opensky.credentials(
+                    self.config.opensky_client_id, self.config.opensky_client_secret
+                ),
+                opensky.auth_url(f.url),
+            )
+            for f in feeds
+            if f.format == "opensky_rest"
+        }
         self.pending: dict[str, bytearray] = {f.name: bytearray() for f in feeds}
         self.connection: dict[str, int] = {f.name: 0 for f in feeds}
         self.window: list[tuple[Feed, bytes, float, int]] = []
@@ -168,6 +181,7 @@ class Listener:
                     stall_s=self.o.stall_s,
                     poll_s=self.o.poll_s,
                     limits=PollLimits(self.o.max_body, self.o.poll_deadline_s),
+                    tokens=self.tokens.get(f.name),
                 )
             )
             for f in self.feeds

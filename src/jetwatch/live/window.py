@@ -20,8 +20,9 @@ arrived). Each feed's bytes go through the same reader as a file of its format
   transmission). Repeats from the same feed are kept.
 - Frames of every feed are decoded together by one stateful
   :class:`~jetwatch.decode.Decoder` (a CPR pair may come from two receivers); SBS
-  messages by another; ``aircraft.json`` polls keep only positions newer than the
-  last one seen of the same aircraft (a poll repeats unchanged positions).
+  messages by another; polls (``aircraft.json``, v2 APIs, OpenSky states) keep only
+  positions newer than the last one seen of the same aircraft (a poll repeats
+  unchanged positions).
 - Reject offsets are in the feed's archive file (no line numbers: a window's lines
   are not counted from the file's start); their detail starts with the feed.
 """
@@ -38,6 +39,7 @@ import pyarrow.compute as pc
 
 from jetwatch.compress import READ_SIZE
 from jetwatch.decode import Decoder, DecoderSettings
+from jetwatch.live.feeds import POLLED
 from jetwatch.sources import reader
 from jetwatch.sources.base import POSITIONS_SCHEMA, FrameBatch, MessageBatch, Rejects, StateBatch
 from jetwatch.sources.context import ReadContext
@@ -216,7 +218,7 @@ def _by_feed(
     for c in chunks:
         feeds.setdefault((c.feed, c.connection), []).append(c)
     for (feed, conn), parts in feeds.items():
-        if parts[0].format in ("aircraft_json", "adsbx_v2"):  # one JSON document per poll
+        if parts[0].format in POLLED:  # one JSON document per poll
             for c in parts:
                 yield feed, conn, c.format, c.data, np.array([c.offset]), np.array([c.arrival])
             continue
