@@ -26,7 +26,7 @@ from rich.table import Table
 from jetwatch.cli_common import db_option, err, out
 from jetwatch.config import load as load_config
 from jetwatch.errors import JetwatchError
-from jetwatch.fetch import adsblol, opensky, trino
+from jetwatch.fetch import adsblol, adsbx, opensky, trino
 from jetwatch.fetch import window as window_lib
 from jetwatch.fetch.http import Client
 from jetwatch.store.db import Store
@@ -216,54 +216,77 @@ def fetch_opensky(
         )
     except opensky.CredentialsError as exc:
         raise click.ClickException(str(exc)) from exc
-    _opensky_summary(results, box, codes, as_json)
+    rows = [
+        _api_row(r)
+        | {
+            "flights": r.counts.get("flights", 0),
+            "reported_flights": r.ingest.reported if r.ingest else 0,
+            "notes": r.notes,
+        }
+        for r in results
+    ]
+    cells: dict[str, Cell] = {
+        "requests": _asked,
+        "flights": lambda r: f"{r['flights']:,}",
+        "positions": lambda r: f"{r['positions']:,}",
+        "s": lambda r: f"{r['seconds']:.1f}",
+    }
+    title = f"OpenSky for {box.name} ({', '.join(codes)})"
+    _print(title, box, rows, cells, opensky.ATTRIBUTION, as_json, airports=codes)
     if any(r.status == "failed" for r in results):
         sys.exit(1)
 
 
-def _opensky_summary(
-    results: list[opensky.FetchResult], box: window_lib.Box, codes: list[str], as_json: bool
+Cell = Callable[[dict[str, Any]], str]
+
+
+def _print(
+    title: str,
+    box: window_lib.Box,
+    rows: list[dict[str, Any]],
+    cells: dict[str, Cell],
+    attribution: str,
+    as_json: bool,
+    **extra: Any,
 ) -> None:
-    rows: list[dict[str, Any]] = [
-        {
-            "day": r.day.isoformat(),
-            "status": r.status,
-            "requests": r.counts.get("requests", 0),
-            "resumed": r.counts.get("requests_resumed", 0),
-            "not_found": r.counts.get("not_found", 0),
-            "flights": r.counts.get("flights", 0),
-            "ingest_id": r.ingest.ingest_id if r.ingest else None,
-            "positions": r.ingest.positions if r.ingest else 0,
-            "reported_flights": r.ingest.reported if r.ingest else 0,
-            "notes": r.notes,
-            "error": r.error,
-            "seconds": round(r.seconds, 2),
-        }
-        for r in results
-    ]
+    """A fetch's summary, one row per day: JSON, or a table, then each day's notes
+    and problems and the attribution on standard error."""
     if as_json:
-        doc = {"area": box.name, "bbox": box.text, "airports": codes, "days": rows}
+        doc = {"area": box.name, "bbox": box.text, **extra, "days": rows}
         click.echo(json.dumps(doc, indent=2))
         return
-    table = Table(title=escape(f"OpenSky for {box.name} ({', '.join(codes)})"))
-    for name in ("day", "status", "requests", "flights", "positions", "s"):
+    table = Table(title=escape(title))
+    for name in ("day", "status", *cells):
         table.add_column(name, justify="left" if name in ("day", "status") else "right")
     for r in rows:
-        table.add_row(
-            r["day"],
-            str(r["status"]),
-            f"{r['requests']:,}" + (f" (+{r['resumed']:,} resumed)" if r["resumed"] else ""),
-            f"{r['flights']:,}",
-            f"{r['positions']:,}",
-            f"{r['seconds']:.1f}",
-        )
+        table.add_row(str(r["day"]), str(r["status"]), *(cell(r) for cell in cells.values()))
     out.print(table)
     for r in rows:
-        for note in r["notes"]:
+        for note in r.get("notes", []):
             err.print(f"[yellow]note[/] {r['day']}: {escape(note)}")
-        if r["error"]:
-            err.print(f"[red]error[/] {r['day']}: {escape(str(r['error']))}")
-    err.print(f"Data: {opensky.ATTRIBUTION}.")
+        if r.get("error"):
+            level = "[yellow]missing[/]" if r["status"] == "missing" else "[red]error[/]"
+            err.print(f"{level} {r['day']}: {escape(str(r['error']))}")
+    err.print(f"Data: {attribution}.")
+
+
+def _api_row(r: Any) -> dict[str, Any]:
+    """The fields every API fetch reports for a day."""
+    return {
+        "day": r.day.isoformat(),
+        "status": r.status,
+        "requests": r.counts.get("requests", 0),
+        "resumed": r.counts.get("requests_resumed", 0),
+        "not_found": r.counts.get("not_found", 0),
+        "ingest_id": r.ingest.ingest_id if r.ingest else None,
+        "positions": r.ingest.positions if r.ingest else 0,
+        "error": r.error,
+        "seconds": round(r.seconds, 2),
+    }
+
+
+def _asked(r: dict[str, Any]) -> str:
+    return f"{r['requests']:,}" + (f" (+{r['resumed']:,} resumed)" if r["resumed"] else "")
 
 
 R = TypeVar("R")
@@ -289,6 +312,65 @@ def _each_day(
                 )
                 sys.exit(130)
     return results
+
+
+@fetch.command("adsbx-sample")
+@_where
+@_http
+@click.option(
+    "--step",
+    default=60,
+    show_default=True,
+    help="Seconds between the snapshots asked for (a multiple of 5).",
+)
+def fetch_adsbx_sample(
+    days: str,
+    area: str | None,
+    bbox: str | None,
+    db: Path,
+    mirror: str | None,
+    refresh: bool,
+    as_json: bool,
+    no_progress: bool,
+    step: int,
+) -> None:
+    """ADS-B Exchange's free sample days (the first of each month): readsb-hist
+    snapshots, one every --step seconds, cut to the area and ingested."""
+    try:
+        if step < adsbx.EVERY_S or step % adsbx.EVERY_S:
+            raise JetwatchError(
+                "a multiple of 5 s (a snapshot every 5 s)", value=step, where="--step"
+            )
+        box = window_lib.box(area, bbox)
+        dates = window_lib.days(days)
+        store = Store(db)
+    except JetwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    client = Client()
+    results = _each_day(
+        store,
+        dates,
+        _bar(not no_progress, MofNCompleteColumn(), "snapshots"),
+        "ADS-B Exchange",
+        lambda day, progress: adsbx.fetch_day(
+            store,
+            day,
+            box,
+            client=client,
+            base=mirror.rstrip("/") if mirror else adsbx.BASE,
+            step=step,
+            refresh=refresh,
+            progress=progress,
+        ),
+    )
+    cells: dict[str, Cell] = {
+        "snapshots": _asked,
+        "positions": lambda r: f"{r['positions']:,}",
+    }
+    title = f"ADS-B Exchange samples for {box.name} ({box.text})"
+    _print(title, box, [_api_row(r) for r in results], cells, adsbx.ATTRIBUTION, as_json)
+    if any(r.status == "failed" for r in results):
+        sys.exit(1)
 
 
 @fetch.command("opensky-history")
@@ -326,7 +408,7 @@ def fetch_opensky_history(
         raise click.ClickException(str(exc)) from exc
     with store:
         results = [trino.fetch_day(store, day, box, refresh=refresh) for day in dates]
-    rows: list[dict[str, Any]] = [
+    rows = [
         {
             "day": r.day.isoformat(),
             "status": r.status,
@@ -337,19 +419,12 @@ def fetch_opensky_history(
         }
         for r in results
     ]
-    if as_json:
-        click.echo(json.dumps({"area": box.name, "bbox": box.text, "days": rows}, indent=2))
-    else:
-        table = Table(title=escape(f"OpenSky history for {box.name} ({box.text})"))
-        for name in ("day", "status", "rows", "positions"):
-            table.add_column(name, justify="left" if name in ("day", "status") else "right")
-        for r in rows:
-            table.add_row(str(r["day"]), str(r["status"]), f"{r['rows']:,}", f"{r['positions']:,}")
-        out.print(table)
-        for r in rows:
-            if r["error"]:
-                err.print(f"[red]error[/] {r['day']}: {escape(str(r['error']))}")
-        err.print(f"Data: {trino.ATTRIBUTION}.")
+    cells: dict[str, Cell] = {
+        "rows": lambda r: f"{r['rows']:,}",
+        "positions": lambda r: f"{r['positions']:,}",
+    }
+    title = f"OpenSky history for {box.name} ({box.text})"
+    _print(title, box, rows, cells, trino.ATTRIBUTION, as_json)
     if any(r.status == "failed" for r in results):
         sys.exit(1)
 

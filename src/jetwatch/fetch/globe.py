@@ -59,7 +59,9 @@ class Checkpoint:
     counts: Counter[str] = field(default_factory=Counter)
 
 
-def _inflate(data: bytes) -> bytes | None:
+def inflate(data: bytes) -> bytes | None:
+    """``data``, gunzipped when it is gzip (at most :data:`MAX_MEMBER`), None when
+    damaged or larger."""
     if data[:2] != b"\x1f\x8b":
         return data
     d = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -101,7 +103,7 @@ def enters(data: bytes, box: Box, start: float, end: float) -> tuple[bool | None
     """Whether a trace (as stored: gzip or plain JSON) has a point inside ``box``
     between ``start`` and ``end`` (unix s), None when it cannot be read; and whether
     it says it is simulated (jetwatch's simulator writes a ``jetwatch`` key)."""
-    text = _inflate(data)
+    text = inflate(data)
     if text is None:
         return None, False
     if prefilter(box).search(text) is None:
@@ -191,7 +193,7 @@ def filter_tar(
 def _heatmap(data: bytes, box: Box, counts: Counter[str]) -> bytes | None:
     """A heatmap cut to the box (gzip, as readsb writes it), None when nothing of it
     lies inside; one that cannot be read is kept whole for ingest to reject."""
-    raw = _inflate(data)
+    raw = inflate(data)
     if raw is None:
         counts["unreadable"] += 1
         return data

@@ -32,21 +32,17 @@ day's credits spent, stops with that said.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import time
 import urllib.parse
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import orjson
-
 from jetwatch.errors import JetwatchError
+from jetwatch.fetch.answers import AnswerLog, Request, answers_in
 from jetwatch.fetch.http import Client, FetchError, NotFound, Refused, form
-from jetwatch.fetch.provenance import Fetched, earlier, record, slug, work_dir
+from jetwatch.fetch.provenance import Fetched, already, record, work_files
 from jetwatch.fetch.window import Box, span
 from jetwatch.ingest import IngestResult, ingest_file
 from jetwatch.store.db import Store
@@ -134,9 +130,9 @@ class Session:
         self.client, self.api = client, api
         self.tokens = Tokens(client, credentials, auth)
 
-    def get(self, path: str, params: dict[str, Any]) -> tuple[str, bytes | None]:
+    def request(self, req: Request) -> tuple[str, bytes | None]:
         """The request's URL (no credentials) and the answer's bytes, None for 404."""
-        url = f"{self.api}{path}?{urllib.parse.urlencode(params)}"
+        url = f"{self.api}{req.key}"
         for attempt in (0, 1):
             head = {"Authorization": f"Bearer {self.tokens.get()}"}
             try:
@@ -153,16 +149,6 @@ class Session:
                     ) from None
                 self.tokens.forget()  # expired early or revoked: one new token
         raise AssertionError("unreachable")
-
-
-@dataclass(frozen=True)
-class Request:
-    path: str
-    params: dict[str, Any]
-
-    @property
-    def key(self) -> str:
-        return f"{self.path}?{urllib.parse.urlencode(self.params)}"
 
 
 @dataclass
@@ -231,83 +217,6 @@ def release_name(day: dt.date, what: Sequence[str]) -> str:
     return f"{day} {'+'.join(w for w in WHAT if w in what)}"
 
 
-def _load_done(path: Path) -> dict[str, dict[str, Any]]:
-    done: dict[str, dict[str, Any]] = {}
-    try:
-        lines = path.read_text().splitlines()
-    except OSError:
-        return done
-    for line in lines:
-        try:
-            record = json.loads(line)
-            done[str(record["key"])] = record
-        except (ValueError, KeyError, TypeError):
-            break  # a line cut by a kill: what follows it was not answered
-    return done
-
-
-class _Day:
-    """One day's requests: answers appended to a work file, each logged when done."""
-
-    def __init__(self, session: Session, answers: Path, log: Path, progress: Progress | None):
-        self.session, self.progress = session, progress
-        self.done = _load_done(log)
-        end = max((int(r["end"]) for r in self.done.values()), default=0)
-        self.out = open(answers, "r+b" if answers.exists() else "wb")  # noqa: SIM115
-        self.out.truncate(end)  # drop an answer written after the last logged one
-        self.out.seek(end)
-        self.log = open(log, "a")  # noqa: SIM115
-        self.counts: Counter[str] = Counter()
-        self.planned = 0
-
-    def close(self) -> None:
-        self.out.close()
-        self.log.close()
-
-    def run(self, requests: list[Request]) -> None:
-        self.planned += len(requests)
-        for req in requests:
-            if req.key in self.done:
-                self.counts["requests_resumed"] += 1
-                self._tick()
-                continue
-            url, body = self.session.get(req.path, req.params)
-            self.counts["requests"] += 1
-            record: dict[str, Any] = {"key": req.key, "url": url, "status": 404, "bytes": 0}
-            if body is not None:
-                record |= {"status": 200, "bytes": len(body)}
-                record["sha256"] = hashlib.sha256(body).hexdigest()
-                try:
-                    doc = orjson.loads(body) if body.strip() else None
-                except orjson.JSONDecodeError:
-                    record["error"] = "not JSON"
-                    self.counts["unreadable"] += 1
-                    doc = None
-                if doc is not None:
-                    self.out.write(orjson.dumps(doc) + b"\n")
-                    self.out.flush()
-            if record["status"] == 404:
-                self.counts["not_found"] += 1
-            record["end"] = self.out.tell()
-            self.log.write(json.dumps(record) + "\n")
-            self.log.flush()
-            self.done[req.key] = record
-            self._tick()
-
-    def _tick(self) -> None:
-        if self.progress is not None:
-            self.progress(len(self.done), self.planned, self.counts["flights"])
-
-
-def _answers(path: Path) -> Iterator[object]:
-    with open(path, "rb") as f:
-        for line in f:
-            try:
-                yield orjson.loads(line)
-            except orjson.JSONDecodeError:
-                continue
-
-
 def fetch_day(
     store: Store,
     day: dt.date,
@@ -326,19 +235,16 @@ def fetch_day(
     now = time.time() if now is None else now
     result = FetchResult(day, "failed")
     release = release_name(day, what)
-    if not refresh and (done := earlier(store, SOURCE, release, box.name)) is not None:
-        result.status = "skipped"
-        result.ingest = IngestResult(path=Path(release), status="skipped", ingest_id=done[0])
+    if not refresh and (skipped := already(store, SOURCE, release, box.name)) is not None:
+        result.status, result.ingest = "skipped", skipped
         return result
-    work = work_dir(store)
-    work.mkdir(parents=True, exist_ok=True)
-    stem = f"opensky.{slug(release)}.{slug(box.name)}"
-    answers, log = work / f"{stem}.jsonl", work / f"{stem}.done"
-    run = _Day(session, answers, log, progress)
+    answers, log = work_files(store, "opensky", release, box.name)
+    run = AnswerLog(answers, log, progress, tally="flights")
+    get = session.request
     try:
         if "flights" in what or "tracks" in what:
-            run.run(airport_requests(airports, day))
-        flights = [f for doc in _answers(answers) if isinstance(doc, list) for f in doc]
+            run.run(airport_requests(airports, day), get)
+        flights = [f for doc in answers_in(answers) if isinstance(doc, list) for f in doc]
         flights = [f for f in flights if isinstance(f, dict)]
         run.counts["flights"] = len({(f.get("icao24"), f.get("firstSeen")) for f in flights})
         if "tracks" in what:
@@ -348,7 +254,7 @@ def fetch_day(
                 result.notes.append(
                     f"{old} tracks older than 30 days: OpenSky no longer keeps them"
                 )
-            run.run(tracks)
+            run.run(tracks, get)
         if "states" in what:
             states = state_requests(box, day, now, step)
             if not states:
@@ -356,7 +262,7 @@ def fetch_day(
                     f"states: the REST API keeps the last hour only and {day} has none of it; "
                     "past state vectors are in OpenSky's history (Trino): see docs/real-data.md"
                 )
-            run.run(states)
+            run.run(states, get)
     except FetchError as exc:
         result.error = str(exc)
         result.counts = run.counts

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from jetwatch import __version__
+from jetwatch.ingest import IngestResult
 from jetwatch.store.db import Store
 
 
@@ -48,6 +49,22 @@ def earlier(store: Store, source: str, release: str, area: str) -> tuple[int | N
         [source, release, area],
     ).fetchall()
     return None if not rows else (None if rows[0][0] is None else int(rows[0][0]),)
+
+
+def already(store: Store, source: str, release: str, area: str) -> IngestResult | None:
+    """A skipped result when this release was fetched for this area before."""
+    done = earlier(store, source, release, area)
+    if done is None:
+        return None
+    return IngestResult(path=Path(release), status="skipped", ingest_id=done[0])
+
+
+def work_files(store: Store, prefix: str, release: str, area: str) -> tuple[Path, Path]:
+    """The answers file and request log of a fetch in progress."""
+    work = work_dir(store)
+    work.mkdir(parents=True, exist_ok=True)
+    stem = f"{prefix}.{slug(release)}.{slug(area)}"
+    return work / f"{stem}.jsonl", work / f"{stem}.done"
 
 
 def record(store: Store, f: Fetched) -> None:

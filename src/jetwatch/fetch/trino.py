@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from jetwatch.errors import JetwatchError
-from jetwatch.fetch.provenance import Fetched, earlier, record, slug, work_dir
+from jetwatch.fetch.provenance import Fetched, already, record, slug, work_dir
 from jetwatch.fetch.window import Box, span
 from jetwatch.ingest import IngestResult, ingest_file
 from jetwatch.store.archive import sha256_file
@@ -111,9 +111,8 @@ def fetch_day(
     start, end = span(day)
     result = FetchResult(day, "failed", query=history_sql(box, start, end))
     release = f"state_vectors_data4 {day}"
-    if not refresh and (done := earlier(store, SOURCE, release, box.name)) is not None:
-        result.status = "skipped"
-        result.ingest = IngestResult(path=work_dir(store), status="skipped", ingest_id=done[0])
+    if not refresh and (skipped := already(store, SOURCE, release, box.name)) is not None:
+        result.status, result.ingest = "skipped", skipped
         return result
     try:
         frame = run(result.query)
