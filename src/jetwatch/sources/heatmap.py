@@ -135,17 +135,19 @@ def _rows(entries: npt.NDArray[np.int32], base: int, state: _State, rejects: Rej
     addr = words[keep, 0] & 0xFFFFFF
     alt = (last[keep] & 0xFFFF).astype(np.uint16).view(np.int16).astype(np.int32)
     gs = (last[keep] >> 16).astype(np.int32)
-    idents = [state.ident.get(int(a), (None, None)) for a in np.unique(addr)]
-    lookup = dict(zip(np.unique(addr).tolist(), idents, strict=True))
-    callsign = [lookup[a][0] for a in addr.tolist()]
-    squawk = [lookup[a][1] for a in addr.tolist()]
+    uniq, inv = np.unique(addr, return_inverse=True)  # text per aircraft, then taken
+    idents = [state.ident.get(a, (None, None)) for a in uniq.tolist()]
+    take = pa.array(inv, pa.int64())
+    icao24 = pa.array([f"{a:06x}" for a in uniq.tolist()], pa.string()).take(take)
+    callsign = pa.array([i[0] for i in idents], pa.string()).take(take)
+    squawk = pa.array([i[1] for i in idents], pa.string()).take(take)
     ground = alt == GROUND
     altitude = np.where(ground | (alt == NO_ALT), 0, alt * 25)
     table = pa.table(
         {
             "time": pa.array(time_ms[keep] * 1000, pa.timestamp("us")),
-            "icao24": pa.array([f"{a:06x}" for a in addr.tolist()], pa.string()),
-            "callsign": pa.array(callsign, pa.string()),
+            "icao24": icao24,
+            "callsign": callsign,
             "lat": pa.array(lat[keep] / 1e6, pa.float64()),
             "lon": pa.array(lon[keep] / 1e6, pa.float64()),
             "altitude": pa.array(altitude, pa.int32(), mask=ground | (alt == NO_ALT)),
@@ -154,7 +156,7 @@ def _rows(entries: npt.NDArray[np.int32], base: int, state: _State, rejects: Rej
             "track": pa.nulls(len(keep), pa.float32()),
             "vertical_rate": pa.nulls(len(keep), pa.int32()),
             "on_ground": pa.array(ground, pa.bool_()),
-            "squawk": pa.array(squawk, pa.string()),
+            "squawk": squawk,
             "category": pa.nulls(len(keep), pa.string()),
             "source": pa.array(SOURCE_OF_TYPE[(words[keep, 0] >> 27) & 31], pa.string()),
             "flags": pa.array(
