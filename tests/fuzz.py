@@ -417,7 +417,7 @@ def check_positions(table: object) -> str | None:
     """What is wrong with a positions table, or None (every field within bounds)."""
     import pyarrow.compute as pc
 
-    from jetwatch.sources.base import POSITIONS_SCHEMA
+    from jetwatch.model import POSITIONS_SCHEMA
     from jetwatch.sources.bounds import TIME_MAX, TIME_MIN
 
     t = table  # a pyarrow.Table

@@ -21,9 +21,9 @@ from jetwatch.decode import DecoderSettings
 from jetwatch.demo import ingest_simulation
 from jetwatch.flights import build
 from jetwatch.ingest import decode_stream
+from jetwatch.model import POSITIONS_SCHEMA, REPORTED_SCHEMA, Rejects
 from jetwatch.sim import simulate
 from jetwatch.sim.scenario import parse
-from jetwatch.sources.base import POSITIONS_SCHEMA, REPORTED_SCHEMA, Rejects
 from jetwatch.sources.context import ReadContext
 from jetwatch.store.db import Store
 

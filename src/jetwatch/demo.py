@@ -37,8 +37,8 @@ from jetwatch.flights import build as build_flights
 from jetwatch.ingest import IngestResult, ingest_file
 from jetwatch.reference import registry
 from jetwatch.sim import load, presets, simulate
-from jetwatch.sim.label import label
 from jetwatch.store.db import Store
+from jetwatch.store.labels import label
 
 PRESET = "moscow-2023-06-24"
 FORMATS = ("opensky", "beast")

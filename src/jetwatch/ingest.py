@@ -46,10 +46,10 @@ from jetwatch.compress import Stream
 from jetwatch.decode import Decoder, DecoderSettings
 from jetwatch.errors import JetwatchError
 from jetwatch.messages import Messages
+from jetwatch.model import Batch, FrameBatch, Rejects, StateBatch
 from jetwatch.parts import Input, Member, Parts, fspath, mtime_of, size_of
 from jetwatch.pipeline import prefetch
 from jetwatch.sources import detect, reader, relative_time
-from jetwatch.sources.base import Batch, FrameBatch, Rejects, StateBatch
 from jetwatch.sources.context import ReadContext
 from jetwatch.store.archive import Archiver, sha256_file
 from jetwatch.store.db import IngestCounts, IngestRow, Store

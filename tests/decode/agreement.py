@@ -21,7 +21,7 @@ import rs1090
 from jetwatch.decode import Decoder
 from jetwatch.geo import haversine_km
 from jetwatch.messages import K_AIRBORNE, K_ALT, K_IDENT, K_SQUAWK, K_SURFACE, K_VELOCITY
-from jetwatch.sources.base import FrameCollector
+from jetwatch.model import FrameCollector
 
 
 @dataclass

@@ -12,8 +12,8 @@ from jetwatch.decode import Decoder
 from jetwatch.decode.crc import residual
 from jetwatch.geo import haversine_km
 from jetwatch.messages import K_AIRBORNE, K_IDENT, K_SURFACE, K_VELOCITY
+from jetwatch.model import FrameCollector
 from jetwatch.sim import modes
-from jetwatch.sources.base import FrameCollector
 
 LAT = st.floats(-85, 85, allow_nan=False)
 LON = st.floats(-180, 179.999, allow_nan=False)

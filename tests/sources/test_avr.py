@@ -7,8 +7,8 @@ import pyarrow.compute as pc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jetwatch.model import FLAG_TIME_ESTIMATED
 from jetwatch.sources import avr
-from jetwatch.sources.base import FLAG_TIME_ESTIMATED
 from tests.helpers import read_file
 
 

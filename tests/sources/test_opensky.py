@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from jetwatch.sources.base import FLAG_STALE
+from jetwatch.model import FLAG_STALE
 from jetwatch.units import FPM_PER_MS, FT_PER_M, KT_PER_MS
 from tests.conftest import real_path
 from tests.helpers import read_file

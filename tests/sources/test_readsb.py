@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from jetwatch.sources.base import FLAG_NEW_LEG, FLAG_STALE
+from jetwatch.model import FLAG_NEW_LEG, FLAG_STALE
 from tests.conftest import real_path
 from tests.helpers import read_file
 

@@ -17,10 +17,10 @@ from jetwatch.exodus.analysis import exodus
 from jetwatch.flights.build import build
 from jetwatch.flights.output import manifest
 from jetwatch.ingest import ingest_file
-from jetwatch.sim.label import label
 from jetwatch.spark import exodus as spark_exodus
 from jetwatch.spark.dialect import to_spark
 from jetwatch.store.db import Store
+from jetwatch.store.labels import label
 from tests.spark.conftest import differences, on_spark
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jetwatch.sources.base import POSITIONS_SCHEMA, positions_table
+from jetwatch.model import POSITIONS_SCHEMA, positions_table
 from jetwatch.watch.events import Tracker
 
 T0 = dt.datetime(2023, 6, 24, 8, 0)

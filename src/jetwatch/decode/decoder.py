@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from jetwatch import model
 from jetwatch.decode import columns, cpr, speed
 from jetwatch.decode.frames import decode
 from jetwatch.decode.lookback import Sorted, by_aircraft_and_time, last_per_key
@@ -53,8 +54,7 @@ from jetwatch.messages import (
     Messages,
     one_of,
 )
-from jetwatch.sources import base
-from jetwatch.sources.base import FrameBatch, Rejects
+from jetwatch.model import FrameBatch, Rejects
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
@@ -116,7 +116,7 @@ class Decoder:
     ) -> tuple[pa.Table, Rejects, Messages | None]:
         """Decode one batch of raw frames.
 
-        Returns the positions (:data:`~jetwatch.sources.base.POSITIONS_SCHEMA`), the
+        Returns the positions (:data:`~jetwatch.model.POSITIONS_SCHEMA`), the
         rejected frames, and (with ``keep_all``) every accepted message in batch order
         with its decoded position (NaN where none), for inspection and cross-checks.
         """
@@ -250,7 +250,7 @@ class Decoder:
             m.cpr_lat[rows], m.cpr_lon[rows], m.odd[rows], m.lat[r], m.lon[r], surf[rows]
         )
         m.lat[rows], m.lon[rows] = lat, lon
-        flags[rows] |= base.FLAG_LOCAL_CPR
+        flags[rows] |= model.FLAG_LOCAL_CPR
 
     def _implausible(self, s: Sorted) -> B:
         """The speed check (:mod:`.speed`) over this batch's positions, carried ones
@@ -294,10 +294,10 @@ class Decoder:
         track = np.where(surf, m.track[rows], pick(m.track, vel, np.nan))
         vrate = np.where(surf, np.nan, pick(m.vrate, vel, np.nan))
         f = flags[rows].copy()
-        f[surf] |= base.FLAG_SURFACE_CPR
-        f[m.non_icao[rows]] |= base.FLAG_NON_ICAO
+        f[surf] |= model.FLAG_SURFACE_CPR
+        f[m.non_icao[rows]] |= model.FLAG_NON_ICAO
         if not anchored:
-            f |= base.FLAG_TIME_ESTIMATED
+            f |= model.FLAG_TIME_ESTIMATED
         cols = {
             "time": pa.array((m.time[rows] * 1e6).astype(np.int64), pa.timestamp("us")),
             "icao24": columns.hex_icao(m.icao[rows]),
@@ -317,7 +317,7 @@ class Decoder:
             ).cast(pa.string()),
             "flags": pa.array(f, pa.uint16()),
         }
-        return pa.table(cols, schema=base.POSITIONS_SCHEMA)
+        return pa.table(cols, schema=model.POSITIONS_SCHEMA)
 
     def _keep_state(self, s: Sorted, emit: B) -> None:
         """Carry, per aircraft, the last message of each kind and the last position."""

@@ -41,7 +41,7 @@ from jetwatch.messages import (
     Messages,
     one_of,
 )
-from jetwatch.sources.base import FrameBatch, Rejects
+from jetwatch.model import FrameBatch, Rejects
 from jetwatch.units import FT_PER_M
 
 F64 = npt.NDArray[np.float64]

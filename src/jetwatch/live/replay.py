@@ -36,8 +36,8 @@ import pyarrow.compute as pc
 
 from jetwatch.compress import Stream
 from jetwatch.errors import JetwatchError
+from jetwatch.model import FrameBatch, MessageBatch, StateBatch
 from jetwatch.sources import avr, beast, detect, reader, sbs
-from jetwatch.sources.base import FrameBatch, MessageBatch, StateBatch
 from jetwatch.sources.context import ReadContext
 
 CLOCK_HZ = 12_000_000

@@ -40,8 +40,8 @@ import pyarrow.compute as pc
 from jetwatch.compress import READ_SIZE
 from jetwatch.decode import Decoder, DecoderSettings
 from jetwatch.live.feeds import POLLED
+from jetwatch.model import POSITIONS_SCHEMA, FrameBatch, MessageBatch, Rejects, StateBatch
 from jetwatch.sources import reader
-from jetwatch.sources.base import POSITIONS_SCHEMA, FrameBatch, MessageBatch, Rejects, StateBatch
 from jetwatch.sources.context import ReadContext
 
 EMPTY_REJECTS = Rejects().to_arrow()

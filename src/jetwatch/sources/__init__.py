@@ -2,7 +2,7 @@
 
 Every reader module has ``NAME``, ``sniff(head) -> bool`` (a look at the first 64 KiB
 of decompressed content; Parquet files are told apart by their schema) and
-``read(stream, ctx)`` yielding batches (:mod:`jetwatch.sources.base`).
+``read(stream, ctx)`` yielding batches (:mod:`jetwatch.model`).
 :func:`detect` tries them in :data:`READERS` order, most specific first; the file
 name and extension are never used.
 """

@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterator
 
 from jetwatch.compress import Stream
+from jetwatch.model import Rejects, StateBatch
 from jetwatch.sources import bounds
 from jetwatch.sources.aircraft_json import Rows, add_aircraft, read_documents
-from jetwatch.sources.base import Rejects, StateBatch
 from jetwatch.sources.context import ReadContext
 
 NAME = "adsbx_v2"

@@ -24,8 +24,7 @@ from collections.abc import Callable, Iterator
 import orjson
 
 from jetwatch.compress import Stream
-from jetwatch.sources import bounds
-from jetwatch.sources.base import (
+from jetwatch.model import (
     FLAG_NON_ICAO,
     FLAG_STALE,
     POSITIONS_SCHEMA,
@@ -33,6 +32,7 @@ from jetwatch.sources.base import (
     StateBatch,
     positions_table,
 )
+from jetwatch.sources import bounds
 from jetwatch.sources.context import ReadContext
 from jetwatch.sources.document import documents
 from jetwatch.sources.sourcekind import family

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from jetwatch.compress import Stream
-from jetwatch.sources.base import FrameBatch, Rejects
+from jetwatch.model import FrameBatch, Rejects
 from jetwatch.sources.context import ReadContext
 from jetwatch.sources.hexframes import hex_int48, hex_matrix
 from jetwatch.sources.lines import line_chunks

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from jetwatch.compress import Stream
-from jetwatch.sources.base import FrameBatch, Rejects
+from jetwatch.model import FrameBatch, Rejects
 from jetwatch.sources.context import ReadContext
 
 NAME = "beast"

@@ -25,8 +25,8 @@ import re
 import pyarrow as pa
 import pyarrow.compute as pc
 
-TIME_MIN = 0.0  # 1970-01-01
-TIME_MAX = 4_102_444_800.0  # 2100-01-01
+from jetwatch.model import TIME_MAX, TIME_MIN
+
 LIMITS: dict[str, tuple[float, float]] = {
     "altitude": (-2_000.0, 130_000.0),  # ft; Gillham codes reach 126,750
     "geo_altitude": (-2_000.0, 130_000.0),  # ft

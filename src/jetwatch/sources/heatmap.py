@@ -36,7 +36,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from jetwatch.compress import Stream
-from jetwatch.sources.base import (
+from jetwatch.model import (
     FLAG_NON_ICAO,
     FLAG_SAMPLED,
     POSITIONS_SCHEMA,

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 
 from jetwatch.compress import Stream
-from jetwatch.sources.base import FrameBatch, FrameCollector
+from jetwatch.model import FrameBatch, FrameCollector
 from jetwatch.sources.context import ReadContext
 from jetwatch.sources.lines import line_chunks
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import orjson
 
 from jetwatch.compress import Stream
-from jetwatch.sources.base import FrameBatch, FrameCollector
+from jetwatch.model import FrameBatch, FrameCollector
 from jetwatch.sources.context import ReadContext
 from jetwatch.sources.lines import line_chunks
 

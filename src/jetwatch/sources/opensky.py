@@ -39,8 +39,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jetwatch.compress import Stream
+from jetwatch.model import FLAG_STALE, POSITIONS_SCHEMA, Rejects, StateBatch
 from jetwatch.sources import bounds
-from jetwatch.sources.base import FLAG_STALE, POSITIONS_SCHEMA, Rejects, StateBatch
 from jetwatch.sources.context import ReadContext
 from jetwatch.sources.lines import line_chunks
 from jetwatch.units import FPM_PER_MS, FT_PER_M, KT_PER_MS

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from jetwatch.compress import Stream
-from jetwatch.sources.base import FrameBatch, FrameCollector, Rejects
+from jetwatch.model import FrameBatch, FrameCollector, Rejects
 from jetwatch.sources.context import ReadContext
 
 NAME = "opensky_raw"

@@ -37,9 +37,9 @@ import orjson
 import pyarrow as pa
 
 from jetwatch.compress import Stream
+from jetwatch.model import REPORTED_SCHEMA, Rejects, StateBatch, positions_table
 from jetwatch.sources import bounds
 from jetwatch.sources.aircraft_json import Rows, new_rows
-from jetwatch.sources.base import REPORTED_SCHEMA, Rejects, StateBatch, positions_table
 from jetwatch.sources.context import ReadContext
 from jetwatch.sources.document import documents
 from jetwatch.units import FPM_PER_MS, FT_PER_M, KT_PER_MS

@@ -24,8 +24,7 @@ from collections.abc import Iterator
 import orjson
 
 from jetwatch.compress import Stream
-from jetwatch.sources import bounds
-from jetwatch.sources.base import (
+from jetwatch.model import (
     FLAG_NEW_LEG,
     FLAG_NON_ICAO,
     FLAG_STALE,
@@ -34,6 +33,7 @@ from jetwatch.sources.base import (
     StateBatch,
     positions_table,
 )
+from jetwatch.sources import bounds
 from jetwatch.sources.context import ReadContext
 from jetwatch.sources.document import read_document
 from jetwatch.sources.sourcekind import family

@@ -40,8 +40,8 @@ from jetwatch.messages import (
     S_SBS,
     Messages,
 )
+from jetwatch.model import MessageBatch, Rejects
 from jetwatch.sources import bounds
-from jetwatch.sources.base import MessageBatch, Rejects
 from jetwatch.sources.context import ReadContext
 from jetwatch.sources.lines import line_chunks
 

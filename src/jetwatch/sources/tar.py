@@ -26,8 +26,8 @@ from pathlib import Path
 
 from jetwatch.compress import Stream, peek
 from jetwatch.errors import UnknownFormatError
+from jetwatch.model import POSITIONS_SCHEMA, Batch, Rejects, StateBatch
 from jetwatch.parts import Member
-from jetwatch.sources.base import POSITIONS_SCHEMA, Batch, Rejects, StateBatch
 from jetwatch.sources.context import ReadContext
 
 NAME = "tar"

@@ -45,11 +45,11 @@ from jetwatch.flights.build import compose, schema
 from jetwatch.flights.output import ACTIVITY, FLIGHTS, MANIFEST, Manifest, part
 from jetwatch.flights.segment import Settings, flights_sql
 from jetwatch.reference.airports import Airports
-from jetwatch.sim.label import label_near
 from jetwatch.sources import opensky
 from jetwatch.spark import ingest
 from jetwatch.spark.dialect import to_spark
 from jetwatch.store.activity import summary_sql
+from jetwatch.store.labels import label_near
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

@@ -53,10 +53,10 @@ from jetwatch.decode import DecoderSettings
 from jetwatch.errors import JetwatchError
 from jetwatch.flights.output import part
 from jetwatch.ingest import Start, anchor, decode_stream
-from jetwatch.sim.label import label_near
+from jetwatch.model import POSITIONS_SCHEMA, Rejects
 from jetwatch.sources import detect
-from jetwatch.sources.base import POSITIONS_SCHEMA, Rejects
 from jetwatch.sources.context import ReadContext
+from jetwatch.store.labels import label_near
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

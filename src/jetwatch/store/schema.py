@@ -8,7 +8,7 @@
   ingests whose status is ``done`` or ``live`` (a live feed's current segment,
   committed batch by batch: :mod:`jetwatch.store.live`). Units: altitude and geo_altitude ft,
   ground_speed kt, track deg, vertical_rate ft/min; ``time`` is UTC. ``flags`` bits
-  are in :mod:`jetwatch.sources.base`.
+  are in :mod:`jetwatch.model`.
 - ``rejects``: every record that could not be used: where (byte offset and, for
   text, line), why (``reason``), and its exact bytes.
 - ``aircraft``: the merged aircraft registry (:mod:`jetwatch.reference.registry`),

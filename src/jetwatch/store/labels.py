@@ -1,6 +1,6 @@
 """The label simulated data carries into stores and outputs.
 
-The simulator writes ``manifest.json`` at the root of its output (:mod:`.run`).
+The simulator writes ``manifest.json`` at the root of its output (:mod:`jetwatch.sim.run`).
 Whatever reads those files (``jetwatch demo``, or a Spark build over them) labels
 its results with :func:`label`, so every later table, report and page says the data
 is simulated. :func:`label_near` finds the manifest of a local input path (a file,

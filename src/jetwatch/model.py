@@ -22,7 +22,9 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from jetwatch.messages import Messages
-from jetwatch.sources.bounds import TIME_MAX, TIME_MIN
+
+TIME_MIN = 0.0  # 1970-01-01: the earliest time a record may carry (unix s)
+TIME_MAX = 4_102_444_800.0  # 2100-01-01: the latest
 
 REASONS = (
     "bad_crc",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from jetwatch.sim.label import label, label_near
+from jetwatch.store.labels import label, label_near
 
 MANIFEST = {"simulated": True, "label": "SIMULATED DATA", "scenario": "tiny", "seed": 7}
 
