@@ -37,6 +37,7 @@ from jetwatch.flights.build import ensure_schema
 from jetwatch.reference import areas
 from jetwatch.reference.airports import Airports
 from jetwatch.reference.classes import CLASSES
+from jetwatch.sql import literal
 from jetwatch.store.db import Store
 
 
@@ -95,10 +96,6 @@ def _area_airports() -> list[str]:
     return sorted({c for a in areas.load().values() for c in a.airports})
 
 
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 # a class no registry settled: unknown, or guessed from the emitter category alone
 UNSURE = "(c.class IS NULL OR c.class = 'unknown' OR c.class_reason LIKE 'emitter category%')"
 
@@ -107,18 +104,18 @@ def departures_sql(where: Scope, since: dt.datetime, until: dt.datetime) -> str:
     """The departures statement over ``flights``, ``aircraft`` and ``aircraft_classes``,
     with its values written in. The same text runs on DuckDB and, transpiled, on Spark
     (:mod:`jetwatch.spark.exodus`)."""
-    codes = ", ".join(_literal(c) for c in where.airports)
+    codes = ", ".join(literal(c) for c in where.airports)
     if where.cls is None:
         known = cls = "TRUE"
     else:
-        known = f"coalesce(c.class = {_literal(where.cls)}, false)"
+        known = f"coalesce(c.class = {literal(where.cls)}, false)"
         cls = f"({known} OR {UNSURE})"
     return f"""
         SELECT f.id, f.icao24, a.registration, a.typecode, a.operator, c.class,
             {known} AS class_known,
             f.callsigns[1] AS callsign, f.origin, coalesce(f.takeoff, f.first_seen) AS time,
             f.takeoff_method, f.destination, f.destination_country, f.destination_method,
-            f.landing, f.destination_country <> {_literal(where.country)} AS abroad,
+            f.landing, f.destination_country <> {literal(where.country)} AS abroad,
             f.last_seen, f.last_lat, f.last_lon, f.last_altitude, f.last_track
         FROM flights f LEFT JOIN aircraft a ON a.icao24 = f.icao24
         LEFT JOIN aircraft_classes c ON c.icao24 = f.icao24

@@ -36,6 +36,8 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from jetwatch.sql import literals
+
 CLASSES = (
     "business_jet",
     "airliner",
@@ -85,14 +87,9 @@ EMITTER = {
 _emitter_case = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in EMITTER.items())
 
 
-def _sql_list(values: tuple[str, ...]) -> str:
-    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
-
-
-_military = f"k.military OR list_has_any(k.categories, {_sql_list(MILITARY_CATEGORIES)})"
+_military = f"k.military OR list_has_any(k.categories, {literals(MILITARY_CATEGORIES)})"
 _government = (
-    "list_contains(k.tags, 'Gov') OR "
-    f"list_has_any(k.categories, {_sql_list(GOVERNMENT_CATEGORIES)})"
+    f"list_contains(k.tags, 'Gov') OR list_has_any(k.categories, {literals(GOVERNMENT_CATEGORIES)})"
 )
 
 _corporate = r"regexp_matches(coalesce(k.description, ''), '\b(ACJ|BBJ|Lineage)', 'i')"

@@ -51,6 +51,7 @@ from jetwatch.reference import traces
 from jetwatch.reference.classes import CLASSES
 from jetwatch.reference.countries import block_of
 from jetwatch.sources.tar import sniff as tar_sniff
+from jetwatch.sql import literal
 from jetwatch.store.db import Store
 
 FORMATS = (
@@ -120,10 +121,6 @@ def _plain(path: Path) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _q(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
 REQUIRED = {"flightaware": "icao24", "opensky_db": "icao24", "plane_alert": "$ICAO"}
 
 
@@ -134,7 +131,7 @@ def _csv_select(con: duckdb.DuckDBPyConnection, fmt: str, path: Path) -> str:
     common = "store_rejects=true, rejects_table='jw_reg_errors', rejects_scan='jw_reg_scans'"
     if fmt == "tar1090_db":
         src = (
-            f"read_csv('{_q(path)}', delim=';', header=false, all_varchar=true, quote='', "
+            f"read_csv({literal(path)}, delim=';', header=false, all_varchar=true, quote='', "
             f"null_padding=true, {common}, columns={{'icao24': 'VARCHAR', 'reg': 'VARCHAR', "
             "'type': 'VARCHAR', 'flags': 'VARCHAR', 'descr': 'VARCHAR', 'year': 'VARCHAR', "
             "'ownop': 'VARCHAR', 'extra': 'VARCHAR'})"
@@ -148,7 +145,7 @@ def _csv_select(con: duckdb.DuckDBPyConnection, fmt: str, path: Path) -> str:
             f"[]::VARCHAR[] AS categories, []::VARCHAR[] AS tags FROM {src}"
         )
     quote = ", quote=''''" if fmt == "opensky_db" else ""
-    src = f"read_csv('{_q(path)}', header=true, all_varchar=true{quote}, {common})"
+    src = f"read_csv({literal(path)}, header=true, all_varchar=true{quote}, {common})"
     try:
         names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
     except duckdb.Error as exc:

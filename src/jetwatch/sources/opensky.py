@@ -43,6 +43,7 @@ from jetwatch.model import FLAG_STALE, POSITIONS_SCHEMA, Rejects, StateBatch
 from jetwatch.sources import bounds
 from jetwatch.sources.context import ReadContext
 from jetwatch.sources.lines import line_chunks
+from jetwatch.sql import literal
 from jetwatch.units import FPM_PER_MS, FT_PER_M, KT_PER_MS
 
 NAME = "opensky"
@@ -169,19 +170,15 @@ def _source(stream: Stream, tmp: Path) -> tuple[str, Screened | None]:
     with open(stream.path, "rb") as fh:
         parquet = fh.read(4) == b"PAR1"
     if parquet:
-        return f"read_parquet('{_quote(stream.path)}')", None
+        return f"read_parquet({literal(stream.path)})", None
     screened = screen(stream, tmp)
     path = screened.path
     return (
-        f"read_csv('{_quote(path)}', header=true, store_rejects=true, "
+        f"read_csv({literal(path)}, header=true, store_rejects=true, "
         "rejects_scan='jw_scans', rejects_table='jw_errors', "
         f"types={TYPES_SQL})",
         screened,
     )
-
-
-def _quote(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def select_sql(columns: dict[str, str]) -> str:

@@ -15,11 +15,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from jetwatch.sql import literal
 from jetwatch.store.db import Store
-
-
-def _q(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def export(store: Store, out: Path) -> dict[str, int]:
@@ -35,23 +32,24 @@ def export(store: Store, out: Path) -> dict[str, int]:
         con.execute(
             "COPY (SELECT * FROM positions WHERE time >= $day "
             "AND time < $day + INTERVAL 1 DAY ORDER BY icao24, time) "
-            f"TO '{_q(folder / 'data_0.parquet')}' (FORMAT PARQUET)",
+            f"TO {literal(folder / 'data_0.parquet')} (FORMAT PARQUET)",
             {"day": day},
         )
     con.execute(
         f"COPY (SELECT * FROM ingests WHERE status = 'done') "
-        f"TO '{_q(out / 'ingests.parquet')}' (FORMAT PARQUET)"
+        f"TO {literal(out / 'ingests.parquet')} (FORMAT PARQUET)"
     )
-    con.execute(f"COPY rejects TO '{_q(out / 'rejects.parquet')}' (FORMAT PARQUET)")
+    con.execute(f"COPY rejects TO {literal(out / 'rejects.parquet')} (FORMAT PARQUET)")
     return store.counts()
 
 
 def import_(store: Store, src: Path) -> dict[str, int]:
     """Add an export directory's rows to the store; returns the rows added."""
     con = store.con
-    ingests = f"read_parquet('{_q(src / 'ingests.parquet')}')"
-    positions = f"read_parquet('{_q(src / 'positions')}/**/*.parquet', hive_partitioning=true)"
-    rejects = f"read_parquet('{_q(src / 'rejects.parquet')}')"
+    ingests = f"read_parquet({literal(src / 'ingests.parquet')})"
+    glob = f"{src / 'positions'}/**/*.parquet"
+    positions = f"read_parquet({literal(glob)}, hive_partitioning=true)"
+    rejects = f"read_parquet({literal(src / 'rejects.parquet')})"
     before = store.counts()
     con.execute("BEGIN TRANSACTION")
     try:
