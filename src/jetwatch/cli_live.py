@@ -335,12 +335,9 @@ def watch_alerts(db: Path, limit: int) -> None:
     """The latest alerts and what became of them (sent, failed, rate_limited…)."""
     with Store(db) as store:
         alerts.ensure(store)
-        rows = store.con.execute(
-            "SELECT id, rule_id, time, title, status, attempts, error FROM alerts "
-            "ORDER BY id DESC LIMIT ?",
-            [limit],
-        ).fetchall()
+        rows = alerts.latest(store, limit).to_pylist()
     table = Table("id", "rule", "time (UTC)", "alert", "status", "attempts", "error")
+    keys = ("id", "rule_id", "time", "title", "status", "attempts", "error")
     for r in rows:
-        table.add_row(*(_cell(v) for v in r))
+        table.add_row(*(_cell(r[k]) for k in keys))
     out.print(table)

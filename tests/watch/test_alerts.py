@@ -187,3 +187,27 @@ def test_secrets_never_show_in_listings(tmp_path: Path) -> None:
     for output in (added.output, listed.output):
         assert "S3CRETTOKEN" not in output and "AAHsecretbottoken" not in output
     assert "json://user:****@127.0.0.1" in listed.output
+
+
+def test_the_latest_alerts_are_one_query_for_the_cli_and_the_web(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from jetwatch.web.app import create_app
+
+    db = tmp_path / "a.duckdb"
+    with Store(db) as store:
+        alerts.ensure(store)
+        for k, status in enumerate(("sent", "failed", "rate_limited")):
+            store.con.execute(
+                "INSERT INTO alerts (rule_id, key, event, icao24, registration, time, title, "
+                "body, status, attempts, error) VALUES (1, ?, 'takeoff', '4b1805', "
+                "'<b>HB-JRA</b>', TIMESTAMP '2023-06-24 10:00:00', ?, 'body', ?, ?, ?)",
+                [f"k{k}", f"alert {k}", status, k + 1, "boom" if status == "failed" else None],
+            )
+        latest = alerts.latest(store, 2).to_pylist()
+        web = TestClient(create_app(store)).get("/api/alerts", params={"limit": 2}).json()
+    assert [a["title"] for a in latest] == ["alert 2", "alert 1"]
+    assert [a["title"] for a in web["alerts"]] == ["alert 2", "alert 1"]
+    assert web["alerts"][0]["registration"] == "<b>HB-JRA</b>"  # text, as stored
+    got = CliRunner().invoke(main, ["watch", "alerts", "--db", str(db), "--limit", "2"])
+    assert got.exit_code == 0 and "rate_limited" in got.output and "boom" in got.output

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from string import Template
 
 import duckdb
+import pyarrow as pa
 
 from jetwatch.config import Config, redact
 from jetwatch.store.db import Store
@@ -80,6 +81,19 @@ WHAT = {
 
 def ensure(store: Store) -> None:
     store.con.execute(DDL)
+
+
+LATEST = (
+    "id", "rule_id", "event", "icao24", "registration", "time", "airport", "title", "body",
+    "status", "attempts", "error",
+)  # fmt: skip
+
+
+def latest(store: Store, limit: int) -> pa.Table:
+    """The ``limit`` latest alerts, newest first, with what became of them."""
+    return store.con.sql(
+        f"SELECT {', '.join(LATEST)} FROM alerts ORDER BY id DESC LIMIT ?", params=[limit]
+    ).to_arrow_table()
 
 
 def fields(event: Event, who: Watched | None, rule: Rule, base_url: str) -> dict[str, str]:

@@ -441,12 +441,8 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
     def latest_alerts(
         s: Annotated[Store, Depends(view)], limit: Annotated[int, Query(ge=1, le=1000)] = 100
     ) -> dict[str, Any]:
-        table = s.con.sql(
-            "SELECT id, rule_id, event, icao24, registration, time, airport, title, body, status "
-            "FROM alerts ORDER BY id DESC LIMIT ?",
-            params=[limit],
-        ).to_arrow_table()
-        return {"alerts": _rows(table)}
+        shown = [c for c in alerts.LATEST if c not in ("attempts", "error")]
+        return {"alerts": _rows(alerts.latest(s, limit).select(shown))}
 
     @app.get("/api/borders")
     def borders_geojson() -> Response:
