@@ -194,6 +194,7 @@ def watch_add(db: Path, note: str | None, exclude: bool, **named: str | None) ->
 @db_option
 @click.argument("entry", type=int)
 def watch_remove(db: Path, entry: int) -> None:
+    """Stop watching a watchlist entry, by its id (``watch list``)."""
     with Store(db) as store:
         if not lists.remove(store, entry):
             raise click.ClickException(f"no watchlist entry {entry}")
@@ -226,6 +227,7 @@ def watch_import(db: Path, path: Path, categories: tuple[str, ...]) -> None:
 @db_option
 @click.option("--resolved", is_flag=True, help="The watched aircraft, not the entries.")
 def watch_list(db: Path, resolved: bool) -> None:
+    """The watchlist's entries, or (--resolved) the aircraft they match."""
     with Store(db) as store:
         if resolved:
             table = Table("icao24", "registration", "type", "operator", "categories", "notes")
@@ -323,6 +325,7 @@ def watch_rules(db: Path) -> None:
 @db_option
 @click.argument("rule", type=int)
 def watch_unrule(db: Path, rule: int) -> None:
+    """Delete a rule, by its id (``watch rules``)."""
     with Store(db) as store:
         if not rules.remove(store, rule):
             raise click.ClickException(f"no rule {rule}")
