@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jetwatch.exodus.analysis import exodus
 from jetwatch.exodus.baseline import (
     BaselineError,
+    Expectation,
     NegBinBaseline,
     PoissonBaseline,
     detector,
@@ -18,6 +23,7 @@ from jetwatch.exodus.baseline import (
     upper_tail,
     window_dispersion,
 )
+from jetwatch.store.db import Store
 
 
 def _tail(y: int, mu: float, k: float) -> float:
@@ -114,3 +120,25 @@ def test_detectors_by_name_or_object() -> None:
     assert detector(mine) is mine
     with pytest.raises(BaselineError, match="known: negbin, poisson"):
         detector("magic")
+
+
+def test_a_detector_is_anything_with_a_name_and_an_expectation(
+    exodus_sim: tuple[Path, Path],
+) -> None:
+    """Not a subclass: an object with ``name`` and ``expect`` (the Baseline protocol)."""
+
+    class Doubled:
+        name = "doubled"
+
+        def expect(self, history: Any, weekdays: Any, weekday: int) -> Expectation:
+            e = NegBinBaseline().expect(history, weekdays, weekday)
+            return dataclasses.replace(e, mu=2 * e.mu, low=2 * e.low, high=2 * e.high)
+
+    with Store(exodus_sim[1]) as store:
+        usual = exodus(store, area="moscow", cls="business_jet", on="2023-06-17", save=False)
+        mine = exodus(
+            store, area="moscow", cls="business_jet", on="2023-06-17", method=Doubled(), save=False
+        )
+    assert mine.detector == "doubled" and usual.detector == "negbin"
+    assert usual.expected is not None and mine.expected is not None
+    assert np.allclose(mine.expected, 2 * usual.expected)

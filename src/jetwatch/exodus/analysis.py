@@ -28,9 +28,9 @@ import pyarrow as pa
 from jetwatch import __version__
 from jetwatch.exodus import coverage, heading
 from jetwatch.exodus.baseline import (
+    Baseline,
     BaselineError,
     Expectation,
-    NegBinBaseline,
     detector,
     upper_tail,
 )
@@ -249,7 +249,7 @@ def exodus(
     cls: str | None = None,
     on: str | dt.date,
     settings: Settings | None = None,
-    method: str | NegBinBaseline = "negbin",
+    method: str | Baseline = "negbin",
     upto: dt.datetime | None = None,
     save: bool = True,
     source: Source | None = None,

@@ -44,7 +44,9 @@ missing: no baseline is made up.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -150,6 +152,17 @@ UNMEASURED_DAY_K = 4.0  # assumed day dispersion when one week cannot measure it
 LOW, HIGH = 0.5, 1000.0  # dispersion clamp
 
 
+class Baseline(Protocol):
+    """What the exodus analysis needs of a detector: its name (stored with each
+    result) and a day's expectation from the days before that have data."""
+
+    name: str
+
+    def expect(
+        self, history: Floats, weekdays: npt.NDArray[np.int64], weekday: int
+    ) -> Expectation: ...
+
+
 class NegBinBaseline:
     name = "negbin"
     poisson = False
@@ -213,15 +226,16 @@ class PoissonBaseline(NegBinBaseline):
     poisson = True
 
 
-DETECTORS: dict[str, type[NegBinBaseline]] = {
+DETECTORS: dict[str, Callable[[int], Baseline]] = {
     "negbin": NegBinBaseline,
     "poisson": PoissonBaseline,
 }
 
 
-def detector(name: str | NegBinBaseline, weeks: int = 4) -> NegBinBaseline:
-    """A baseline by name (``negbin``, ``poisson``) or the object itself."""
-    if isinstance(name, NegBinBaseline):
+def detector(name: str | Baseline, weeks: int = 4) -> Baseline:
+    """A baseline by name (``negbin``, ``poisson``) or any object that is one
+    (:class:`Baseline`)."""
+    if not isinstance(name, str):
         return name
     try:
         return DETECTORS[name](weeks)
