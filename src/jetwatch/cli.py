@@ -72,7 +72,18 @@ def _latlon(text: str | None) -> tuple[float, float] | None:
     return lat, lon
 
 
-@click.group()
+class _Main(click.Group):
+    """The command group; a jetwatch error no command turned into a message (a store
+    that cannot be opened, say) still ends as one line, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except JetwatchError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Main)
 @click.version_option(__version__, prog_name="jetwatch")
 def main() -> None:
     """jetwatch: public ADS-B / Mode S broadcasts into evidence anyone can re-run."""

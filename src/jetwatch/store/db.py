@@ -29,6 +29,7 @@ from jetwatch import __version__
 from jetwatch.config import load
 from jetwatch.errors import StoreError
 from jetwatch.reference import classes
+from jetwatch.sql import literal
 from jetwatch.store import live
 from jetwatch.store.schema import DDL, SCHEMA_VERSION
 
@@ -83,6 +84,7 @@ class Store:
         except duckdb.Error as exc:
             self.con.close()
             raise StoreError(f"bad memory limit: {exc}", where=str(self.path)) from exc
+        self._check_version()
         if not read_only:
             self.con.execute(DDL)
             self.con.execute(
@@ -91,13 +93,32 @@ class Store:
             self._reference_tables()
             self.recover()
 
+    def _check_version(self) -> None:
+        """Refuse a store whose schema is newer than this jetwatch's (it may hold
+        tables or meanings this version would misread or overwrite)."""
+        found = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchall()[0][0]
+        if not found:
+            return
+        rows = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        version = rows[0][0] if rows else SCHEMA_VERSION
+        if not str(version).isdigit() or int(version) > int(SCHEMA_VERSION):
+            self.con.close()
+            raise StoreError(
+                f"made by a newer jetwatch (store schema {version}; this jetwatch "
+                f"{__version__} reads schema {SCHEMA_VERSION}): upgrade jetwatch to open it",
+                value=version,
+                where=str(self.path),
+            )
+
     def _reference_tables(self) -> None:
         """Load the package's aircraft types and (re)create the classes view."""
         types = resources.files("jetwatch") / "data" / "aircraft_types.csv"
         with resources.as_file(types) as path:
             self.con.execute(
                 "INSERT OR REPLACE INTO aircraft_types SELECT typecode, class, name "
-                f"FROM read_csv('{str(path).replace(chr(39), chr(39) * 2)}', header=true)"
+                f"FROM read_csv({literal(path)}, header=true)"
             )
         self.con.execute(classes.VIEW)
 
