@@ -257,9 +257,11 @@ def _print(
         return
     table = Table(title=escape(title))
     for name in ("day", "status", *cells):
-        table.add_column(name, justify="left" if name in ("day", "status") else "right")
+        table.add_column(name, justify="left" if name in ("day", "status", "release") else "right")
     for r in rows:
-        table.add_row(str(r["day"]), str(r["status"]), *(cell(r) for cell in cells.values()))
+        table.add_row(
+            str(r["day"]), str(r["status"]), *(escape(cell(r)) for cell in cells.values())
+        )
     out.print(table)
     for r in rows:
         for note in r.get("notes", []):
@@ -480,28 +482,17 @@ def _summary(results: list[adsblol.FetchResult], box: window_lib.Box, as_json: b
         }
         for r in results
     ]
-    if as_json:
-        click.echo(json.dumps({"area": box.name, "bbox": box.text, "days": rows}, indent=2))
-        return
-    table = Table(title=escape(f"adsb.lol for {box.name} ({box.text})"))
-    for name in ("day", "release", "status", "traces kept", "positions", "downloaded", "s"):
-        table.add_column(name, justify="right" if name in ("positions", "s") else "left")
-    for r in rows:
-        kept = f"{r['traces_kept']:,} of {r['traces_seen']:,}" if r["status"] == "fetched" else "-"
-        table.add_row(
-            r["day"],
-            escape(str(r["release"] or "-")),
-            str(r["status"]),
-            kept,
-            f"{r['positions']:,}",
-            f"{(r['downloaded_bytes'] or 0) / 1e6:,.1f} MB",
-            f"{r['seconds']:.1f}",
-        )
-    out.print(table)
     for r in rows:
         if r["kind"] == "staging":
-            err.print(f"[yellow]note[/] {r['day']}: only the staging release exists; it was used")
-        if r["error"]:
-            level = "[yellow]missing[/]" if r["status"] == "missing" else "[red]error[/]"
-            err.print(f"{level} {r['day']}: {escape(str(r['error']))}")
-    err.print("Data: adsb.lol (https://adsb.lol), Open Database License (ODbL) 1.0.")
+            r["notes"] = ["only the staging release exists; it was used"]
+    cells: dict[str, Cell] = {
+        "release": lambda r: str(r["release"] or "-"),
+        "traces kept": lambda r: (
+            f"{r['traces_kept']:,} of {r['traces_seen']:,}" if r["status"] == "fetched" else "-"
+        ),
+        "positions": lambda r: f"{r['positions']:,}",
+        "downloaded": lambda r: f"{(r['downloaded_bytes'] or 0) / 1e6:,.1f} MB",
+        "s": lambda r: f"{r['seconds']:.1f}",
+    }
+    title = f"adsb.lol for {box.name} ({box.text})"
+    _print(title, box, rows, cells, adsblol.ATTRIBUTION, as_json)

@@ -27,7 +27,7 @@ from jetwatch.fetch.answers import AnswerLog, Progress, Request
 from jetwatch.fetch.http import Client, FetchError, NotFound
 from jetwatch.fetch.provenance import Fetched, already, record, work_files
 from jetwatch.fetch.window import Box, span
-from jetwatch.ingest import IngestResult, ingest_file
+from jetwatch.ingest import IngestResult
 from jetwatch.store.db import Store
 
 SOURCE = "adsbx-sample"
@@ -121,16 +121,13 @@ def fetch_day(
         run.close()
         result.counts = run.counts
         result.seconds = time.perf_counter() - began
-    if run.counts["requests"] + run.counts["requests_resumed"] == run.counts["not_found"]:
+    if run.found_nothing:
         result.status, result.error = "missing", f"no snapshot of {day} on the server"
         return result
-    if answers.stat().st_size:
-        result.ingest = ingest_file(store, answers)
-        if not result.ingest.read_anything:
-            result.error = result.ingest.error
-            return result
-    keys = ("url", "status", "bytes", "sha256")
-    assets = [{k: r.get(k) for k in keys} for r in run.done.values()]
+    result.ingest = run.ingest(store)
+    if result.ingest is not None and not result.ingest.read_anything:
+        result.error = result.ingest.error
+        return result
     record(
         store,
         Fetched(
@@ -139,7 +136,7 @@ def fetch_day(
             day,
             box.name,
             f"{base}/readsb-hist/{day:%Y/%m/%d}/",
-            assets,
+            run.assets,
             LICENCE,
             ATTRIBUTION,
             {**run.counts, "box": box.text},
@@ -147,8 +144,7 @@ def fetch_day(
             f"one snapshot every {step} s",
         ),
     )
-    answers.unlink(missing_ok=True)
-    log.unlink(missing_ok=True)
+    run.discard()
     result.status = "fetched"
     result.seconds = time.perf_counter() - began
     return result

@@ -24,6 +24,8 @@ from typing import Any
 import orjson
 
 from jetwatch.fetch.globe import inflate
+from jetwatch.ingest import IngestResult, ingest_file
+from jetwatch.store.db import Store
 
 Progress = Callable[[int, int, int], None]  # (requests done, requests planned, tally)
 
@@ -65,6 +67,7 @@ class AnswerLog:
         self, answers: Path, log: Path, progress: Progress | None = None, tally: str = ""
     ) -> None:
         self.progress, self.tally = progress, tally
+        self.answers, self.log_path = answers, log
         self.done = _load(log)
         end = max((int(r["end"]) for r in self.done.values()), default=0)
         self.out = open(answers, "r+b" if answers.exists() else "wb")  # noqa: SIM115
@@ -114,6 +117,27 @@ class AnswerLog:
         if kept is not None:
             self.out.write(orjson.dumps(kept) + b"\n")
             self.out.flush()
+
+    @property
+    def assets(self) -> list[dict[str, Any]]:
+        """Every request answered, for ``fetches.assets``."""
+        return [
+            {k: r.get(k) for k in ("url", "status", "bytes", "sha256")} for r in self.done.values()
+        ]
+
+    @property
+    def found_nothing(self) -> bool:
+        """Every request answered 404 (resumed ones included)."""
+        return all(r["status"] == 404 for r in self.done.values())
+
+    def ingest(self, store: Store) -> IngestResult | None:
+        """The saved answers ingested (None when nothing was saved)."""
+        return ingest_file(store, self.answers) if self.answers.stat().st_size else None
+
+    def discard(self) -> None:
+        """Remove the work files once the fetch is recorded."""
+        self.answers.unlink(missing_ok=True)
+        self.log_path.unlink(missing_ok=True)
 
     def _tick(self) -> None:
         if self.progress is not None:

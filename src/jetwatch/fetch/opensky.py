@@ -35,16 +35,16 @@ import datetime as dt
 import time
 import urllib.parse
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from jetwatch.errors import JetwatchError
-from jetwatch.fetch.answers import AnswerLog, Request, answers_in
+from jetwatch.fetch.answers import AnswerLog, Progress, Request, answers_in
 from jetwatch.fetch.http import Client, FetchError, NotFound, Refused, form
 from jetwatch.fetch.provenance import Fetched, already, record, work_files
 from jetwatch.fetch.window import Box, span
-from jetwatch.ingest import IngestResult, ingest_file
+from jetwatch.ingest import IngestResult
 from jetwatch.store.db import Store
 
 SOURCE = "opensky"
@@ -61,8 +61,6 @@ ATTRIBUTION = (
     "The OpenSky Network (https://opensky-network.org); cite Schäfer et al., "
     "'Bringing Up OpenSky: A Large-scale ADS-B Sensor Network for Research', IPSN 2014"
 )
-
-Progress = Callable[[int, int, int], None]  # (requests done, requests planned, items)
 
 
 class CredentialsError(JetwatchError):
@@ -271,23 +269,25 @@ def fetch_day(
         run.close()
         result.seconds = time.perf_counter() - began
     result.counts = run.counts
-    if answers.stat().st_size:
-        result.ingest = ingest_file(store, answers)
-        if not result.ingest.read_anything:
-            result.error = result.ingest.error
-            return result
-    _record(store, result, release, box, session.api, list(run.done.values()))
-    answers.unlink(missing_ok=True)
-    log.unlink(missing_ok=True)
+    result.ingest = run.ingest(store)
+    if result.ingest is not None and not result.ingest.read_anything:
+        result.error = result.ingest.error
+        return result
+    _record(store, result, release, box, session.api, run.assets)
+    run.discard()
     result.status = "fetched"
     result.seconds = time.perf_counter() - began
     return result
 
 
 def _record(
-    store: Store, result: FetchResult, release: str, box: Box, api: str, done: list[dict[str, Any]]
+    store: Store,
+    result: FetchResult,
+    release: str,
+    box: Box,
+    api: str,
+    assets: list[dict[str, Any]],
 ) -> None:
-    assets = [{k: r.get(k) for k in ("url", "status", "bytes", "sha256")} for r in done]
     record(
         store,
         Fetched(
