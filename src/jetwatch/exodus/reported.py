@@ -92,35 +92,45 @@ def compare(
     store.con.register("_ours", ours.select(["icao24", "callsign", "origin", "time"]))
     store.con.register("_theirs", theirs)
     try:
-        pairs = store.con.execute(
+        store.con.execute(
             f"""
+            CREATE OR REPLACE TEMP TABLE _pairs AS
             SELECT t.icao24, t.first_seen, o.time
             FROM _theirs t JOIN _ours o ON o.icao24 = t.icao24
                 AND abs(epoch(o.time) - epoch(t.first_seen)) <= {MATCH_S}
             WHERE t.in_class
             """
+        )
+        ((departures, unknown),) = store.con.execute(
+            "SELECT count(*) FILTER (in_class), count(*) FILTER (NOT in_class AND unsure) "
+            "FROM _theirs"
         ).fetchall()
-        matched_theirs = {(p[0], p[1]) for p in pairs}
-        matched_ours = {(p[0], p[2]) for p in pairs}
-        counted = [r for r in theirs.to_pylist() if r["in_class"]]
-        only_reported = [
-            {k: r[k] for k in ("icao24", "callsign", "departure", "first_seen")}
-            for r in counted
-            if (r["icao24"], r["first_seen"]) not in matched_theirs
-        ]
-        only_jetwatch = [
-            r
-            for r in ours.select(["icao24", "callsign", "origin", "time"]).to_pylist()
-            if (r["icao24"], r["time"]) not in matched_ours
-        ]
+        only_reported = (
+            store.con.sql(
+                "SELECT icao24, callsign, departure, first_seen FROM _theirs t WHERE in_class "
+                "AND NOT EXISTS (SELECT 1 FROM _pairs p WHERE p.icao24 = t.icao24 "
+                "AND p.first_seen = t.first_seen) ORDER BY first_seen"
+            )
+            .to_arrow_table()
+            .to_pylist()
+        )
+        only_jetwatch = (
+            store.con.sql(
+                "SELECT icao24, callsign, origin, time FROM _ours o WHERE NOT EXISTS "
+                "(SELECT 1 FROM _pairs p WHERE p.icao24 = o.icao24 AND p.time = o.time) ORDER BY time"
+            )
+            .to_arrow_table()
+            .to_pylist()
+        )
     finally:
+        store.con.execute("DROP TABLE IF EXISTS _pairs")
         store.con.unregister("_ours")
         store.con.unregister("_theirs")
     return Reported(
         source=SOURCE,
-        departures=len(counted),
-        unknown_class=len([r for r in theirs.to_pylist() if not r["in_class"] and r["unsure"]]),
-        matched=len(counted) - len(only_reported),
+        departures=int(departures),
+        unknown_class=int(unknown),
+        matched=int(departures) - len(only_reported),
         only_reported=only_reported,
         only_jetwatch=only_jetwatch,
     )
