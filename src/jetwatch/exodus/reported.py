@@ -117,7 +117,8 @@ def compare(
         only_jetwatch = (
             store.con.sql(
                 "SELECT icao24, callsign, origin, time FROM _ours o WHERE NOT EXISTS "
-                "(SELECT 1 FROM _pairs p WHERE p.icao24 = o.icao24 AND p.time = o.time) ORDER BY time"
+                "(SELECT 1 FROM _pairs p WHERE p.icao24 = o.icao24 AND p.time = o.time) "
+                "ORDER BY time"
             )
             .to_arrow_table()
             .to_pylist()
