@@ -65,3 +65,27 @@ def test_only_the_simulator_the_demo_and_the_cli_import_the_simulator() -> None:
         if "sim" in used and part not in ("sim", "demo", *TOP)
     ]
     assert wrong == []
+
+
+def test_every_table_is_made_in_the_store_schema() -> None:
+    wrong = [
+        str(p.relative_to(PACKAGE))
+        for p in PACKAGE.rglob("*.py")
+        if p != PACKAGE / "store" / "schema.py"
+        and any(
+            k in p.read_text()
+            for k in ("CREATE TABLE IF NOT EXISTS", "CREATE SEQUENCE", "ALTER TABLE")
+        )
+    ]
+    assert wrong == []
+
+
+def test_the_store_takes_only_the_class_rules_from_the_reference_layer() -> None:
+    used = {
+        node.module
+        for p in (PACKAGE / "store").rglob("*.py")
+        for node in ast.walk(ast.parse(p.read_text()))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("jetwatch.reference")
+    }
+    assert used <= {"jetwatch.reference.classes"}
+    assert not _imports(PACKAGE / "reference" / "classes.py") & {"store"}

@@ -337,7 +337,6 @@ def watch_unrule(db: Path, rule: int) -> None:
 def watch_alerts(db: Path, limit: int) -> None:
     """The latest alerts and what became of them (sent, failed, rate_limited…)."""
     with Store(db) as store:
-        alerts.ensure(store)
         rows = alerts.latest(store, limit).to_pylist()
     table = Table("id", "rule", "time (UTC)", "alert", "status", "attempts", "error")
     keys = ("id", "rule_id", "time", "title", "status", "attempts", "error")

@@ -8,9 +8,9 @@ import duckdb
 import pytest
 
 from jetwatch.flights.attach import attach
-from jetwatch.flights.build import DDL
 from jetwatch.flights.output import Manifest, OutputError
 from jetwatch.store.db import Store
+from jetwatch.store.schema import FLIGHTS
 
 MANIFEST = Manifest(
     input="states/",
@@ -27,7 +27,7 @@ MANIFEST = Manifest(
 def _output(root: Path, manifest: str | None) -> Path:
     """A one-flight output directory written with DuckDB."""
     con = duckdb.connect()
-    con.execute(DDL)
+    con.execute(FLIGHTS)
     con.execute(
         "INSERT INTO flights (id, icao24, first_seen, last_seen) VALUES "
         "('4b1805-20230624T100000', '4b1805', TIMESTAMP '2023-06-24 10:00:00', "
@@ -67,5 +67,7 @@ def test_an_output_without_a_readable_manifest_is_a_clear_error(tmp_path: Path) 
         with pytest.raises(OutputError, match="unreadable manifest") as bad:
             attach(store, _output(tmp_path / "b", '{"input": 1}'))
         assert "part-00000" in str(bad.value)
-        made = store.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
-        assert ("flights",) not in made and ("activity",) not in made  # nothing loaded
+        loaded = store.con.execute(
+            "SELECT (SELECT count(*) FROM flights), (SELECT count(*) FROM activity)"
+        ).fetchall()
+        assert loaded == [(0, 0)]  # nothing loaded

@@ -196,7 +196,6 @@ def test_the_latest_alerts_are_one_query_for_the_cli_and_the_web(tmp_path: Path)
 
     db = tmp_path / "a.duckdb"
     with Store(db) as store:
-        alerts.ensure(store)
         for k, status in enumerate(("sent", "failed", "rate_limited")):
             store.con.execute(
                 "INSERT INTO alerts (rule_id, key, event, icao24, registration, time, title, "

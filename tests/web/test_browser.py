@@ -20,7 +20,6 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from jetwatch.config import Config
 from jetwatch.reports import exodus as exodus_report
 from jetwatch.store.db import Store
-from jetwatch.watch import alerts, lists
 from tests.web.conftest import TOKEN, serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -137,8 +136,6 @@ def test_strings_from_data_are_text_in_every_view(
         store.con.execute("UPDATE position_rows SET callsign = ?", [script])
         store.con.execute("UPDATE flights SET callsigns = [?]", [script])
         store.con.execute("UPDATE aircraft SET registration = ?, operator = ?", [img, bold])
-        lists.ensure(store)
-        alerts.ensure(store)
         store.con.execute(
             "INSERT INTO watchlist (id, kind, value, note, exclude) "
             "VALUES (9999, 'hex', 'abcdef', ?, false)",

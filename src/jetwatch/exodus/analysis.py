@@ -42,14 +42,6 @@ from jetwatch.exodus.surges import alpha, scan
 from jetwatch.flights.build import build
 from jetwatch.store.db import Store
 
-DDL = """
-CREATE TABLE IF NOT EXISTS exodus_results (
-    scope VARCHAR, class VARCHAR, day DATE, bucket_minutes INTEGER, detector VARCHAR,
-    computed_at TIMESTAMP, surges INTEGER, result JSON,
-    PRIMARY KEY (scope, class, day, bucket_minutes, detector)
-)
-"""
-
 
 @dataclass(frozen=True)
 class Settings:
@@ -365,7 +357,6 @@ def live(store: Store, *, at: dt.datetime | None = None, **kwargs: Any) -> Exodu
 
 
 def _save(store: Store, result: Exodus) -> None:
-    store.con.execute(DDL)
     doc = result.to_dict()
     store.con.execute(
         "INSERT OR REPLACE INTO exodus_results VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?)",

@@ -37,7 +37,6 @@ from jetwatch.exodus.analysis import Exodus, Settings, exodus
 from jetwatch.exodus.coverage import POOR
 from jetwatch.exodus.departures import places, scope
 from jetwatch.exodus.reported import compare
-from jetwatch.flights.build import ensure_schema
 from jetwatch.geo import haversine_km
 from jetwatch.reference.registry import lookup
 from jetwatch.store.db import Store
@@ -258,7 +257,6 @@ def check_aircraft(
 ) -> dict[str, Any]:
     if (left is None) == (arrived is None):
         raise ClaimError("give one of --left AREA or --arrived AREA")
-    ensure_schema(store)
     day = day_of(on)
     area = str(left or arrived)
     where = scope(area=area)

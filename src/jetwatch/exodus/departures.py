@@ -33,7 +33,6 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from jetwatch.errors import JetwatchError
-from jetwatch.flights.build import ensure_schema
 from jetwatch.reference import areas
 from jetwatch.reference.airports import Airports
 from jetwatch.reference.classes import CLASSES
@@ -134,7 +133,6 @@ def departures(
     until: dt.datetime,
 ) -> pa.Table:
     """Departures in ``[since, until)`` (naive UTC), oldest first, with destinations."""
-    ensure_schema(store)
     return store.con.sql(departures_sql(where, since, until)).to_arrow_table()
 
 

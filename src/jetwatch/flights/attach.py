@@ -22,9 +22,7 @@ from pathlib import Path
 import duckdb
 
 from jetwatch import __version__
-from jetwatch.flights.build import ensure_schema
 from jetwatch.flights.output import OutputError, activity_files, flight_files, manifest
-from jetwatch.store import activity
 from jetwatch.store.db import Store
 
 
@@ -42,9 +40,7 @@ def attach(store: Store, directory: Path) -> Attached:
     if not files:
         raise OutputError("no Parquet files of flights here", where=str(directory))
     about = manifest(directory)
-    ensure_schema(store)
     con = store.con
-    con.execute(activity.DDL)
     con.execute("BEGIN")
     try:
         con.execute(

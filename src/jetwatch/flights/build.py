@@ -35,49 +35,7 @@ from jetwatch.flights.segment import Settings, flights_sql, possible
 from jetwatch.reference.airports import Airports
 from jetwatch.store import activity
 from jetwatch.store.db import Store
-
-DDL = """
-CREATE TABLE IF NOT EXISTS flights (
-    id VARCHAR PRIMARY KEY,
-    icao24 VARCHAR NOT NULL,
-    callsigns VARCHAR[],
-    first_seen TIMESTAMP NOT NULL,
-    last_seen TIMESTAMP NOT NULL,
-    takeoff TIMESTAMP,
-    takeoff_method VARCHAR,
-    landing TIMESTAMP,
-    landing_method VARCHAR,
-    origin VARCHAR,
-    origin_country VARCHAR,
-    origin_distance_km DOUBLE,
-    origin_method VARCHAR,
-    origin_confidence VARCHAR,
-    origin_runway VARCHAR,
-    origin_reason VARCHAR,
-    destination VARCHAR,
-    destination_country VARCHAR,
-    destination_distance_km DOUBLE,
-    destination_method VARCHAR,
-    destination_confidence VARCHAR,
-    destination_runway VARCHAR,
-    destination_reason VARCHAR,
-    starts_airborne BOOLEAN,
-    ends_airborne BOOLEAN,
-    gaps INTEGER,
-    longest_gap_s DOUBLE,
-    positions INTEGER,
-    max_altitude INTEGER,
-    path_km DOUBLE,
-    touch_and_go INTEGER
-);
-CREATE TABLE IF NOT EXISTS flight_ingests (ingest_id INTEGER PRIMARY KEY);
-ALTER TABLE flights ADD COLUMN IF NOT EXISTS last_lat DOUBLE;
-ALTER TABLE flights ADD COLUMN IF NOT EXISTS last_lon DOUBLE;
-ALTER TABLE flights ADD COLUMN IF NOT EXISTS last_altitude INTEGER;
-ALTER TABLE flights ADD COLUMN IF NOT EXISTS last_track DOUBLE;
-ALTER TABLE flights ADD COLUMN IF NOT EXISTS last_vertical_rate DOUBLE;
-"""
-
+from jetwatch.store.schema import FLIGHTS
 
 WORK_MEMORY_MB = 2048  # for the window functions of one bucket (they spill beyond it)
 BUCKET_ROWS = 12_000_000  # positions per bucket of aircraft (by address hash)
@@ -94,24 +52,6 @@ class BuildResult:
     seconds: float = 0.0
 
 
-def ensure_schema(store: Store) -> None:
-    """Create (or upgrade) the flights tables; a catalog write only when needed, so
-    that readers in other threads never conflict with each other or with a build.
-    Once seen complete, the store (and its cursors) remember it."""
-    if "flights" in store.ready:
-        return
-    have = store.con.execute(
-        "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'flights' "
-        "AND column_name = 'last_vertical_rate'"
-    ).fetchall()[0][0]
-    ingests = store.con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'flight_ingests'"
-    ).fetchall()[0][0]
-    if not (have and ingests):
-        store.con.execute(DDL)
-    store.ready.add("flights")
-
-
 def build(
     store: Store,
     settings: Settings | None = None,
@@ -122,7 +62,6 @@ def build(
     began = time.perf_counter()
     s = settings or Settings()
     con = store.con
-    ensure_schema(store)
     result = BuildResult()
     limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
     con.execute(f"SET memory_limit = '{WORK_MEMORY_MB}MB'")
@@ -225,7 +164,7 @@ def schema() -> pa.Schema:
     engines' builds are cast to."""
     con = duckdb.connect()
     try:
-        con.execute(DDL)
+        con.execute(FLIGHTS)
         table = con.sql("SELECT * FROM flights LIMIT 0").to_arrow_table()
     finally:
         con.close()

@@ -21,7 +21,6 @@ from typing import Any
 import pyarrow as pa
 
 from jetwatch.errors import JetwatchError
-from jetwatch.flights.build import ensure_schema
 from jetwatch.store.db import Store
 
 COLUMNS = """f.id, f.icao24, a.registration, a.typecode, c.class, a.operator,
@@ -59,7 +58,6 @@ def query(
     newest: bool = False,
     classes: pa.Table | None = None,
 ) -> pa.Table:
-    ensure_schema(store)
     where: list[str] = ["TRUE"]
     params: list[object] = []
     when = "coalesce(f.takeoff, f.first_seen)"
@@ -114,7 +112,6 @@ class Flight:
 
     @classmethod
     def get(cls, store: Store, flight_id: str) -> Flight | None:
-        ensure_schema(store)
         rows = store.con.sql(
             f"SELECT {COLUMNS} FROM flights f LEFT JOIN aircraft a USING (icao24) "
             "LEFT JOIN aircraft_classes c USING (icao24) WHERE f.id = ?",

@@ -136,9 +136,6 @@ class Listener:
     # -- watchlist and rules -------------------------------------------------
 
     def _load_watch(self) -> None:
-        lists.ensure(self.store)
-        rules.ensure(self.store)
-        alerts.ensure(self.store)
         self.rules = rules.load(self.store)
         self.watched = lists.resolve(self.store)
         self.codes = rules.area_codes(self.rules)

@@ -1,8 +1,8 @@
 """Aircraft classes: business jet, airliner, regional, turboprop, piston, helicopter,
 military, government or unknown, each with the reason it was given.
 
-One SQL definition (the ``aircraft_classes`` view, below) classifies every aircraft
-in the store, first match wins:
+One SQL query (:data:`CLASSES_SELECT`, the store's ``aircraft_classes`` view)
+classifies every aircraft in the store, first match wins:
 
 1. an override set for that aircraft (``class_overrides``);
 2. ``military``: the registry flags it military, or files it under one of
@@ -101,8 +101,7 @@ _by_desc = """CASE
         WHEN d.description_code LIKE '%J' AND d.wtc IN ('M', 'H', 'J') THEN 'airliner'
     END"""
 
-VIEW = f"""
-CREATE OR REPLACE VIEW aircraft_classes AS
+CLASSES_SELECT = f"""
 WITH emitter AS (
     SELECT icao24, arg_max(category, time) AS category
     FROM positions WHERE category IS NOT NULL GROUP BY icao24
@@ -141,8 +140,7 @@ SELECT k.icao24,
 FROM known k
 LEFT JOIN aircraft_types t ON t.typecode = k.typecode
 LEFT JOIN aircraft_type_descs d ON d.typecode = k.typecode
-LEFT JOIN class_overrides o ON o.icao24 = k.icao24
-"""
+LEFT JOIN class_overrides o ON o.icao24 = k.icao24"""
 
 
 def snapshot(con: duckdb.DuckDBPyConnection) -> pa.Table:

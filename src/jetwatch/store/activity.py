@@ -25,17 +25,10 @@ import numpy.typing as npt
 CELL_DEG = 0.5
 SLOT_S = 900
 
-DDL = """
-CREATE TABLE IF NOT EXISTS activity (
-    ingest_id INTEGER, cy SMALLINT, cx SMALLINT, slot TIMESTAMP, positions BIGINT
-)
-"""
-
 
 def record(con: duckdb.DuckDBPyConnection) -> int:
     """Add the activity of every finished ingest not yet counted, and recount the live
     segments (:mod:`jetwatch.store.live`); returns how many ingests were counted."""
-    con.execute(DDL)
     live = [r[0] for r in con.execute("SELECT id FROM ingests WHERE status = 'live'").fetchall()]
     if live:  # a live segment grows: count it again
         con.execute("DELETE FROM activity WHERE list_contains(?, ingest_id)", [live])
@@ -63,7 +56,6 @@ def around(
     until: dt.datetime,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """Slot starts (UTC epoch s) and positions in the cells covering a lat/lon box."""
-    con.execute(DDL)
     rows = con.execute(around_sql(lat, lon, since, until)).fetchnumpy()
     return np.asarray(rows["slot"], dtype=np.int64), np.asarray(rows["positions"], np.float64)
 

@@ -28,10 +28,9 @@ import pyarrow as pa
 from jetwatch import __version__
 from jetwatch.config import load
 from jetwatch.errors import StoreError
-from jetwatch.reference import classes
 from jetwatch.sql import literal
 from jetwatch.store import live
-from jetwatch.store.schema import DDL, SCHEMA_VERSION
+from jetwatch.store.schema import MIGRATIONS, SCHEMA_VERSION, VIEWS
 
 
 @dataclass
@@ -65,45 +64,53 @@ class Store:
         self, path: Path | str, read_only: bool = False, memory_limit: str | None = None
     ) -> None:
         self.path = Path(path)
-        self.ready: set[str] = set()  # schema parts known to exist (shared by cursors)
         # Commits per table by this process (shared by cursors): DuckDB allows one
         # writing process, so readers here can cache results until the count moves.
         self.changes: dict[str, int] = {}
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot open the database: {exc}", where=str(self.path)) from exc
-        self.con.execute("SET TimeZone = 'UTC'")
-        # Row order within a table carries no meaning here (every reader orders by
-        # time); letting DuckDB insert in parallel halves the cost of large appends.
-        self.con.execute("SET preserve_insertion_order = false")
-        # Bounded memory whatever the input size: DuckDB spills to disk beyond this
-        # (the setting, $JETWATCH_MEMORY, or a quarter of the machine's memory).
-        try:
-            self.con.execute("SET memory_limit = ?", [memory_limit or load().memory_limit])
-        except duckdb.Error as exc:
+        self.con = self._connect(read_only, memory_limit)
+        version = self._version()
+        if read_only and version < SCHEMA_VERSION:
+            # An older store is brought up to date once, by a short writable open
+            # (readers of a store a listener writes to find it already migrated).
             self.con.close()
-            raise StoreError(f"bad memory limit: {exc}", where=str(self.path)) from exc
-        self._check_version()
+            Store(self.path, memory_limit=memory_limit).close()
+            self.con = self._connect(read_only, memory_limit)
         if not read_only:
-            self.con.execute(DDL)
-            self.con.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
-            )
+            self._migrate(version)
+            self.con.execute(VIEWS)
             self._reference_tables()
             self.recover()
 
-    def _check_version(self) -> None:
-        """Refuse a store whose schema is newer than this jetwatch's (it may hold
-        tables or meanings this version would misread or overwrite)."""
+    def _connect(self, read_only: bool, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
+        try:
+            con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the database: {exc}", where=str(self.path)) from exc
+        con.execute("SET TimeZone = 'UTC'")
+        # Row order within a table carries no meaning here (every reader orders by
+        # time); letting DuckDB insert in parallel halves the cost of large appends.
+        con.execute("SET preserve_insertion_order = false")
+        # Bounded memory whatever the input size: DuckDB spills to disk beyond this
+        # (the setting, $JETWATCH_MEMORY, or a quarter of the machine's memory).
+        try:
+            con.execute("SET memory_limit = ?", [memory_limit or load().memory_limit])
+        except duckdb.Error as exc:
+            con.close()
+            raise StoreError(f"bad memory limit: {exc}", where=str(self.path)) from exc
+        return con
+
+    def _version(self) -> int:
+        """The store's schema version: 0 for a new file. A store whose schema is newer
+        than this jetwatch's is refused (it may hold tables or meanings this version
+        would misread or overwrite)."""
         found = self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
         ).fetchall()[0][0]
         if not found:
-            return
+            return 0
         rows = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-        version = rows[0][0] if rows else SCHEMA_VERSION
-        if not str(version).isdigit() or int(version) > int(SCHEMA_VERSION):
+        version = str(rows[0][0]) if rows else "1"
+        if not version.isdigit() or int(version) > SCHEMA_VERSION:
             self.con.close()
             raise StoreError(
                 f"made by a newer jetwatch (store schema {version}; this jetwatch "
@@ -111,23 +118,40 @@ class Store:
                 value=version,
                 where=str(self.path),
             )
+        return int(version)
+
+    def _migrate(self, version: int) -> None:
+        """Apply the migrations after ``version``, each with its version in one
+        transaction: an interrupted upgrade resumes at the step it stopped in."""
+        for step in MIGRATIONS:
+            if step.version <= version:
+                continue
+            self.con.execute("BEGIN")
+            try:
+                self.con.execute(step.sql)
+                self.con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                    [str(step.version)],
+                )
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            self.con.execute("COMMIT")
 
     def _reference_tables(self) -> None:
-        """Load the package's aircraft types and (re)create the classes view."""
+        """Load the package's aircraft types."""
         types = resources.files("jetwatch") / "data" / "aircraft_types.csv"
         with resources.as_file(types) as path:
             self.con.execute(
                 "INSERT OR REPLACE INTO aircraft_types SELECT typecode, class, name "
                 f"FROM read_csv({literal(path)}, header=true)"
             )
-        self.con.execute(classes.VIEW)
 
     def cursor(self) -> Store:
         """The same database through another connection, for another thread (a DuckDB
         cursor; tables are not created and nothing is recovered)."""
         view = object.__new__(Store)
         view.path = self.path
-        view.ready = self.ready
         view.changes = self.changes
         view.con = self.con.cursor()
         view.con.execute("SET TimeZone = 'UTC'")

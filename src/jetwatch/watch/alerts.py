@@ -39,28 +39,6 @@ from jetwatch.watch.rules import Rule, matches
 
 log = logging.getLogger("jetwatch.alerts")
 
-DDL = """
-CREATE SEQUENCE IF NOT EXISTS alert_ids START 1;
-CREATE TABLE IF NOT EXISTS alerts (
-    id INTEGER PRIMARY KEY DEFAULT nextval('alert_ids'),
-    rule_id INTEGER NOT NULL,
-    key VARCHAR NOT NULL,
-    event VARCHAR NOT NULL,
-    icao24 VARCHAR,
-    registration VARCHAR,
-    time TIMESTAMP,
-    airport VARCHAR,
-    title VARCHAR,
-    body VARCHAR,
-    detail JSON,
-    status VARCHAR NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    error VARCHAR,
-    created TIMESTAMP,
-    sent TIMESTAMP,
-    UNIQUE (rule_id, key)
-);
-"""
 
 TITLE = "$registration $what"
 BODY = (
@@ -77,10 +55,6 @@ WHAT = {
     "approach": "is heading to an airport",
     "surge": "exodus surge",
 }
-
-
-def ensure(store: Store) -> None:
-    store.con.execute(DDL)
 
 
 LATEST = (
@@ -150,7 +124,6 @@ def raise_alerts(
     config: Config,
 ) -> list[int]:
     """Store the alerts the events fire; returns the ids of those to send."""
-    ensure(store)
     con = store.con
     todo = []
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -37,20 +37,6 @@ KINDS = ("hex", "reg", "operator", "type", "category")
 HEX = re.compile(r"^[0-9a-fA-F]{6}$")
 REG = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,9}$")
 
-DDL = """
-CREATE SEQUENCE IF NOT EXISTS watch_ids START 1;
-CREATE TABLE IF NOT EXISTS watchlist (
-    id INTEGER PRIMARY KEY DEFAULT nextval('watch_ids'),
-    kind VARCHAR NOT NULL,
-    value VARCHAR NOT NULL,
-    exclude BOOLEAN NOT NULL DEFAULT false,
-    note VARCHAR,
-    category VARCHAR,
-    added TIMESTAMP DEFAULT now(),
-    UNIQUE (kind, value, exclude)
-);
-"""
-
 
 class WatchError(JetwatchError, ValueError):
     """A watchlist entry or import jetwatch cannot use."""
@@ -79,10 +65,6 @@ class Watched:
     cls: str | None = None
 
 
-def ensure(store: Store) -> None:
-    store.con.execute(DDL)
-
-
 def normalise(kind: str, value: str) -> str:
     if kind not in KINDS:
         raise WatchError(f"unknown entry kind; use one of {', '.join(KINDS)}", value=kind)
@@ -109,7 +91,6 @@ def add(
     exclude: bool = False,
 ) -> int:
     """Add (or update the note of) an entry; returns its id."""
-    ensure(store)
     v = normalise(kind, value)
     rows = store.con.execute(
         "INSERT INTO watchlist (kind, value, exclude, note, category) VALUES (?, ?, ?, ?, ?) "
@@ -122,13 +103,11 @@ def add(
 
 
 def remove(store: Store, entry_id: int) -> bool:
-    ensure(store)
     rows = store.con.execute("DELETE FROM watchlist WHERE id = ? RETURNING id", [entry_id])
     return bool(rows.fetchall())
 
 
 def entries(store: Store) -> list[Entry]:
-    ensure(store)
     rows = store.con.execute(
         "SELECT id, kind, value, exclude, note, category FROM watchlist ORDER BY id"
     ).fetchall()
@@ -138,7 +117,6 @@ def entries(store: Store) -> list[Entry]:
 def import_plane_alert(store: Store, path: Path, categories: list[str] | None = None) -> int:
     """Merge a plane-alert-db CSV into the registry and watch its aircraft (of
     ``categories`` only, when given); returns the entries added or updated."""
-    ensure(store)
     result = registry.import_file(store, path, "plane_alert")
     if result.rows == 0:
         raise WatchError("no aircraft in the file", where=str(path))
@@ -184,7 +162,6 @@ def import_list(
 
 def resolve(store: Store) -> dict[str, Watched]:
     """The watched addresses (after exclusions), with registry data and notes."""
-    ensure(store)
     con = store.con
     rows = con.execute(
         """

@@ -35,20 +35,6 @@ from jetwatch.watch.lists import Watched
 
 EVENTS = ("takeoff", "landing", "squawk", "dark", "enter", "leave", "approach", "surge")
 
-DDL = """
-CREATE SEQUENCE IF NOT EXISTS rule_ids START 1;
-CREATE TABLE IF NOT EXISTS watch_rules (
-    id INTEGER PRIMARY KEY DEFAULT nextval('rule_ids'),
-    event VARCHAR NOT NULL,
-    conditions JSON NOT NULL,
-    notify JSON NOT NULL,
-    template VARCHAR,
-    per_hour INTEGER NOT NULL DEFAULT 30,
-    enabled BOOLEAN NOT NULL DEFAULT true,
-    created TIMESTAMP DEFAULT now()
-);
-"""
-
 
 class RuleError(JetwatchError, ValueError):
     """A rule that cannot be used."""
@@ -83,10 +69,6 @@ class Rule:
         return codes.get(value, {value.upper()})
 
 
-def ensure(store: Store) -> None:
-    store.con.execute(DDL)
-
-
 def _place(name: str, airports: Airports) -> None:
     """An area name or an ICAO airport code, or a :class:`RuleError` listing areas."""
     if name in ("abroad", "domestic") or name in areas.load():
@@ -118,7 +100,6 @@ def add(
         raise RuleError("an approach rule needs --airport", value=event)
     if per_hour < 1:
         raise RuleError("--per-hour must be at least 1", value=per_hour)
-    ensure(store)
     rows = store.con.execute(
         "INSERT INTO watch_rules (event, conditions, notify, template, per_hour) "
         "VALUES (?, ?, ?, ?, ?) RETURNING id",
@@ -128,14 +109,12 @@ def add(
 
 
 def remove(store: Store, rule_id: int) -> bool:
-    ensure(store)
     return bool(
         store.con.execute("DELETE FROM watch_rules WHERE id = ? RETURNING id", [rule_id]).fetchall()
     )
 
 
 def load(store: Store) -> list[Rule]:
-    ensure(store)
     rows = store.con.execute(
         "SELECT id, event, conditions, notify, template, per_hour FROM watch_rules "
         "WHERE enabled ORDER BY id"

@@ -54,7 +54,6 @@ from jetwatch.errors import JetwatchError
 from jetwatch.exodus.analysis import exodus
 from jetwatch.exodus.claims import UnknownAircraftError
 from jetwatch.exodus.departures import ScopeError
-from jetwatch.flights.build import ensure_schema
 from jetwatch.flights.query import Flight, query
 from jetwatch.reference import areas as areas_lib
 from jetwatch.reference import classes
@@ -64,7 +63,6 @@ from jetwatch.reference.registry import lookup
 from jetwatch.reports import aircraft as aircraft_report
 from jetwatch.reports import borders, page
 from jetwatch.reports import exodus as exodus_report
-from jetwatch.store import activity
 from jetwatch.store.db import Store
 from jetwatch.watch import alerts, lists
 from jetwatch.web import queries
@@ -255,9 +253,6 @@ When = Annotated[
 
 def create_app(store: Store, config: Config | None = None) -> FastAPI:
     cfg = config or Config()
-    for ensure in (lists.ensure, alerts.ensure, ensure_schema):  # before any reader runs
-        ensure(store)
-    store.con.execute(activity.DDL)
     # no CDN: the API reference is a page of the app's own (static/api.html)
     app = FastAPI(
         title="jetwatch", version=__version__, responses=PROBLEMS, docs_url=None, redoc_url=None
