@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import pyarrow as pa
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
@@ -27,11 +28,15 @@ from jetwatch.cli_common import (
     TIME,
     FileLine,
     db_option,
+    emit,
     engine_option,
     err,
     ingest_summary,
+    input_format_option,
     master_option,
     out,
+    output_options,
+    renamed_option,
 )
 from jetwatch.cli_exodus import check, exodus_cmd
 from jetwatch.cli_fetch import fetch
@@ -43,6 +48,7 @@ from jetwatch.errors import JetwatchError
 from jetwatch.flights import export as flights_export
 from jetwatch.flights import query as flights_query
 from jetwatch.ingest import MTIME, IngestResult, Start, ingest_files
+from jetwatch.output import Output
 from jetwatch.parts import Input, Parts, group
 from jetwatch.reference import areas as area_lib
 from jetwatch.reference import registry as registry_lib
@@ -92,9 +98,7 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @db_option
-@click.option(
-    "--format", "fmt", type=click.Choice(sorted(READERS)), help="Skip detection: read as this."
-)
+@input_format_option(sorted(READERS), "Skip detection: read as this.")
 @click.option(
     "--start",
     type=START,
@@ -110,8 +114,15 @@ def main() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--no-progress", is_flag=True, help="Do not show progress bars.")
-@engine_option("decode the files (paths, directories or globs, any URL Spark reads) into --output")
-@click.option("--output", help="Spark: directory for positions, rejects and the files' index.")
+@engine_option(
+    "decode the files (paths, directories or globs, any URL Spark reads) into --output-dir"
+)
+@renamed_option(
+    "--output-dir",
+    "--output",
+    "output",
+    help="Spark: directory for positions, rejects and the files' index.",
+)
 @click.option("--label", help="Spark: label the data (default: the simulator's, if its output).")
 @master_option
 def ingest(
@@ -140,7 +151,7 @@ def ingest(
     settings = DecoderSettings(receiver=_latlon(receiver))
     if engine == "spark":
         if not output:
-            raise click.UsageError("--engine spark needs --output")
+            raise click.UsageError("--engine spark needs --output-dir")
         from jetwatch.cli_spark import ingest_on_spark
 
         ingest_on_spark(list(paths), output, fmt, _start(start), settings, master, label, as_json)
@@ -330,12 +341,7 @@ def registry() -> None:
 @registry.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(registry_lib.FORMATS),
-    help="Skip detection: read as this.",
-)
+@input_format_option(registry_lib.FORMATS, "Skip detection: read as this.")
 def registry_import(paths: tuple[Path, ...], db: Path, fmt: str | None) -> None:
     """Import registry files (tar1090-db, OpenSky, ADS-B Exchange, plane-alert-db,
     FlightAware); re-importing updates rows, empty fields never erase known ones."""
@@ -376,15 +382,16 @@ def registry_set_class(icao24: str, aircraft_class: str, db: Path, reason: str |
 @main.command()
 @click.argument("query")
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
-def aircraft(query: str, db: Path, as_json: bool) -> None:
+@output_options(("table", "json"))
+@click.option("--json", "as_json", is_flag=True, hidden=True, help="Old spelling of --format json.")
+def aircraft(query: str, db: Path, fmt: str, out_file: Path | None, as_json: bool) -> None:
     """What is known of an aircraft, by hex address (6 digits) or registration."""
     if not db.exists():
         raise click.ClickException(f"{db}: no such database")
     with Store(db, read_only=True) as store:
-        answer = registry_lib.lookup(store, query)
-    if as_json:
-        click.echo(json.dumps(answer, default=str, indent=2))
+        answer = registry_lib.lookup(store, query).to_dict()
+    if as_json or fmt == "json":
+        emit(Output(pa.table({}), doc=answer), "json", out_file)
         return
     if not answer["in_registry"]:
         out.print(f"{escape(query)}: not in registry")
@@ -411,15 +418,7 @@ def formats() -> None:
 @click.option("--class", "cls", type=click.Choice(CLASSES), help="Aircraft class.")
 @click.option("--aircraft", help="Address (hex) or registration.")
 @click.option("--limit", type=int, help="At most this many flights.")
-@click.option(
-    "--format", "fmt", type=click.Choice(flights_export.FORMATS), default="table", show_default=True
-)
-@click.option(
-    "--out",
-    "out_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (required for parquet).",
-)
+@output_options(flights_export.FORMATS)
 @click.pass_context
 def flights(
     ctx: click.Context,
@@ -454,16 +453,11 @@ def flights(
                 aircraft=aircraft,
                 limit=limit,
             )
-            data = None if fmt == "table" else flights_export.write(store, table, fmt)
+            listing = None if fmt == "table" else flights_export.output(store, table, fmt)
     except JetwatchError as exc:
         raise click.ClickException(str(exc)) from exc
-    if data is not None:
-        if out_file is not None:
-            out_file.write_bytes(data)
-        elif fmt == "parquet":
-            raise click.ClickException("--format parquet needs --out FILE")
-        else:
-            sys.stdout.buffer.write(data)
+    if listing is not None:
+        emit(listing, fmt, out_file)
         return
     view = Table(title=f"{table.num_rows:,} flights (times UTC)")
     heads = ("take-off", "registration", "type", "class", "callsign", "from", "to", "landing")
@@ -493,7 +487,7 @@ sub_db_option = click.option(
 @flights.command("build")
 @sub_db_option
 @click.option("--rebuild", is_flag=True, help="Forget the built flights and build them all again.")
-@engine_option("read --input, write Parquet to --output")
+@engine_option("read --input, write Parquet to --output-dir")
 @click.option("--input", "input_path", help="Spark: positions to read (path, directory or glob).")
 @click.option(
     "--input-format",
@@ -503,7 +497,9 @@ sub_db_option = click.option(
     help="Spark: OpenSky state vectors (Parquet; CSV when the path ends .csv or .csv.gz, "
     "or opensky-csv for a directory of CSV files) or jetwatch positions Parquet.",
 )
-@click.option("--output", help="Spark: directory for the flights (Parquet by day).")
+@renamed_option(
+    "--output-dir", "--output", "output", help="Spark: directory for the flights (Parquet by day)."
+)
 @click.option(
     "--label",
     help="Spark: label the results' data (default: the simulator's label when --input is "
@@ -526,7 +522,7 @@ def flights_build(
     build flights from a large archive on Spark."""
     if engine == "spark":
         if not input_path or not output:
-            raise click.UsageError("--engine spark needs --input and --output")
+            raise click.UsageError("--engine spark needs --input and --output-dir")
         from jetwatch.cli_spark import build_on_spark
 
         build_on_spark(input_path, input_format, output, master, label)
@@ -551,7 +547,7 @@ def flights_build(
 @sub_db_option
 @click.pass_obj
 def flights_attach(db: Path, directory: Path, sub_db: Path | None) -> None:
-    """Load flights built on Spark (the --output of `flights build --engine spark`)."""
+    """Load flights built on Spark (the --output-dir of `flights build --engine spark`)."""
     from jetwatch.cli_spark import attach
 
     attach(sub_db or db, directory)

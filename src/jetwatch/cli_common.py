@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from jetwatch import dates
+from jetwatch import dates, output
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -143,3 +143,55 @@ def ingest_summary(title: str, lines: Sequence[FileLine]) -> None:
             err.print(f"[yellow]warning[/yellow] {escape(line.where)}: {escape(c.stream_error)}")
         for text in c.first_rejects:
             err.print(f"  rejected {escape(text)}")
+
+
+def output_options(formats: Sequence[str], default: str = "table") -> Callable[[F], F]:
+    """The listing commands' ``--format`` (a writer of :mod:`jetwatch.output`) and
+    ``--out``; the command gets ``fmt`` and ``out_file`` and calls :func:`emit`."""
+
+    def add(f: F) -> F:
+        f = click.option(
+            "--out",
+            "out_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write to this file, not the terminal (needed for parquet and geoparquet).",
+        )(f)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(list(formats)),
+            default=default,
+            show_default=True,
+            help="Output format.",
+        )(f)
+
+    return add
+
+
+def emit(result: output.Output, fmt: str, out_file: Path | None) -> None:
+    """Write ``result`` as ``fmt`` to ``out_file`` or the terminal."""
+    data = output.write(fmt, result)
+    if out_file is not None:
+        out_file.write_bytes(data)
+    elif output.WRITERS[fmt].binary:
+        raise click.UsageError(f"--format {fmt} needs --out FILE")
+    else:
+        click.echo(data, nl=False)
+
+
+def renamed_option(new: str, old: str, dest: str, **kw: Any) -> Callable[[F], F]:
+    """Option ``new``, with ``old`` kept hidden as its spelling until the next release
+    (both set ``dest``)."""
+
+    def add(f: F) -> F:
+        f = click.option(old, dest, hidden=True, **{k: v for k, v in kw.items() if k != "help"})(f)
+        return click.option(new, dest, **kw)(f)
+
+    return add
+
+
+def input_format_option(choices: Sequence[str], help_text: str) -> Callable[[F], F]:
+    """``--input-format`` (the reader to use; was ``--format``); the command gets ``fmt``."""
+    return renamed_option(
+        "--input-format", "--format", "fmt", type=click.Choice(list(choices)), help=help_text
+    )

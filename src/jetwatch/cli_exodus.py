@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import time
 from pathlib import Path
@@ -12,10 +10,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
+import pyarrow as pa
 from rich.markup import escape
 from rich.table import Table
 
-from jetwatch.cli_common import DAY, TIME, db_option, engine_option, master_option, out
+from jetwatch.cli_common import (
+    DAY,
+    TIME,
+    db_option,
+    emit,
+    engine_option,
+    master_option,
+    out,
+    output_options,
+)
 from jetwatch.errors import JetwatchError
 from jetwatch.exodus.analysis import Settings, exodus
 from jetwatch.exodus.analysis import live as live_step
@@ -23,15 +31,11 @@ from jetwatch.exodus.baseline import DETECTORS
 from jetwatch.exodus.claims import check_aircraft, check_departures
 from jetwatch.exodus.coverage import BLACKOUT
 from jetwatch.exodus.source import Source
+from jetwatch.output import Output
 from jetwatch.store.db import Store
 
-FORMATS = ("table", "json", "csv")
-
-
-def _fmt(f: Any) -> Any:
-    return click.option(
-        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True
-    )(f)
+FORMATS = ("table", "json", "csv", "jsonl")
+_fmt = output_options(FORMATS)
 
 
 def _open(db: Path) -> Store:
@@ -48,15 +52,6 @@ def _utc(text: str | None) -> dt.datetime | None:
     except ValueError:
         raise click.BadParameter(f"expected an ISO 8601 time: {text!r}") from None
     return t.astimezone(dt.UTC).replace(tzinfo=None) if t.tzinfo else t
-
-
-def _csv(rows: list[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return buf.getvalue()
 
 
 def _spark_source(flights: str, master: str | None, store: Store) -> Source:
@@ -126,6 +121,7 @@ def exodus_cmd(
     flights_dir: str | None,
     master: str | None,
     fmt: str,
+    out_file: Path | None,
 ) -> None:
     """Departures of a class from an area per bucket, against the baseline, with surges.
     With --engine spark the departures, coverage and labels come from Spark's output
@@ -144,7 +140,7 @@ def exodus_cmd(
                 if engine == "spark":
                     what["source"] = _spark_source(str(flights_dir), master, store)
                 doc = exodus(store, settings=settings, method=detector, **what).to_dict()
-                _show(doc, fmt)
+                _show(doc, fmt, out_file)
                 return
             while True:
                 step = live_step(store, at=now, settings=settings, method=detector, **what)
@@ -165,7 +161,7 @@ def exodus_cmd(
 
 
 def _alert(doc: dict[str, Any], s: dict[str, Any], fmt: str) -> None:
-    if fmt == "json":
+    if fmt in ("json", "jsonl"):
         click.echo(
             json.dumps({"alert": "surge", "scope": doc["scope"], "class": doc["class"], "surge": s})
         )
@@ -182,12 +178,9 @@ def _labels(doc: dict[str, Any]) -> None:
         out.print(f"[bold magenta]{escape(label)}[/]")
 
 
-def _show(doc: dict[str, Any], fmt: str) -> None:
-    if fmt == "json":
-        click.echo(json.dumps(doc, indent=1))
-        return
-    if fmt == "csv":
-        click.echo(_csv(doc["buckets"]), nl=False)
+def _show(doc: dict[str, Any], fmt: str, out_file: Path | None) -> None:
+    if fmt != "table":
+        emit(Output(pa.Table.from_pylist(doc["buckets"]), doc=doc), fmt, out_file)
         return
     _labels(doc)
     out.print(f"[bold]{escape(doc['headline'])}[/]")
@@ -295,6 +288,7 @@ def check_departures_cmd(
     abroad: bool,
     infer_destinations: bool,
     fmt: str,
+    out_file: Path | None,
 ) -> None:
     """Check a claim about how many departures there were."""
     try:
@@ -312,7 +306,7 @@ def check_departures_cmd(
             )
     except JetwatchError as exc:
         raise click.ClickException(str(exc)) from exc
-    _verdict(result, fmt)
+    _verdict(result, fmt, out_file)
 
 
 @check.command("aircraft")
@@ -323,7 +317,13 @@ def check_departures_cmd(
 @click.option("--on", type=DAY, required=True, help="Local day, e.g. 2023-06-24.")
 @_fmt
 def check_aircraft_cmd(
-    db: Path, aircraft: str, left: str | None, arrived: str | None, on: str, fmt: str
+    db: Path,
+    aircraft: str,
+    left: str | None,
+    arrived: str | None,
+    on: str,
+    fmt: str,
+    out_file: Path | None,
 ) -> None:
     """Check whether an aircraft left (or arrived at) an area on a day."""
     try:
@@ -331,20 +331,13 @@ def check_aircraft_cmd(
             result = check_aircraft(store, aircraft, left=left, arrived=arrived, on=on)
     except JetwatchError as exc:
         raise click.ClickException(str(exc)) from exc
-    _verdict(result, fmt)
+    _verdict(result, fmt, out_file)
 
 
-def _verdict(result: dict[str, Any], fmt: str) -> None:
-    if fmt == "json":
-        click.echo(json.dumps(result, indent=1, default=str))
-        return
-    if fmt == "csv":
-        click.echo(
-            _csv(
-                [{k: v for k, v in f.items() if not isinstance(v, dict)} for f in result["flights"]]
-            ),
-            nl=False,
-        )
+def _verdict(result: dict[str, Any], fmt: str, out_file: Path | None) -> None:
+    if fmt != "table":
+        rows = [{k: v for k, v in f.items() if not isinstance(v, dict)} for f in result["flights"]]
+        emit(Output(pa.Table.from_pylist(rows), doc=result), fmt, out_file)
         return
     _labels(result)
     colour = {"supported": "green", "contradicted": "red"}.get(result["verdict"], "yellow")

@@ -10,18 +10,21 @@ from pathlib import Path
 from typing import Any
 
 import click
+import pyarrow as pa
 from rich.markup import escape
-from rich.table import Table
 
-from jetwatch.cli_common import db_option, out
+from jetwatch.cli_common import db_option, emit, out, output_options
 from jetwatch.config import redact
 from jetwatch.errors import JetwatchError, UnknownFormatError
 from jetwatch.live import replay as replay_lib
 from jetwatch.live.feeds import parse
 from jetwatch.live.listener import Listener, Options
+from jetwatch.output import Output
 from jetwatch.reference import registry
 from jetwatch.store.db import Store
 from jetwatch.watch import alerts, lists, rules
+
+LISTING = ("table", "json", "jsonl", "csv")
 
 
 def _cell(v: object) -> str:
@@ -226,37 +229,18 @@ def watch_import(db: Path, path: Path, categories: tuple[str, ...]) -> None:
 @watch.command("list")
 @db_option
 @click.option("--resolved", is_flag=True, help="The watched aircraft, not the entries.")
-def watch_list(db: Path, resolved: bool) -> None:
+@output_options(LISTING)
+def watch_list(db: Path, resolved: bool, fmt: str, out_file: Path | None) -> None:
     """The watchlist's entries, or (--resolved) the aircraft they match."""
     with Store(db) as store:
         if resolved:
-            table = Table("icao24", "registration", "type", "operator", "categories", "notes")
-            for w in lists.resolve(store).values():
-                table.add_row(
-                    *(
-                        _cell(v)
-                        for v in (
-                            w.icao24,
-                            w.registration,
-                            w.typecode,
-                            w.operator,
-                            ", ".join(w.categories),
-                            "; ".join(w.notes),
-                        )
-                    )
-                )
+            rows = [vars(w) for w in lists.resolve(store).values()]
+            heads = {"icao24": "icao24", "registration": "registration", "typecode": "type"}
+            heads |= {"operator": "operator", "categories": "categories", "notes": "notes"}
         else:
-            table = Table("id", "kind", "value", "exclude", "note", "category")
-            for e in lists.entries(store):
-                table.add_row(
-                    str(e.id),
-                    e.kind,
-                    _cell(e.value),
-                    "yes" if e.exclude else "",
-                    _cell(e.note),
-                    _cell(e.category),
-                )
-    out.print(table)
+            rows = [vars(e) for e in lists.entries(store)]
+            heads = {k: k for k in ("id", "kind", "value", "exclude", "note", "category")}
+    emit(Output(pa.Table.from_pylist(rows), headings=heads), fmt, out_file)
 
 
 @watch.command("rule")
@@ -305,20 +289,26 @@ def watch_rule(
 
 @watch.command("rules")
 @db_option
-def watch_rules(db: Path) -> None:
+@output_options(LISTING)
+def watch_rules(db: Path, fmt: str, out_file: Path | None) -> None:
     """The rules, with notification targets shown without their secrets."""
     with Store(db) as store:
-        table = Table("id", "event", "conditions", "notify", "per hour")
-        for r in rules.load(store):
-            cond = {k: v for k, v in vars(r.when).items() if v not in (None, [])}
-            table.add_row(
-                str(r.id),
-                r.event,
-                _cell(json.dumps(cond)),
-                _cell(", ".join(redact(t) for t in r.notify)),
-                str(r.per_hour),
-            )
-    out.print(table)
+        rows = [
+            {
+                "id": r.id,
+                "event": r.event,
+                "conditions": json.dumps(
+                    {k: v for k, v in vars(r.when).items() if v not in (None, [])}
+                ),
+                "notify": [redact(t) for t in r.notify],
+                "per_hour": r.per_hour,
+            }
+            for r in rules.load(store)
+        ]
+    heads = {"id": "id", "event": "event", "conditions": "conditions", "notify": "notify"}
+    emit(
+        Output(pa.Table.from_pylist(rows), headings=heads | {"per_hour": "per hour"}), fmt, out_file
+    )
 
 
 @watch.command("unrule")
@@ -334,12 +324,11 @@ def watch_unrule(db: Path, rule: int) -> None:
 @watch.command("alerts")
 @db_option
 @click.option("--limit", type=int, default=50, show_default=True)
-def watch_alerts(db: Path, limit: int) -> None:
+@output_options(LISTING)
+def watch_alerts(db: Path, limit: int, fmt: str, out_file: Path | None) -> None:
     """The latest alerts and what became of them (sent, failed, rate_limited…)."""
     with Store(db) as store:
-        rows = alerts.latest(store, limit).to_pylist()
-    table = Table("id", "rule", "time (UTC)", "alert", "status", "attempts", "error")
-    keys = ("id", "rule_id", "time", "title", "status", "attempts", "error")
-    for r in rows:
-        table.add_row(*(_cell(r[k]) for k in keys))
-    out.print(table)
+        rows = alerts.latest(store, limit)
+    heads = {"id": "id", "rule_id": "rule", "time": "time (UTC)", "title": "alert"}
+    heads |= {"status": "status", "attempts": "attempts", "error": "error"}
+    emit(Output(rows, headings=heads), fmt, out_file)

@@ -107,7 +107,7 @@ def test_at_least_fifty_across_every_class() -> None:
 @pytest.mark.parametrize("icao", sorted(HAND_CHECKED))
 def test_hand_checked_class(store: Store, icao: str) -> None:
     reg, typecode, expected = HAND_CHECKED[icao]
-    answer = registry.lookup(store, icao)
+    answer = registry.lookup(store, icao).to_dict()
     assert answer["registration"] == reg
     assert answer["typecode"] == typecode
     assert answer["class"] == expected, answer["class_reason"]
@@ -116,19 +116,19 @@ def test_hand_checked_class(store: Store, icao: str) -> None:
 
 def test_light_jets_outside_the_lists_stay_unknown(store: Store) -> None:
     for icao, (reg, typecode) in UNKNOWN.items():
-        answer = registry.lookup(store, icao)
+        answer = registry.lookup(store, icao).to_dict()
         assert (answer["registration"], answer["typecode"]) == (reg, typecode)
         assert answer["class"] == "unknown"
 
 
 def test_fallbacks_and_overrides(store: Store) -> None:
-    seen = registry.lookup(store, "ac671b")
+    seen = registry.lookup(store, "ac671b").to_dict()
     assert (seen["in_registry"], seen["class"]) == (False, "airliner")
     assert seen["class_reason"] == "emitter category A3"
-    untyped = registry.lookup(store, "004025")
+    untyped = registry.lookup(store, "004025").to_dict()
     assert untyped["registration"] == "Z-GAC" and untyped["class"] == "unknown"
     registry.set_class(store, "004025", "piston", "seen on a photo")
-    fixed = registry.lookup(store, "004025")
+    fixed = registry.lookup(store, "004025").to_dict()
     assert fixed["class"] == "piston" and "seen on a photo" in str(fixed["class_reason"])
     with pytest.raises(Exception, match="not a class"):
         registry.set_class(store, "004025", "spaceship")

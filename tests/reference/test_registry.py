@@ -37,7 +37,7 @@ def test_plane_alert_db(store: Store, shared: Path) -> None:
     assert result.rows == 17_198
     assert result.merged == 17_196
     assert result.rejected == [(537, "bad address '10166'"), (538, "bad address '10177'")]
-    answer = registry.lookup(store, "RA-96022")
+    answer = registry.lookup(store, "RA-96022").to_dict()
     assert answer["in_registry"] and answer["icao24"] == "157716"
     assert answer["typecode"] == "IL96" and answer["country_iso"] == "RU"
     assert answer["categories"] == ["Dictator Alert"]
@@ -64,7 +64,7 @@ def test_merging_keeps_known_fields_and_their_sources(
     again = registry.import_file(store, fa)
     assert store.con.execute("SELECT count(*) FROM aircraft").fetchall()[0][0] == before
     assert first.merged > 0 and again.merged == 0  # nothing new, nothing rewritten
-    answer = registry.lookup(store, "157716")
+    answer = registry.lookup(store, "157716").to_dict()
     assert answer["operator"] == "Russia Special Flight Detachment"  # plane-alert only
     assert answer["categories"] == ["Dictator Alert"]
     sources = answer["sources"]
@@ -121,7 +121,7 @@ def test_other_formats(store: Store, tmp_path: Path, plane_alert_rows, fmt: str)
     result = registry.import_file(store, path)
     assert result.merged == len({r["$ICAO"].lower() for r in rows}), result.rejected[:3]
     for r in rows[:50]:
-        answer = registry.lookup(store, r["$ICAO"])
+        answer = registry.lookup(store, r["$ICAO"]).to_dict()
         assert answer["registration"] == (r["$Registration"] or None)
         assert answer["typecode"] == (r["$ICAO Type"] or None)
         if fmt != "opensky_db":
@@ -145,12 +145,12 @@ def test_bad_rows_are_reported_by_line(store: Store, tmp_path: Path) -> None:
 def test_lookup_of_unknown_aircraft_still_says_what_it_can(store: Store) -> None:
     trace = next(s for s in SAMPLES if s.name.startswith("trace_full"))
     ingest_file(store, trace.path)
-    answer = registry.lookup(store, "AC671B")
+    answer = registry.lookup(store, "AC671B").to_dict()
     assert answer["in_registry"] is False
     assert answer["country_iso"] == "US"
     assert answer["emitter_category"] == "A3"
-    assert registry.lookup(store, "1512ab")["country"] == "Russia"
-    nothing = registry.lookup(store, "RA-00000")
+    assert registry.lookup(store, "1512ab").to_dict()["country"] == "Russia"
+    nothing = registry.lookup(store, "RA-00000").to_dict()
     assert nothing["in_registry"] is False and "country" not in nothing
 
 
@@ -160,7 +160,7 @@ def test_a_vrs_file_with_three_columns_imports(store: Store, tmp_path: Path) -> 
     path.write_text("icao24,r,t\n157716,RA-96022,IL96\n4b1901,HB-JVN,E190\n")
     result = registry.import_file(store, path)
     assert result.format == "flightaware" and result.rows == 2 and not result.rejected
-    answer = registry.lookup(store, "RA-96022")
+    answer = registry.lookup(store, "RA-96022").to_dict()
     assert answer["typecode"] == "IL96" and answer["description"] is None
 
 

@@ -32,3 +32,24 @@ def test_api_conforms_to_its_schema(exodus_sim: tuple[Path, Path]) -> None:
             check()
             checked.append(op.path)
     assert "/api/aircraft" in checked and "/api/exodus" in checked
+
+
+def test_every_api_get_route_declares_what_it_returns(tmp_path: Path) -> None:
+    from fastapi.responses import HTMLResponse
+    from fastapi.routing import APIRoute
+
+    with Store(tmp_path / "s.duckdb") as store:
+        app = create_app(store, Config())
+    routes = [
+        r
+        for r in app.routes
+        if isinstance(r, APIRoute) and r.path.startswith("/api") and "GET" in r.methods
+    ]
+    assert len(routes) >= 12
+    undeclared = [
+        r.path for r in routes if r.response_model is None and r.response_class is not HTMLResponse
+    ]
+    assert undeclared == []
+    doc = app.openapi()
+    flights = doc["components"]["schemas"]["FlightRecord"]["properties"]
+    assert {"class", "origin_confidence", "takeoff"} <= set(flights)

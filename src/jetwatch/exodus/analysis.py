@@ -37,6 +37,16 @@ from jetwatch.exodus.baseline import (
 from jetwatch.exodus.coverage import Gap
 from jetwatch.exodus.daytest import DayTest, day_test
 from jetwatch.exodus.departures import Scope, bucket_counts, edges, epochs, scope
+from jetwatch.exodus.result import (
+    Blackout,
+    Bucket,
+    Departure,
+    Destinations,
+    ExodusResult,
+    HeadedDeparture,
+    Surge,
+    Tally,
+)
 from jetwatch.exodus.source import Source, StoreSource
 from jetwatch.exodus.surges import alpha, scan
 from jetwatch.flights.build import build
@@ -113,13 +123,14 @@ class Exodus:
             text += f". {gap.sentence()}"
         return text
 
-    def to_dict(self) -> dict[str, Any]:
+    def result(self) -> ExodusResult:
+        """The typed result (its ``to_dict()`` is ``jetwatch exodus --format json``)."""
         width = dt.timedelta(minutes=self.settings.bucket_minutes)
         buckets = []
         for i, start in enumerate(self.starts):
             b: dict[str, Any] = {
-                "start": _iso(start),
-                "end": _iso(start + width),
+                "start": start,
+                "end": start + width,
                 "observed": int(self.observed[i]),
                 "coverage": None
                 if np.isnan(self.coverage[i])
@@ -127,7 +138,6 @@ class Exodus:
             }
             if self.expected is not None:
                 assert self.low is not None and self.high is not None and self.p_value is not None
-                assert self.base is not None
                 b |= {
                     "expected": round(float(self.expected[i]), 3),
                     "low": int(self.low[i]),
@@ -136,42 +146,44 @@ class Exodus:
                     "score": round(max(0.0, -float(np.log10(max(self.p_value[i], 1e-300)))), 3),
                     "surge": any(s["first"] <= i <= s["last"] for s in self.surges),
                 }
-            buckets.append(b)
-        flights = _rows(self.flights)
-        total = int(self.observed.sum())
+            buckets.append(Bucket(**b))
         expected = None if self.expected is None else round(float(self.expected.sum()), 3)
-        return {
-            "labels": sorted(self.labels),
-            "scope": self.where.name,
-            "airports": list(self.where.airports),
-            "country": self.where.country,
-            "class": self.where.cls,
-            "day": self.day.isoformat(),
-            "timezone": self.where.tz,
-            "upto": None if self.upto is None else _iso(self.upto),
-            "bucket_minutes": self.settings.bucket_minutes,
-            "detector": self.detector,
-            "weeks": self.settings.weeks,
-            "false_alarms_per_year": self.settings.false_alarms_per_year,
-            "headline": self.headline(),
-            "test": None if self.test is None else self.test.to_dict(),
-            "dispersion": None if self.base is None else _finite(self.base.k),
-            "day_dispersion": None if self.base is None else _finite(self.base.day_k),
-            "baseline_error": self.baseline_error,
-            "observed": total,
-            "expected": expected,
-            "unknown_class": self.unknown_count,
-            "coverage": _rounded(self.period_coverage),
-            "blackouts": [g.to_dict() for g in self.blackouts],
-            "buckets": buckets,
-            "surges": [
-                {k: v for k, v in s.items() if k not in ("first", "last")} for s in self.surges
+        return ExodusResult(
+            labels=sorted(self.labels),
+            scope=self.where.name,
+            airports=list(self.where.airports),
+            country=self.where.country,
+            cls=self.where.cls,
+            day=self.day.isoformat(),
+            timezone=self.where.tz,
+            upto=None if self.upto is None else self.upto.replace(microsecond=0),
+            bucket_minutes=self.settings.bucket_minutes,
+            detector=self.detector,
+            weeks=self.settings.weeks,
+            false_alarms_per_year=self.settings.false_alarms_per_year,
+            headline=self.headline(),
+            test=self.test,
+            dispersion=None if self.base is None else _finite(self.base.k),
+            day_dispersion=None if self.base is None else _finite(self.base.day_k),
+            baseline_error=self.baseline_error,
+            observed=int(self.observed.sum()),
+            expected=expected,
+            unknown_class=self.unknown_count,
+            coverage=_rounded(self.period_coverage),
+            blackouts=[Blackout.model_validate(g.to_dict()) for g in self.blackouts],
+            buckets=buckets,
+            surges=[
+                Surge.model_validate({k: v for k, v in s.items() if k not in ("first", "last")})
+                for s in self.surges
             ],
-            "destinations": _destinations(self.flights, self.surges, self.starts, width),
-            "flights": flights,
-            "unknown_class_flights": _rows(self.unknown_class),
-            "jetwatch_version": __version__,
-        }
+            destinations=_destinations(self.flights, self.surges, self.starts, width),
+            flights=[HeadedDeparture.model_validate(r) for r in _rows(self.flights)],
+            unknown_class_flights=[Departure.model_validate(r) for r in _rows(self.unknown_class)],
+            jetwatch_version=__version__,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.result().to_dict()
 
 
 def _finite(value: float) -> float | None:
@@ -179,11 +191,12 @@ def _finite(value: float) -> float | None:
 
 
 def _rows(table: pa.Table | None) -> list[dict[str, Any]]:
+    """Rows for the result, whole seconds (the store keeps microseconds)."""
     rows = [] if table is None else table.to_pylist()
     for r in rows:
         for k, v in r.items():
             if isinstance(v, dt.datetime):
-                r[k] = _iso(v)
+                r[k] = v.replace(microsecond=0)
     return rows
 
 
@@ -210,27 +223,28 @@ def _iso(t: dt.datetime) -> str:
 
 def _destinations(
     flights: pa.Table, surges: list[dict[str, Any]], starts: list[dt.datetime], width: dt.timedelta
-) -> dict[str, Any]:
-    def tally(rows: list[dict[str, Any]]) -> dict[str, Any]:
-        return {
-            "airports": dict(Counter(r["destination"] or "unknown" for r in rows).most_common()),
-            "countries": dict(
+) -> Destinations:
+    def tally(rows: list[dict[str, Any]]) -> Tally:
+        return Tally(
+            airports=dict(Counter(r["destination"] or "unknown" for r in rows).most_common()),
+            countries=dict(
                 Counter(r["destination_country"] or "unknown" for r in rows).most_common()
             ),
-            "abroad": sum(1 for r in rows if r["abroad"] is True),
-            "domestic": sum(1 for r in rows if r["abroad"] is False),
-            "heading_abroad": sum(1 for r in rows if r["heading"] == "abroad"),
-            "heading_domestic": sum(1 for r in rows if r["heading"] == "domestic"),
-            "unknown": sum(1 for r in rows if r["abroad"] is None and r["heading"] is None),
-        }
+            abroad=sum(1 for r in rows if r["abroad"] is True),
+            domestic=sum(1 for r in rows if r["abroad"] is False),
+            heading_abroad=sum(1 for r in rows if r["heading"] == "abroad"),
+            heading_domestic=sum(1 for r in rows if r["heading"] == "domestic"),
+            unknown=sum(1 for r in rows if r["abroad"] is None and r["heading"] is None),
+        )
 
     rows = flights.select(
         ["time", "destination", "destination_country", "abroad", "heading"]
     ).to_pylist()
-    out = {"day": tally(rows)}
     spans = [(starts[s["first"]], starts[s["last"]] + width) for s in surges]
-    out["surges"] = tally([r for r in rows if any(a <= r["time"] < b for a, b in spans)])
-    return out
+    return Destinations(
+        day=tally(rows),
+        surges=tally([r for r in rows if any(a <= r["time"] < b for a, b in spans)]),
+    )
 
 
 def exodus(

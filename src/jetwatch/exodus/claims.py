@@ -354,7 +354,7 @@ def _in_area(lat: float | None, lon: float | None, codes: tuple[str, ...]) -> bo
 
 
 def resolve(store: Store, aircraft: str) -> str:
-    icao = lookup(store, aircraft).get("icao24")
+    icao = lookup(store, aircraft).icao24
     if not isinstance(icao, str):
         raise UnknownAircraftError(
             "unknown aircraft: give its address (6 hex digits) or a registration in the registry",

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 import pyarrow as pa
 
 from jetwatch.errors import JetwatchError
+from jetwatch.flights.record import FlightRecord
 from jetwatch.store.db import Store
 
 COLUMNS = """f.id, f.icao24, a.registration, a.typecode, c.class, a.operator,
@@ -103,11 +103,11 @@ def query(
         store.con.unregister(relation)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Flight:
-    """One stored flight: its fields and, on demand, its positions."""
+    """One stored flight: its typed row and, on demand, its positions."""
 
-    fields: dict[str, Any]
+    record: FlightRecord
     store: Store
 
     @classmethod
@@ -117,13 +117,9 @@ class Flight:
             "LEFT JOIN aircraft_classes c USING (icao24) WHERE f.id = ?",
             params=[flight_id],
         ).to_arrow_table()
-        return cls(rows.to_pylist()[0], store) if rows.num_rows else None
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.fields[name]
-        except KeyError:
-            raise AttributeError(name) from None
+        if not rows.num_rows:
+            return None
+        return cls(FlightRecord.model_validate(rows.to_pylist()[0]), store)
 
     def positions(self) -> pa.Table:
         """Its positions in time order (one per second and feed duplicates included)."""
@@ -131,5 +127,5 @@ class Flight:
             "SELECT time, lat, lon, altitude, ground_speed, track, vertical_rate, on_ground, "
             "callsign, source FROM positions WHERE icao24 = ? AND time BETWEEN ? AND ? "
             "ORDER BY time",
-            params=[self.fields["icao24"], self.fields["first_seen"], self.fields["last_seen"]],
+            params=[self.record.icao24, self.record.first_seen, self.record.last_seen],
         ).to_arrow_table()

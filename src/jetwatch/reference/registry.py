@@ -44,12 +44,14 @@ import duckdb
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
+from pydantic import AliasChoices, Field
 
 from jetwatch.compress import Stream, read_head
 from jetwatch.errors import UnknownFormatError
 from jetwatch.reference import traces
 from jetwatch.reference.classes import CLASSES
 from jetwatch.reference.countries import block_of
+from jetwatch.results import Result
 from jetwatch.sources.tar import sniff as tar_sniff
 from jetwatch.sql import literal
 from jetwatch.store.db import Store
@@ -399,7 +401,41 @@ def _merge(
     return int(updated) + int(inserted)
 
 
-def lookup(store: Store, query: str, classes: pa.Table | None = None) -> dict[str, object]:
+class AircraftInfo(Result):
+    """What is known of one aircraft. Fields the answer could not know are absent
+    from ``to_dict()`` (not counted as empty): the registry's fields when it lacks
+    the aircraft, the country and class when even the address is unknown."""
+
+    query: str
+    in_registry: bool
+    icao24: str | None = None
+    registration: str | None = None
+    typecode: str | None = None
+    description: str | None = None
+    operator: str | None = None
+    year: int | None = None
+    military: bool | None = None
+    interesting: bool | None = None
+    pia: bool | None = None
+    ladd: bool | None = None
+    categories: list[str] | None = None
+    tags: list[str] | None = None
+    sources: dict[str, str] | None = None  # the file each field came from
+    country: str | None = None  # of the address block
+    country_iso: str | None = None
+    cls: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("class", "cls"),
+        serialization_alias="class",
+    )
+    class_reason: str | None = None
+    emitter_category: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def lookup(store: Store, query: str, classes: pa.Table | None = None) -> AircraftInfo:
     """What is known of one aircraft, by hex address or registration (``RA-96022`` or
     ``RA96022``: hyphens do not matter).
 
@@ -441,7 +477,7 @@ def lookup(store: Store, query: str, classes: pa.Table | None = None) -> dict[st
         answer["class"], answer["class_reason"], answer["emitter_category"] = (
             cls[0] if cls else ("unknown", "no type, flag or emitter category to go by", None)
         )
-    return answer
+    return AircraftInfo.model_validate(answer)
 
 
 def set_class(store: Store, icao24: str, cls: str, reason: str | None = None) -> None:

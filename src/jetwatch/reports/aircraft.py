@@ -80,7 +80,7 @@ def document(
     """What the report shows, as data."""
     day = day_of(on)
     icao = resolve(store, aircraft)
-    info = lookup(store, icao)
+    info = lookup(store, icao).to_dict()
     since = dt.datetime.combine(day, dt.time())
     until = since + dt.timedelta(days=1)
     flights = query(store, aircraft=icao, on=day).to_pylist()

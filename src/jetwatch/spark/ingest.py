@@ -14,7 +14,7 @@ the executors; a file is
 one task, so split archives of very large files (Spark reads at most 2 GB per file;
 extract a ``globe_history`` tar first: its thousands of traces spread well).
 
-The output directory (``jetwatch ingest --engine spark --output DIR``):
+The output directory (``jetwatch ingest --engine spark --output-dir DIR``):
 
 - ``positions/day=YYYY-MM-DD/``: the positions (the store's columns, ``flags`` as
   INT, plus ``file``), the input of ``jetwatch flights build --engine spark

@@ -3,9 +3,9 @@
 
     entry=$(python -c 'import jetwatch.spark.submit as m; print(m.__file__)')
     spark-submit [--master …] "$entry" ingest 's3a://bucket/globe_history/' \\
-        --output 's3a://bucket/raw/' [--start ISO] [--label TEXT]
+        --output-dir 's3a://bucket/raw/' [--start ISO] [--label TEXT]
     spark-submit [--master …] "$entry" --input 's3a://bucket/states/' \\
-        --output 's3a://bucket/flights/' [--input-format opensky|positions] [--label TEXT]
+        --output-dir 's3a://bucket/flights/' [--input-format opensky|positions] [--label TEXT]
 
 The same steps as ``jetwatch ingest --engine spark`` (:mod:`.ingest`) and ``jetwatch
 flights build --engine spark`` (:mod:`.flights`); the master and resources come from
@@ -29,7 +29,13 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["ingest"]:
         parser = argparse.ArgumentParser(prog="jetwatch.spark.submit ingest")
         parser.add_argument("paths", nargs="+", help="Files, directories or globs to decode.")
-        parser.add_argument("--output", required=True, help="Directory for positions etc.")
+        parser.add_argument(
+            "--output-dir",
+            "--output",
+            dest="output",
+            required=True,
+            help="Directory for positions etc.",
+        )
         parser.add_argument(
             "--start", help="Beast/AVR: UTC time of the first frame, or 'mtime' (assumed)."
         )
@@ -43,7 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     else:
         parser = argparse.ArgumentParser(prog="jetwatch.spark.submit")
         parser.add_argument("--input", required=True, help="State vectors or positions.")
-        parser.add_argument("--output", required=True, help="Directory for the flights.")
+        parser.add_argument(
+            "--output-dir",
+            "--output",
+            dest="output",
+            required=True,
+            help="Directory for the flights.",
+        )
         parser.add_argument("--input-format", choices=flights.FORMATS, default="opensky")
         parser.add_argument("--label", help="Label the data (e.g. simulated).")
         got = parser.parse_args(args)

@@ -32,6 +32,7 @@ import duckdb
 import pyarrow as pa
 
 from jetwatch.config import Config, redact
+from jetwatch.results import Result, UtcTime
 from jetwatch.store.db import Store
 from jetwatch.watch.events import Event
 from jetwatch.watch.lists import Watched
@@ -61,6 +62,24 @@ LATEST = (
     "id", "rule_id", "event", "icao24", "registration", "time", "airport", "title", "body",
     "status", "attempts", "error",
 )  # fmt: skip
+
+
+class AlertRecord(Result):
+    """An alert as raised and what became of it (``status``: sent, failed,
+    rate_limited…); the web leaves out ``attempts`` and ``error``."""
+
+    id: int
+    rule_id: int
+    event: str
+    icao24: str | None
+    registration: str | None
+    time: UtcTime | None
+    airport: str | None
+    title: str | None
+    body: str | None
+    status: str
+    attempts: int | None = None
+    error: str | None = None
 
 
 def latest(store: Store, limit: int) -> pa.Table:

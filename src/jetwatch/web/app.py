@@ -54,7 +54,9 @@ from jetwatch.errors import JetwatchError
 from jetwatch.exodus.analysis import exodus
 from jetwatch.exodus.claims import UnknownAircraftError
 from jetwatch.exodus.departures import ScopeError
+from jetwatch.exodus.result import ExodusResult
 from jetwatch.flights.query import Flight, query
+from jetwatch.flights.record import FlightRecord
 from jetwatch.reference import areas as areas_lib
 from jetwatch.reference import classes
 from jetwatch.reference.areas import UnknownAreaError
@@ -65,7 +67,23 @@ from jetwatch.reports import borders, page
 from jetwatch.reports import exodus as exodus_report
 from jetwatch.store.db import Store
 from jetwatch.watch import alerts, lists
+from jetwatch.watch.alerts import AlertRecord
 from jetwatch.web import queries
+from jetwatch.web.models import (
+    Added,
+    AircraftPage,
+    Alerts,
+    Area,
+    Areas,
+    Borders,
+    FlightList,
+    FlightPage,
+    Info,
+    LivePicture,
+    Removed,
+    TrackPoint,
+    Watchlist,
+)
 
 STATIC = resources.files("jetwatch") / "web" / "static"
 CSP = (
@@ -125,8 +143,8 @@ def _problem(status: int, message: str) -> JSONResponse:
     )
 
 
-def _rows(table: pa.Table) -> list[dict[str, Any]]:
-    return [queries.jsonable(r) for r in table.to_pylist()]
+def _records(table: pa.Table) -> list[FlightRecord]:
+    return [FlightRecord.model_validate(r) for r in table.to_pylist()]
 
 
 class ClassCache:
@@ -281,7 +299,7 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
     known = ClassCache()
     searches = SearchCache()
 
-    @app.get("/api/aircraft")
+    @app.get("/api/aircraft", response_model=LivePicture)
     def aircraft(
         s: Annotated[Store, Depends(view)],
         at: When | None = None,
@@ -309,24 +327,29 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
         chosen = queries.select(rows, **filters)
         return JSONResponse({"now": now, "aircraft": chosen})
 
-    @app.get("/api/aircraft/{icao24}")
+    @app.get(
+        "/api/aircraft/{icao24}",
+        response_model=AircraftPage,
+        response_model_exclude_unset=True,
+        response_model_exclude={"aircraft": {"sources"}},
+    )
     def one_aircraft(
         s: Annotated[Store, Depends(view)], icao24: str, at: When | None = None
-    ) -> dict[str, Any]:
+    ) -> AircraftPage:
         snapshot = known.get(s)
-        info = lookup(s, icao24, classes=snapshot)
-        info.pop("sources", None)
-        return {
-            "aircraft": queries.jsonable(info),
-            "trail": queries.trail(s.con, icao24, _time(at) or live.latest(s)),
-            "flights": searches.get(
+        return AircraftPage(
+            aircraft=lookup(s, icao24, classes=snapshot),
+            trail=queries.trail(s.con, icao24, _time(at) or live.latest(s)),
+            flights=searches.get(
                 s,
                 ("latest", icao24),
-                lambda: _rows(query(s, aircraft=icao24, limit=20, newest=True, classes=snapshot)),
+                lambda: _records(
+                    query(s, aircraft=icao24, limit=20, newest=True, classes=snapshot)
+                ),
             ),
-        }
+        )
 
-    @app.get("/api/flights")
+    @app.get("/api/flights", response_model=FlightList)
     def flights(
         s: Annotated[Store, Depends(view)],
         origin: str | None = None,
@@ -335,13 +358,13 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
         cls: Annotated[Class | None, Query(alias="class")] = None,
         aircraft: str | None = None,
         limit: Annotated[int, Query(ge=1, le=5000)] = 500,
-    ) -> dict[str, Any]:
+    ) -> FlightList:
         key = (origin, destination, on, cls, aircraft, limit)
         return searches.get(
             s,
             key,
-            lambda: {
-                "flights": _rows(
+            lambda: FlightList(
+                flights=_records(
                     query(
                         s,
                         origin=origin,
@@ -353,48 +376,48 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
                         classes=known.get(s),
                     )
                 )
-            },
+            ),
         )
 
-    @app.get("/api/flights/{flight_id}")
-    def flight(s: Annotated[Store, Depends(view)], flight_id: str) -> dict[str, Any]:
+    @app.get("/api/flights/{flight_id}", response_model=FlightPage)
+    def flight(s: Annotated[Store, Depends(view)], flight_id: str) -> FlightPage:
         found = Flight.get(s, flight_id)
         if found is None:
             raise HTTPException(404, "no such flight")
-        return {"flight": queries.jsonable(dict(found.fields)), "track": _rows(found.positions())}
+        track = [TrackPoint.model_validate(r) for r in found.positions().to_pylist()]
+        return FlightPage(flight=found.record, track=track)
 
-    @app.get("/api/info")
-    def info(s: Annotated[Store, Depends(view)]) -> dict[str, Any]:
-        now = live.latest(s)
-        return {
-            "version": __version__,
-            "labels": live.labels(s),
-            "latest": now.isoformat() + "Z" if now else None,
-            "editable": bool(cfg.token),
-            "tiles": cfg.tiles,
-            "tiles_attribution": cfg.tiles_attribution,
-        }
+    @app.get("/api/info", response_model=Info)
+    def info(s: Annotated[Store, Depends(view)]) -> Info:
+        return Info(
+            version=__version__,
+            labels=live.labels(s),
+            latest=live.latest(s),
+            editable=bool(cfg.token),
+            tiles=cfg.tiles,
+            tiles_attribution=cfg.tiles_attribution,
+        )
 
-    @app.get("/api/areas")
-    def areas() -> dict[str, Any]:
-        return {
-            "areas": [
-                {"name": a.name, "title": a.title, "airports": list(a.airports)}
+    @app.get("/api/areas", response_model=Areas)
+    def areas() -> Areas:
+        return Areas(
+            areas=[
+                Area(name=a.name, title=a.title, airports=list(a.airports))
                 for a in areas_lib.load().values()
             ]
-        }
+        )
 
-    @app.get("/api/exodus")
+    @app.get("/api/exodus", response_model=ExodusResult, response_model_exclude_unset=True)
     def exodus_doc(
         s: Annotated[Store, Depends(view)],
         on: Day,
         area: str | None = None,
         airport: Annotated[str | None, Query(pattern=ICAO)] = None,
         cls: Annotated[Class | None, Query(alias="class")] = BUSINESS_JET,
-    ) -> dict[str, Any]:
+    ) -> ExodusResult:
         return exodus(
             s, area=area, airport=airport, cls=cls.value if cls else None, on=on, save=False
-        ).to_dict()
+        ).result()
 
     @app.get("/api/report/exodus", response_class=HTMLResponse, responses=REPORT_PROBLEMS)
     def report(
@@ -418,28 +441,31 @@ def create_app(store: Store, config: Config | None = None) -> FastAPI:
         html, _ = aircraft_report.render(s, aircraft, on=on, left=left, arrived=arrived)
         return HTMLResponse(html, headers={"Content-Security-Policy": page.CSP})
 
-    @app.get("/api/watchlist")
-    def watchlist(s: Annotated[Store, Depends(view)]) -> dict[str, Any]:
-        return {"entries": [vars(e) for e in lists.entries(s)], "editable": bool(cfg.token)}
+    @app.get("/api/watchlist", response_model=Watchlist)
+    def watchlist(s: Annotated[Store, Depends(view)]) -> Watchlist:
+        return Watchlist(entries=lists.entries(s), editable=bool(cfg.token))
 
-    @app.post("/api/watchlist", dependencies=[Depends(writer)])
-    def add_entry(s: Annotated[Store, Depends(view)], entry: WatchEntry) -> dict[str, Any]:
-        return {"id": lists.add(s, entry.kind, entry.value, note=entry.note, exclude=entry.exclude)}
+    @app.post("/api/watchlist", dependencies=[Depends(writer)], response_model=Added)
+    def add_entry(s: Annotated[Store, Depends(view)], entry: WatchEntry) -> Added:
+        return Added(
+            id=lists.add(s, entry.kind, entry.value, note=entry.note, exclude=entry.exclude)
+        )
 
-    @app.delete("/api/watchlist/{entry_id}", dependencies=[Depends(writer)])
-    def remove_entry(s: Annotated[Store, Depends(view)], entry_id: int) -> dict[str, Any]:
+    @app.delete("/api/watchlist/{entry_id}", dependencies=[Depends(writer)], response_model=Removed)
+    def remove_entry(s: Annotated[Store, Depends(view)], entry_id: int) -> Removed:
         if not lists.remove(s, entry_id):
             raise HTTPException(404, "no such entry")
-        return {"removed": entry_id}
+        return Removed(removed=entry_id)
 
-    @app.get("/api/alerts")
+    @app.get("/api/alerts", response_model=Alerts, response_model_exclude_unset=True)
     def latest_alerts(
         s: Annotated[Store, Depends(view)], limit: Annotated[int, Query(ge=1, le=1000)] = 100
-    ) -> dict[str, Any]:
+    ) -> Alerts:
         shown = [c for c in alerts.LATEST if c not in ("attempts", "error")]
-        return {"alerts": _rows(alerts.latest(s, limit).select(shown))}
+        rows = alerts.latest(s, limit).select(shown).to_pylist()
+        return Alerts(alerts=[AlertRecord.model_validate(r) for r in rows])
 
-    @app.get("/api/borders")
+    @app.get("/api/borders", response_model=Borders)
     def borders_geojson() -> Response:
         return Response(
             _borders(),

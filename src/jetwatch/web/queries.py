@@ -120,7 +120,7 @@ def trail(
     icao24: str,
     at: dt.datetime | None = None,
     minutes: float = 30.0,
-) -> list[list[float]]:
+) -> list[list[float | None]]:
     """``[lon, lat, altitude]`` of one aircraft over the ``minutes`` before ``at``."""
     now = at or latest(con)
     if now is None:
