@@ -678,19 +678,14 @@ def demo(db: Path | None, cache: Path | None, clean: bool) -> None:
     table = Table(title=f"ingested in {result.ingest_s:.0f} s (files labelled simulated)")
     for name in ("format", "files", "records", "positions", "rejected"):
         table.add_column(name, justify="right")
-    by_format: dict[str, list[int]] = {}
-    for r in result.ingests:
-        sums = by_format.setdefault(r.format or "?", [0, 0, 0, 0])
-        for k, v in enumerate((1, r.records, r.positions, sum(r.rejected.values()))):
-            sums[k] += v
-    for fmt, sums in by_format.items():
+    for fmt, sums in demo_lib.ingest_totals(result.ingests).items():
         table.add_row(escape(fmt), *[f"{v:,}" for v in sums])
     out.print(table)
     facts = demo_lib.summary(db)
     table = Table(title="in the store, by class (from the imported fleet registry)")
     for name in ("class", "aircraft", "positions"):
         table.add_column(name)
-    for row in facts["per_class"]:
+    for row in facts.per_class:
         table.add_row(*[f"{v:,}" if isinstance(v, int) else escape(str(v)) for v in row])
     out.print(table)
     if result.flights is not None:
@@ -713,7 +708,7 @@ def demo(db: Path | None, cache: Path | None, clean: bool) -> None:
     table = Table(title="watched aircraft on the last day (positions in the store)")
     for name in ("registration", "type", "categories", "first seen", "last seen", "positions"):
         table.add_column(name)
-    for row in facts["watched"]:
+    for row in facts.watched:
         table.add_row(*[escape("" if v is None else str(v)) for v in row])
     out.print(table)
     out.print(f"store: {escape(str(db))}")

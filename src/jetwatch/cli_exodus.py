@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,11 +25,12 @@ from jetwatch.cli_common import (
 )
 from jetwatch.errors import JetwatchError
 from jetwatch.exodus.analysis import Settings, exodus
-from jetwatch.exodus.analysis import live as live_step
+from jetwatch.exodus.analysis import watch as watch_live
 from jetwatch.exodus.baseline import DETECTORS
 from jetwatch.exodus.claims import check_aircraft, check_departures
 from jetwatch.exodus.coverage import BLACKOUT
 from jetwatch.exodus.source import Source
+from jetwatch.exodus.verdict import AircraftVerdict, DeparturesVerdict
 from jetwatch.output import Output
 from jetwatch.store.db import Store
 
@@ -131,7 +131,6 @@ def exodus_cmd(
     settings = Settings(bucket_minutes=int(bucket), weeks=weeks, false_alarms_per_year=false_alarms)
     now = _utc(at)
     what: dict[str, Any] = {"area": area, "airport": airport, "cls": cls, "on": on}
-    seen: set[str] = set()
     try:
         with _open(db) as store:
             if not live:
@@ -142,20 +141,23 @@ def exodus_cmd(
                 doc = exodus(store, settings=settings, method=detector, **what).to_dict()
                 _show(doc, fmt, out_file)
                 return
-            while True:
-                step = live_step(store, at=now, settings=settings, method=detector, **what)
-                doc = step.to_dict()
-                for s in doc["surges"]:
-                    if s["start"] not in seen:
-                        seen.add(s["start"])
-                        _alert(doc, s, fmt)
-                if once or now is not None:
-                    if fmt == "table":
-                        if not doc["surges"]:
-                            out.print(f"{doc['upto']}: no surge")
-                        out.print(escape(doc["headline"]))
-                    return
-                time.sleep(interval)
+            steps = watch_live(
+                store,
+                at=now,
+                interval=interval,
+                once=once,
+                settings=settings,
+                method=detector,
+                **what,
+            )
+            for step in steps:
+                doc = step.result.to_dict()
+                for s in step.new:
+                    _alert(doc, s.to_dict(), fmt)
+            if fmt == "table":
+                if not doc["surges"]:
+                    out.print(f"{doc['upto']}: no surge")
+                out.print(escape(doc["headline"]))
     except JetwatchError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -334,10 +336,10 @@ def check_aircraft_cmd(
     _verdict(result, fmt, out_file)
 
 
-def _verdict(result: dict[str, Any], fmt: str, out_file: Path | None) -> None:
+def _verdict(verdict: DeparturesVerdict | AircraftVerdict, fmt: str, out_file: Path | None) -> None:
+    result = verdict.to_dict()
     if fmt != "table":
-        rows = [{k: v for k, v in f.items() if not isinstance(v, dict)} for f in result["flights"]]
-        emit(Output(pa.Table.from_pylist(rows), doc=result), fmt, out_file)
+        emit(Output(verdict.to_arrow(), doc=result), fmt, out_file)
         return
     _labels(result)
     colour = {"supported": "green", "contradicted": "red"}.get(result["verdict"], "yellow")

@@ -34,11 +34,13 @@ from jetwatch.exodus.analysis import exodus
 from jetwatch.exodus.claims import check_departures
 from jetwatch.flights import BuildResult
 from jetwatch.flights import build as build_flights
+from jetwatch.flights.query import takeoffs_per_day
 from jetwatch.ingest import IngestResult, ingest_file
 from jetwatch.reference import registry
 from jetwatch.sim import load, presets, simulate
 from jetwatch.store.db import Store
 from jetwatch.store.labels import label
+from jetwatch.store.overview import Overview, overview
 
 PRESET = "moscow-2023-06-24"
 FORMATS = ("opensky", "beast")
@@ -171,7 +173,12 @@ def findings(db: Path) -> dict[str, Any]:
     with Store(db) as store:
         doc = exodus(store, area=scenario.area.name, cls="business_jet", on=day).to_dict()
         checks = [
-            check_departures(store, cls="business_jet", on=day, **claim)  # type: ignore[arg-type]
+            check_departures(
+                store,
+                cls="business_jet",
+                on=day,
+                **claim,  # type: ignore[arg-type]
+            ).to_dict()
             for claim in CLAIMS
         ]
     return {"exodus": doc, "claims": checks}
@@ -181,38 +188,23 @@ def departures_found(db: Path, cls: str) -> dict[str, int]:
     """Built flights of ``cls`` taking off from the preset's area, per local day."""
     scenario = load(PRESET)
     with Store(db, read_only=True) as store:
-        rows = store.con.execute(
-            "SELECT f.takeoff FROM flights f JOIN aircraft_classes c USING (icao24) "
-            "WHERE c.class = ? AND list_contains(?, f.origin) AND f.takeoff IS NOT NULL",
-            [cls, list(scenario.area.airports)],
-        ).fetchall()
-    days: dict[str, int] = {}
-    for (when,) in rows:
-        local = when.replace(tzinfo=dt.UTC).astimezone(scenario.tz).date().isoformat()
-        days[local] = days.get(local, 0) + 1
-    return days
+        return takeoffs_per_day(store, list(scenario.area.airports), cls, scenario.timezone)
 
 
-def summary(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    """What the store holds after the demo: per class and day, aircraft and positions."""
+def summary(db: Path) -> Overview:
+    """What the store holds after the demo."""
     with Store(db, read_only=True) as store:
-        per_day = store.con.execute(
-            "SELECT CAST(time AS DATE) AS day, count(DISTINCT icao24), count(*) "
-            "FROM positions GROUP BY day ORDER BY day"
-        ).fetchall()
-        per_class = store.con.execute(
-            "SELECT coalesce(c.class, 'unknown'), count(DISTINCT p.icao24), count(*) "
-            "FROM positions p LEFT JOIN aircraft_classes c USING (icao24) "
-            "GROUP BY 1 ORDER BY 3 DESC"
-        ).fetchall()
-        watched = store.con.execute(
-            "SELECT a.registration, a.typecode, array_to_string(a.categories, ', '), "
-            "min(p.time), max(p.time), count(*) "
-            "FROM positions p JOIN aircraft a USING (icao24) "
-            "WHERE len(a.categories) > 0 AND p.time >= (SELECT max(time) FROM positions) "
-            "- INTERVAL 1 DAY GROUP BY ALL ORDER BY 4"
-        ).fetchall()
-    return {"per_day": per_day, "per_class": per_class, "watched": watched}
+        return overview(store)
+
+
+def ingest_totals(results: list[IngestResult]) -> dict[str, list[int]]:
+    """Per input format: files, records, positions and rejected records."""
+    totals: dict[str, list[int]] = {}
+    for r in results:
+        sums = totals.setdefault(r.format or "?", [0, 0, 0, 0])
+        for k, v in enumerate((1, r.records, r.positions, sum(r.rejected.values()))):
+            sums[k] += v
+    return totals
 
 
 def truth_departures(directory: Path, cls: str) -> list[tuple[str, int, float, int]]:

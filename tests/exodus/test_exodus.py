@@ -89,16 +89,18 @@ def test_claims_against_the_truth(sim: tuple[Path, Path]) -> None:
     with Store(db) as store:
         yes = check_departures(
             store, airport="UUWW", cls="business_jet", on=DAY, at_least=abroad - 2, abroad=True
-        )
+        ).to_dict()
         no = check_departures(
             store, airport="UUWW", cls="business_jet", on=DAY, at_least=abroad + 15, abroad=True
-        )
-        few = check_departures(store, area="moscow", cls="business_jet", on=DAY, at_most=3)
-        left = check_aircraft(store, "RA-96022", left="moscow", on=DAY)
-        unhyphenated = check_aircraft(store, "RA96022", left="moscow", on=DAY)
+        ).to_dict()
+        few = check_departures(
+            store, area="moscow", cls="business_jet", on=DAY, at_most=3
+        ).to_dict()
+        left = check_aircraft(store, "RA-96022", left="moscow", on=DAY).to_dict()
+        unhyphenated = check_aircraft(store, "RA96022", left="moscow", on=DAY).to_dict()
         early = check_departures(
             store, area="moscow", cls="business_jet", on="2023-06-03", at_least=500
-        )
+        ).to_dict()
         inferred = check_departures(
             store,
             airport="UUWW",
@@ -107,12 +109,14 @@ def test_claims_against_the_truth(sim: tuple[Path, Path]) -> None:
             at_least=abroad - 2,
             abroad=True,
             infer_destinations=True,
-        )
+        ).to_dict()
         with pytest.raises(ClaimError, match="goes with --abroad"):
-            check_departures(store, airport="UUWW", on=DAY, at_least=1, infer_destinations=True)
+            check_departures(
+                store, airport="UUWW", on=DAY, at_least=1, infer_destinations=True
+            ).to_dict()
         first = check_departures(
             store, area="moscow", cls="business_jet", on="2023-05-27", at_least=500
-        )
+        ).to_dict()
     assert yes["verdict"] == "supported"
     assert any(r.startswith("observed abroad ") for r in yes["reasons"])
     assert "observed destinations only" in " ".join(yes["reasons"])
@@ -137,8 +141,12 @@ def test_unknown_class_is_not_zero(sim: tuple[Path, Path], tmp_path: Path) -> No
     shutil.copy(db, bare)
     with Store(bare) as store:
         store.con.execute("DELETE FROM aircraft")
-        many = check_departures(store, airport="UUWW", cls="business_jet", on=DAY, at_least=15)
-        two = check_departures(store, airport="UUWW", cls="business_jet", on=DAY, at_most=2)
+        many = check_departures(
+            store, airport="UUWW", cls="business_jet", on=DAY, at_least=15
+        ).to_dict()
+        two = check_departures(
+            store, airport="UUWW", cls="business_jet", on=DAY, at_most=2
+        ).to_dict()
         doc = exodus(store, area="moscow", cls="business_jet", on=DAY, save=False).to_dict()
     for result in (many, two):
         assert result["verdict"] == "cannot be determined", result["reasons"]
@@ -161,7 +169,7 @@ def test_poor_coverage_never_contradicts(dark: tuple[Path, Path]) -> None:
     with Store(db) as store:
         result = check_departures(
             store, airport="UUWW", cls="business_jet", on=DAY, at_least=40, abroad=True
-        )
+        ).to_dict()
         doc = exodus(store, area="moscow", cls="business_jet", on=DAY, save=False).to_dict()
     assert result["verdict"] == "cannot be determined"
     assert any("coverage was" in r for r in result["reasons"])

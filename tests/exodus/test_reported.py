@@ -21,7 +21,9 @@ DAY = "2023-06-24"
 
 def _check(db: Path) -> dict:
     with Store(db) as store:
-        return check_departures(store, area="moscow", cls="business_jet", on=DAY, at_least=15)
+        return check_departures(
+            store, area="moscow", cls="business_jet", on=DAY, at_least=15
+        ).to_dict()
 
 
 def _epoch(iso: str) -> int:

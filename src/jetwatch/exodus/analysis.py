@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -368,6 +370,36 @@ def live(store: Store, *, at: dt.datetime | None = None, **kwargs: Any) -> Exodu
         where = scope(kwargs.get("area"), kwargs.get("airport"), kwargs.get("cls"))
         kwargs["on"] = now.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(where.tz)).date()
     return exodus(store, upto=now, **kwargs)
+
+
+@dataclass(frozen=True)
+class LiveStep:
+    """One scoring of a live run, with the surges not flagged by an earlier step."""
+
+    result: ExodusResult
+    new: list[Surge]
+
+
+def watch(
+    store: Store,
+    *,
+    at: dt.datetime | None = None,
+    interval: float = 60.0,
+    once: bool = False,
+    **kwargs: Any,
+) -> Iterator[LiveStep]:
+    """Score the day so far every ``interval`` s (:func:`live`), yielding each step
+    with its new surges (one surge is reported once, by its start). ``at`` (a replay's
+    clock) or ``once`` stops after one step."""
+    seen: set[dt.datetime] = set()
+    while True:
+        doc = live(store, at=at, **kwargs).result()
+        new = [s for s in doc.surges if s.start not in seen]
+        seen.update(s.start for s in new)
+        yield LiveStep(doc, new)
+        if once or at is not None:
+            return
+        time.sleep(interval)
 
 
 def _save(store: Store, result: Exodus) -> None:

@@ -28,7 +28,7 @@ transponder went quiet while airborne.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -37,6 +37,13 @@ from jetwatch.exodus.analysis import Exodus, Settings, exodus
 from jetwatch.exodus.coverage import POOR
 from jetwatch.exodus.departures import places, scope
 from jetwatch.exodus.reported import compare
+from jetwatch.exodus.verdict import (
+    AircraftFlight,
+    AircraftVerdict,
+    DeparturesVerdict,
+    Quiet,
+    ScopeOf,
+)
 from jetwatch.geo import haversine_km
 from jetwatch.reference.registry import lookup
 from jetwatch.store.db import Store
@@ -76,7 +83,7 @@ def check_departures(
     abroad: bool = False,
     infer_destinations: bool = False,
     settings: Settings | None = None,
-) -> dict[str, Any]:
+) -> DeparturesVerdict:
     if (at_least is None) == (at_most is None):
         raise ClaimError("give one of --at-least N or --at-most N")
     if infer_destinations and not abroad:
@@ -162,35 +169,37 @@ def check_departures(
     if second is not None:
         reasons.append(second.sentence(what.removesuffix(" to another country")))
     reasons.append(_would_change(verdict, at_least, at_most, seen, maybe, good, dark != []))
-    doc = ex.to_dict()
-    return {
-        "claim": claim,
-        "verdict": verdict,
-        "reasons": reasons,
-        "headline": doc["headline"],
-        "test": doc["test"],
-        "observed": seen,
-        "unknown_class": no_class,
-        "unknown_destination": no_destination,
-        "heading_abroad": len(inferred),
-        "inferred_destinations": infer_destinations,
-        "expected": doc["expected"],
-        "coverage": doc["coverage"],
-        "blackouts": doc["blackouts"],
-        "baseline_error": ex.baseline_error,
-        "surges": doc["surges"],
-        "flights": [
+    doc = ex.result()
+    return DeparturesVerdict(
+        claim=claim,
+        verdict=verdict,
+        reasons=reasons,
+        headline=doc.headline,
+        test=doc.test,
+        observed=seen,
+        unknown_class=no_class,
+        unknown_destination=no_destination,
+        heading_abroad=len(inferred),
+        inferred_destinations=infer_destinations,
+        expected=doc.expected,
+        coverage=doc.coverage,
+        blackouts=doc.blackouts,
+        baseline_error=ex.baseline_error,
+        surges=doc.surges,
+        flights=[
             f
-            for f in doc["flights"]
+            for f in doc.flights
             if not abroad
-            or f["abroad"] is True
-            or (infer_destinations and f["abroad"] is None and f["heading"] == "abroad")
+            or f.abroad is True
+            or (infer_destinations and f.abroad is None and f.heading == "abroad")
         ],
-        "unknown_class_flights": doc["unknown_class_flights"],
-        "reported": None if second is None else second.to_dict(),
-        "labels": doc["labels"],
-        "exodus": {k: doc[k] for k in ("scope", "airports", "class", "day", "timezone")},
-    }
+        unknown_class_flights=doc.unknown_class_flights,
+        reported=None if second is None else second.to_dict(),
+        labels=doc.labels,
+        exodus=ScopeOf(
+            scope=doc.scope, airports=doc.airports, cls=doc.cls, day=doc.day, timezone=doc.timezone
+        ),
+    )
 
 
 def _doubts(no_class: int, no_destination: int, cls: str | None) -> str:
@@ -254,7 +263,7 @@ def check_aircraft(
     arrived: str | None = None,
     on: str | dt.date,
     quiet_s: float = 300.0,
-) -> dict[str, Any]:
+) -> AircraftVerdict:
     if (left is None) == (arrived is None):
         raise ClaimError("give one of --left AREA or --arrived AREA")
     day = day_of(on)
@@ -273,11 +282,13 @@ def check_aircraft(
         params={"icao": icao, "since": since, "until": until},
     ).to_arrow_table()
     quiet = quiet_gaps(store, icao, since, until, quiet_s)
-    ends = store.con.execute(
-        "SELECT min(time), max(time), arg_max(on_ground, time), arg_max(lat, time), "
-        "arg_max(lon, time) FROM positions WHERE icao24 = ? AND time >= ? AND time < ?",
-        [icao, since, until],
-    ).fetchall()[0]
+    ends = DayEnds(
+        *store.con.execute(
+            "SELECT min(time), max(time), arg_max(on_ground, time), arg_max(lat, time), "
+            "arg_max(lon, time) FROM positions WHERE icao24 = ? AND time >= ? AND time < ?",
+            [icao, since, until],
+        ).fetchall()[0]
+    )
     codes = set(where.airports)
     rows = flights.to_pylist()
     key, when = ("origin", "takeoff") if left else ("destination", "landing")
@@ -294,13 +305,13 @@ def check_aircraft(
     if hits:
         verdict = SUPPORTED
         reasons.append(f"{_flight_text(hits[0], left is not None)}")
-    elif ends[0] is None:
+    elif ends.first is None:
         verdict = UNKNOWN
         reasons.append("the aircraft was not seen that day: an absence of data is not evidence")
-    elif good and ends[2] and _in_area(ends[3], ends[4], where.airports) and left:
+    elif good and ends.on_ground and _in_area(ends.lat, ends.lon, where.airports) and left:
         verdict = CONTRADICTED
         reasons.append(
-            f"last seen on the ground in {where.name} at {ends[1]:%H:%M} UTC with coverage "
+            f"last seen on the ground in {where.name} at {ends.last:%H:%M} UTC with coverage "
             f"{ex.period_coverage:.0%} of its usual level, and no departure from it"
         )
     else:
@@ -309,20 +320,33 @@ def check_aircraft(
             f"no {'departure from' if left else 'arrival at'} {where.name} observed; "
             + (_coverage_reason(ex) if not good else "its last position does not settle it")
         )
-    return {
-        "claim": f"{aircraft} {verb} {where.name} on {day}",
-        "verdict": verdict,
-        "reasons": reasons,
-        "labels": sorted(store.labels()),
-        "icao24": icao,
-        "first_seen": _iso(ends[0]),
-        "last_seen": _iso(ends[1]),
-        "coverage": None if np.isnan(ex.period_coverage) else round(ex.period_coverage, 3),
-        "flights": [
-            {k: _iso(v) if isinstance(v, dt.datetime) else v for k, v in r.items()} for r in rows
+    return AircraftVerdict(
+        claim=f"{aircraft} {verb} {where.name} on {day}",
+        verdict=verdict,
+        reasons=reasons,
+        labels=sorted(store.labels()),
+        icao24=icao,
+        first_seen=None if ends.first is None else ends.first.replace(microsecond=0),
+        last_seen=None if ends.last is None else ends.last.replace(microsecond=0),
+        coverage=None if np.isnan(ex.period_coverage) else round(ex.period_coverage, 3),
+        flights=[
+            AircraftFlight.model_validate(
+                {k: _iso(v) if isinstance(v, dt.datetime) else v for k, v in r.items()}
+            )
+            for r in rows
         ],
-        "quiet": quiet,
-    }
+        quiet=[Quiet.model_validate(q) for q in quiet],
+    )
+
+
+class DayEnds(NamedTuple):
+    """An aircraft's first and last position of a day, and where the last one was."""
+
+    first: dt.datetime | None
+    last: dt.datetime | None
+    on_ground: bool | None
+    lat: float | None
+    lon: float | None
 
 
 def _iso(t: dt.datetime | None) -> str | None:

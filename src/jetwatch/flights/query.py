@@ -129,3 +129,16 @@ class Flight:
             "ORDER BY time",
             params=[self.record.icao24, self.record.first_seen, self.record.last_seen],
         ).to_arrow_table()
+
+
+def takeoffs_per_day(store: Store, airports: list[str], cls: str, tz: str) -> dict[str, int]:
+    """Observed take-offs of ``cls`` from ``airports`` per local day of ``tz``
+    (``YYYY-MM-DD`` → count): flights whose take-off was not seen are not counted."""
+    rows = store.con.execute(
+        "SELECT CAST(timezone(?, f.takeoff::TIMESTAMPTZ) AS DATE)::VARCHAR AS day, count(*) "
+        "FROM flights f JOIN aircraft_classes c USING (icao24) "
+        "WHERE c.class = ? AND list_contains(?, f.origin) AND f.takeoff IS NOT NULL "
+        "GROUP BY day ORDER BY day",
+        [tz, cls, airports],
+    ).fetchall()
+    return {str(day): int(n) for day, n in rows}

@@ -86,7 +86,9 @@ def document(
     flights = query(store, aircraft=icao, on=day).to_pylist()
     claim = None
     if left or arrived:
-        claim = check_aircraft(store, aircraft, left=left, arrived=arrived, on=day, quiet_s=quiet_s)
+        claim = check_aircraft(
+            store, aircraft, left=left, arrived=arrived, on=day, quiet_s=quiet_s
+        ).to_dict()
     info.pop("sources", None)
     return {
         "query": aircraft,
