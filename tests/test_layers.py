@@ -10,8 +10,7 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "src" / "jetwatch"
-TOP = ("cli", "cli_common", "cli_exodus", "cli_fetch", "cli_live", "cli_report", "cli_serve",
-       "cli_spark", "__main__", "web")  # fmt: skip
+TOP = ("cli", "__main__", "web")
 
 
 def _part(path: Path) -> str:
@@ -89,3 +88,13 @@ def test_the_store_takes_only_the_class_rules_from_the_reference_layer() -> None
     }
     assert used <= {"jetwatch.reference.classes"}
     assert not _imports(PACKAGE / "reference" / "classes.py") & {"store"}
+
+
+def test_the_cli_holds_no_sql() -> None:
+    sql = ("SELECT ", "INSERT INTO", "DELETE FROM", "UPDATE ")
+    wrong = [
+        str(p.relative_to(PACKAGE))
+        for p in (PACKAGE / "cli").rglob("*.py")
+        if any(k in p.read_text() for k in sql)
+    ]
+    assert wrong == []

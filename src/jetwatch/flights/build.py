@@ -50,6 +50,7 @@ class BuildResult:
     flights: int = 0
     excluded: int = 0  # positions with impossible values, left out (still in the store)
     seconds: float = 0.0
+    stored: int = 0  # flights in the store afterwards
 
 
 def build(
@@ -102,6 +103,7 @@ def build(
         raise
     finally:
         con.execute(f"SET memory_limit = '{limit}'")
+    result.stored = int(con.execute("SELECT count(*) FROM flights").fetchall()[0][0])
     result.seconds = time.perf_counter() - began
     return result
 

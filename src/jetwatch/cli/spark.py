@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from jetwatch.cli_common import FileLine, ingest_summary, out
+from jetwatch.cli.common import FileLine, ingest_summary, out
 from jetwatch.decode import DecoderSettings
 from jetwatch.errors import JetwatchError
 from jetwatch.ingest import Start

@@ -23,7 +23,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from jetwatch.cli_common import db_option, err, out
+from jetwatch.cli.common import db_option, err, out
 from jetwatch.config import load as load_config
 from jetwatch.errors import JetwatchError
 from jetwatch.fetch import adsblol, adsbx, opensky, trino

@@ -13,7 +13,7 @@ import click
 import pyarrow as pa
 from rich.markup import escape
 
-from jetwatch.cli_common import db_option, emit, out, output_options
+from jetwatch.cli.common import db_option, emit, out, output_options
 from jetwatch.config import redact
 from jetwatch.errors import JetwatchError, UnknownFormatError
 from jetwatch.live import replay as replay_lib

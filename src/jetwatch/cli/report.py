@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from jetwatch.cli_common import DAY, db_option
+from jetwatch.cli.common import DAY, db_option
 from jetwatch.errors import JetwatchError
 from jetwatch.exodus.analysis import Settings
 from jetwatch.reports import aircraft as aircraft_report

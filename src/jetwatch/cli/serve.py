@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from jetwatch.cli_common import db_option
+from jetwatch.cli.common import db_option
 from jetwatch.config import load
 from jetwatch.errors import JetwatchError
 from jetwatch.store.db import Store

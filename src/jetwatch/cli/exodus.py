@@ -13,7 +13,7 @@ import pyarrow as pa
 from rich.markup import escape
 from rich.table import Table
 
-from jetwatch.cli_common import (
+from jetwatch.cli.common import (
     DAY,
     TIME,
     db_option,
