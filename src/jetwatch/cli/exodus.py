@@ -23,7 +23,6 @@ from jetwatch.cli.common import (
     out,
     output_options,
 )
-from jetwatch.errors import JetwatchError
 from jetwatch.exodus.analysis import Settings, exodus
 from jetwatch.exodus.analysis import watch as watch_live
 from jetwatch.exodus.baseline import DETECTORS
@@ -131,35 +130,32 @@ def exodus_cmd(
     settings = Settings(bucket_minutes=int(bucket), weeks=weeks, false_alarms_per_year=false_alarms)
     now = _utc(at)
     what: dict[str, Any] = {"area": area, "airport": airport, "cls": cls, "on": on}
-    try:
-        with _open(db) as store:
-            if not live:
-                if on is None:
-                    raise click.UsageError("give --on DAY (or --live)")
-                if engine == "spark":
-                    what["source"] = _spark_source(str(flights_dir), master, store)
-                doc = exodus(store, settings=settings, method=detector, **what).to_dict()
-                _show(doc, fmt, out_file)
-                return
-            steps = watch_live(
-                store,
-                at=now,
-                interval=interval,
-                once=once,
-                settings=settings,
-                method=detector,
-                **what,
-            )
-            for step in steps:
-                doc = step.result.to_dict()
-                for s in step.new:
-                    _alert(doc, s.to_dict(), fmt)
-            if fmt == "table":
-                if not doc["surges"]:
-                    out.print(f"{doc['upto']}: no surge")
-                out.print(escape(doc["headline"]))
-    except JetwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with _open(db) as store:
+        if not live:
+            if on is None:
+                raise click.UsageError("give --on DAY (or --live)")
+            if engine == "spark":
+                what["source"] = _spark_source(str(flights_dir), master, store)
+            doc = exodus(store, settings=settings, method=detector, **what).to_dict()
+            _show(doc, fmt, out_file)
+            return
+        steps = watch_live(
+            store,
+            at=now,
+            interval=interval,
+            once=once,
+            settings=settings,
+            method=detector,
+            **what,
+        )
+        for step in steps:
+            doc = step.result.to_dict()
+            for s in step.new:
+                _alert(doc, s.to_dict(), fmt)
+        if fmt == "table":
+            if not doc["surges"]:
+                out.print(f"{doc['upto']}: no surge")
+            out.print(escape(doc["headline"]))
 
 
 def _alert(doc: dict[str, Any], s: dict[str, Any], fmt: str) -> None:
@@ -293,21 +289,18 @@ def check_departures_cmd(
     out_file: Path | None,
 ) -> None:
     """Check a claim about how many departures there were."""
-    try:
-        with _open(db) as store:
-            result = check_departures(
-                store,
-                area=area,
-                airport=origin,
-                cls=cls,
-                on=on,
-                at_least=at_least,
-                at_most=at_most,
-                abroad=abroad,
-                infer_destinations=infer_destinations,
-            )
-    except JetwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with _open(db) as store:
+        result = check_departures(
+            store,
+            area=area,
+            airport=origin,
+            cls=cls,
+            on=on,
+            at_least=at_least,
+            at_most=at_most,
+            abroad=abroad,
+            infer_destinations=infer_destinations,
+        )
     _verdict(result, fmt, out_file)
 
 
@@ -328,11 +321,8 @@ def check_aircraft_cmd(
     out_file: Path | None,
 ) -> None:
     """Check whether an aircraft left (or arrived at) an area on a day."""
-    try:
-        with _open(db) as store:
-            result = check_aircraft(store, aircraft, left=left, arrived=arrived, on=on)
-    except JetwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with _open(db) as store:
+        result = check_aircraft(store, aircraft, left=left, arrived=arrived, on=on)
     _verdict(result, fmt, out_file)
 
 

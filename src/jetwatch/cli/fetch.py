@@ -101,12 +101,9 @@ def fetch_adsblol(
     day are kept and ingested whole. Set GITHUB_TOKEN to lift GitHub's limit of 60
     API requests an hour.
     """
-    try:
-        box = window_lib.box(area, bbox)
-        dates = window_lib.days(days)
-        store = Store(db)
-    except JetwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    box = window_lib.box(area, bbox)
+    dates = window_lib.days(days)
+    store = Store(db)
     base = mirror.rstrip("/") if mirror else None
     client = Client()
     results = _each_day(
@@ -174,21 +171,18 @@ def fetch_opensky(
     `jetwatch check` sets beside jetwatch's own; tracks and states become positions.
     A day with no flights (HTTP 404) is "no flights", not an error.
     """
-    try:
-        wanted = [w.strip() for w in what.split(",") if w.strip()]
-        unknown = [w for w in wanted if w not in opensky.WHAT]
-        if unknown or not wanted:
-            raise JetwatchError(
-                f"expected some of {', '.join(opensky.WHAT)}", value=what, where="--what"
-            )
-        box = window_lib.box(area, bbox)
-        dates = window_lib.days(days)
-        codes = window_lib.airports(area, box, airports)
-        config = load_config()
-        creds = opensky.credentials(config.opensky_client_id, config.opensky_client_secret)
-        store = Store(db)
-    except JetwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    wanted = [w.strip() for w in what.split(",") if w.strip()]
+    unknown = [w for w in wanted if w not in opensky.WHAT]
+    if unknown or not wanted:
+        raise JetwatchError(
+            f"expected some of {', '.join(opensky.WHAT)}", value=what, where="--what"
+        )
+    box = window_lib.box(area, bbox)
+    dates = window_lib.days(days)
+    codes = window_lib.airports(area, box, airports)
+    config = load_config()
+    creds = opensky.credentials(config.opensky_client_id, config.opensky_client_secret)
+    store = Store(db)
     base = mirror.rstrip("/") if mirror else None
     session = opensky.Session(
         Client(),
@@ -338,16 +332,11 @@ def fetch_adsbx_sample(
 ) -> None:
     """ADS-B Exchange's free sample days (the first of each month): readsb-hist
     snapshots, one every --step seconds, cut to the area and ingested."""
-    try:
-        if step < adsbx.EVERY_S or step % adsbx.EVERY_S:
-            raise JetwatchError(
-                "a multiple of 5 s (a snapshot every 5 s)", value=step, where="--step"
-            )
-        box = window_lib.box(area, bbox)
-        dates = window_lib.days(days)
-        store = Store(db)
-    except JetwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    if step < adsbx.EVERY_S or step % adsbx.EVERY_S:
+        raise JetwatchError("a multiple of 5 s (a snapshot every 5 s)", value=step, where="--step")
+    box = window_lib.box(area, bbox)
+    dates = window_lib.days(days)
+    store = Store(db)
     client = Client()
     results = _each_day(
         store,
@@ -395,19 +384,13 @@ def fetch_opensky_history(
     it. The result is ingested as OpenSky state vectors and the query, its row count
     and the result's SHA-256 go into the store's fetches table.
     """
-    try:
-        box = window_lib.box(area, bbox)
-        dates = window_lib.days(days)
-    except JetwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    box = window_lib.box(area, bbox)
+    dates = window_lib.days(days)
     if print_query:
         for day in dates:
             click.echo(f"-- {day}\n{trino.history_sql(box, *window_lib.span(day))};")
         return
-    try:
-        store = Store(db)
-    except JetwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    store = Store(db)
     with store:
         results = [trino.fetch_day(store, day, box, refresh=refresh) for day in dates]
     rows = [

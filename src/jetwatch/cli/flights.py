@@ -21,7 +21,6 @@ from jetwatch.cli.common import (
     output_options,
     renamed_option,
 )
-from jetwatch.errors import JetwatchError
 from jetwatch.flights import export as flights_export
 from jetwatch.flights import query as flights_query
 from jetwatch.reference.classes import CLASSES
@@ -60,22 +59,19 @@ def flights(
         return
     if not db.exists():
         raise click.ClickException(f"{db}: no such database")
-    try:
-        with Store(db) as store:
-            table = flights_query.query(
-                store,
-                origin=origin,
-                destination=destination,
-                on=on,
-                since=since,
-                until=until,
-                cls=cls,
-                aircraft=aircraft,
-                limit=limit,
-            )
-            listing = None if fmt == "table" else flights_export.output(store, table, fmt)
-    except JetwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with Store(db) as store:
+        table = flights_query.query(
+            store,
+            origin=origin,
+            destination=destination,
+            on=on,
+            since=since,
+            until=until,
+            cls=cls,
+            aircraft=aircraft,
+            limit=limit,
+        )
+        listing = None if fmt == "table" else flights_export.output(store, table, fmt)
     if listing is not None:
         emit(listing, fmt, out_file)
         return
@@ -148,11 +144,8 @@ def flights_build(
         build_on_spark(input_path, input_format, output, master, label)
         return
     db = sub_db or db
-    try:
-        with Store(db) as store:
-            result = flights_lib.build(store, rebuild=rebuild)
-    except JetwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with Store(db) as store:
+        result = flights_lib.build(store, rebuild=rebuild)
     out.print(
         f"{result.ingests} new ingests, {result.aircraft:,} aircraft rebuilt, "
         f"{result.deleted:,} flights replaced, {result.flights:,} flights built in "

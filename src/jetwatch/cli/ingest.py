@@ -27,7 +27,6 @@ from jetwatch.cli.common import (
     renamed_option,
 )
 from jetwatch.decode import DecoderSettings
-from jetwatch.errors import JetwatchError
 from jetwatch.ingest import MTIME, IngestResult, Start, ingest_files
 from jetwatch.parts import Input, Parts, group
 from jetwatch.sources import READERS
@@ -114,10 +113,7 @@ def ingest(
 
         ingest_on_spark(list(paths), output, fmt, _start(start), settings, master, label, as_json)
         return
-    try:
-        files = group(Path(p) for p in paths)
-    except JetwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    files = group(Path(p) for p in paths)
     results = _run_ingest(db, files, fmt, _start(start), archive_dir, settings, not no_progress)
     report_ingests(results, as_json)
     if any(not r.read_anything or r.got_nothing for r in results):
@@ -133,10 +129,7 @@ def _run_ingest(
     settings: DecoderSettings,
     show_progress: bool,
 ) -> list[IngestResult]:
-    try:
-        store = Store(db)
-    except JetwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    store = Store(db)
     with (
         store,
         Progress(

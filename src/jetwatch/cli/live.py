@@ -31,10 +31,6 @@ def _cell(v: object) -> str:
     return escape("" if v is None else str(v))
 
 
-def _fail(exc: JetwatchError) -> click.ClickException:
-    return click.ClickException(str(exc))
-
-
 @click.command("listen")
 @click.argument("urls", nargs=-1, required=True)
 @db_option
@@ -92,31 +88,28 @@ def listen(
     """Connect to receivers (beast://, raw://, sbs://, http://…/aircraft.json) and store
     what they send, with watch alerts. Ctrl-C flushes and exits."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    try:
-        feeds = [parse(u) for u in urls]
-        pairs = []
-        for s in scopes:
-            area, _, cls = s.partition(":")
-            if not cls:
-                raise click.BadParameter(f"expected AREA:CLASS, got {s!r}", param_hint="--exodus")
-            pairs.append((area, cls))
-        options = Options(
-            flush_s=flush,
-            segment_s=segment,
-            stall_s=stall,
-            poll_s=poll,
-            status_s=status_every,
-            exodus=pairs,
-            flights_every_s=flights_every,
-            duration_s=duration,
-            max_body=int(max_body * (1 << 20)),
-            poll_deadline_s=poll_deadline,
-            max_backlog=int(max_backlog * (1 << 20)),
-        )
-        with Store(db) as store:
-            totals = Listener(store, feeds, options).run()
-    except JetwatchError as exc:
-        raise _fail(exc) from None
+    feeds = [parse(u) for u in urls]
+    pairs = []
+    for s in scopes:
+        area, _, cls = s.partition(":")
+        if not cls:
+            raise click.BadParameter(f"expected AREA:CLASS, got {s!r}", param_hint="--exodus")
+        pairs.append((area, cls))
+    options = Options(
+        flush_s=flush,
+        segment_s=segment,
+        stall_s=stall,
+        poll_s=poll,
+        status_s=status_every,
+        exodus=pairs,
+        flights_every_s=flights_every,
+        duration_s=duration,
+        max_body=int(max_body * (1 << 20)),
+        poll_deadline_s=poll_deadline,
+        max_backlog=int(max_backlog * (1 << 20)),
+    )
+    with Store(db) as store:
+        totals = Listener(store, feeds, options).run()
     out.print(
         f"stored {totals.positions:,} positions from {totals.records:,} records "
         f"({totals.rejected:,} rejected, {totals.duplicates:,} duplicates dropped), "
@@ -157,7 +150,7 @@ def replay(
 
         sent = asyncio.run(go())
     except JetwatchError as exc:
-        raise _fail(exc) from None
+        raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
         sent = server.sent_records
     out.print(f"sent {sent:,} records")
@@ -183,11 +176,8 @@ def watch_add(db: Path, note: str | None, exclude: bool, **named: str | None) ->
     if len(given) != 1:
         raise click.UsageError("give exactly one of --hex, --reg, --operator, --type, --category")
     kind = {"hexid": "hex", "typecode": "type"}.get(given[0][0], given[0][0])
-    try:
-        with Store(db) as store:
-            entry = lists.add(store, kind, given[0][1] or "", note=note, exclude=exclude)
-    except JetwatchError as exc:
-        raise _fail(exc) from None
+    with Store(db) as store:
+        entry = lists.add(store, kind, given[0][1] or "", note=note, exclude=exclude)
     out.print(
         f"entry {entry}: {'exclude' if exclude else 'watch'} {kind} {escape(given[0][1] or '')}"
     )
@@ -213,16 +203,13 @@ def watch_import(db: Path, path: Path, categories: tuple[str, ...]) -> None:
         plane_alert = registry.detect(path) == "plane_alert"
     except UnknownFormatError:
         plane_alert = False  # not a registry file: a simple list
-    try:
-        with Store(db) as store:
-            if plane_alert:
-                n = lists.import_plane_alert(store, path, list(categories) or None)
-            else:
-                n, errors = lists.import_list(store, path, categories[0] if categories else None)
-                for error in errors:
-                    out.print(f"[red]skipped[/red] {escape(str(error))}")
-    except JetwatchError as exc:
-        raise _fail(exc) from None
+    with Store(db) as store:
+        if plane_alert:
+            n = lists.import_plane_alert(store, path, list(categories) or None)
+        else:
+            n, errors = lists.import_list(store, path, categories[0] if categories else None)
+            for error in errors:
+                out.print(f"[red]skipped[/red] {escape(str(error))}")
     out.print(f"{n} watchlist entries added or updated from {escape(str(path))}")
 
 
@@ -277,11 +264,8 @@ def watch_rule(
     when = rules.Conditions(**conditions)
     if squawks:
         when.squawks = list(squawks)
-    try:
-        with Store(db) as store:
-            rule_id = rules.add(store, event, when, list(targets), template, per_hour)
-    except JetwatchError as exc:
-        raise _fail(exc) from None
+    with Store(db) as store:
+        rule_id = rules.add(store, event, when, list(targets), template, per_hour)
     out.print(
         f"rule {rule_id}: {event}, notify {', '.join(redact(t) for t in targets) or 'nobody'}"
     )

@@ -45,17 +45,14 @@ from jetwatch.store.db import Store
 )
 def areas(path: Path | None, extra: Path | None) -> None:
     """List the named areas and their airports."""
-    try:
-        known = area_lib.load(path)
-        airports = Airports(extra=extra)
-        table = Table(title="areas")
-        for name in ("area", "title", "airports"):
-            table.add_column(name)
-        for name, area in sorted(known.items()):
-            codes = area.resolve(airports)
-            table.add_row(escape(name), escape(area.title), escape(" ".join(codes)))
-    except JetwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    known = area_lib.load(path)
+    airports = Airports(extra=extra)
+    table = Table(title="areas")
+    for name in ("area", "title", "airports"):
+        table.add_column(name)
+    for name, area in sorted(known.items()):
+        codes = area.resolve(airports)
+        table.add_row(escape(name), escape(area.title), escape(" ".join(codes)))
     out.print(table)
 
 
@@ -98,10 +95,7 @@ def registry_import(paths: tuple[Path, ...], db: Path, fmt: str | None) -> None:
 def registry_set_class(icao24: str, aircraft_class: str, db: Path, reason: str | None) -> None:
     """Override the class of one aircraft."""
     with Store(db) as store:
-        try:
-            registry_lib.set_class(store, icao24, aircraft_class, reason)
-        except JetwatchError as exc:
-            raise click.ClickException(str(exc)) from exc
+        registry_lib.set_class(store, icao24, aircraft_class, reason)
     out.print(f"{escape(icao24)}: class {aircraft_class}")
 
 

@@ -9,7 +9,6 @@ from rich.console import Console
 from rich.markup import escape
 
 from jetwatch.cli.common import DAY, db_option
-from jetwatch.errors import JetwatchError
 from jetwatch.exodus.analysis import Settings
 from jetwatch.reports import aircraft as aircraft_report
 from jetwatch.reports import exodus as exodus_report
@@ -76,13 +75,10 @@ def report_exodus(
         str(path),
     ]
     settings = Settings(bucket_minutes=int(bucket), weeks=weeks, false_alarms_per_year=false_alarms)
-    try:
-        with Store(db) as store:
-            html, doc = exodus_report.render(
-                store, area=area, airport=airport, cls=cls, on=on, settings=settings, command=again
-            )
-    except JetwatchError as exc:
-        raise click.ClickException(str(exc)) from None
+    with Store(db) as store:
+        html, doc = exodus_report.render(
+            store, area=area, airport=airport, cls=cls, on=on, settings=settings, command=again
+        )
     _write(path, html, pdf)
     said, _ = exodus_report.verdict(doc)
     console.print(
@@ -116,13 +112,10 @@ def report_aircraft(
     claim = ["--left", left] if left else ["--arrived", arrived] if arrived else []
     again = ["jetwatch", "report", "aircraft", aircraft, "--db", str(db), "--on", on, *claim]
     again += ["--out", str(path)]
-    try:
-        with Store(db) as store:
-            html, doc = aircraft_report.render(
-                store, aircraft, on=on, left=left, arrived=arrived, command=again
-            )
-    except JetwatchError as exc:
-        raise click.ClickException(str(exc)) from None
+    with Store(db) as store:
+        html, doc = aircraft_report.render(
+            store, aircraft, on=on, left=left, arrived=arrived, command=again
+        )
     _write(path, html, pdf)
     said = f"; claim: {doc['claim']['verdict']}" if doc["claim"] else ""
     console.print(f"{escape(str(path))}: {len(doc['flights'])} flight(s) on {doc['day']}{said}")
@@ -131,8 +124,5 @@ def report_aircraft(
 def _write(path: Path, html: str, pdf: bool) -> None:
     path.write_text(html)
     if pdf:
-        try:
-            printed = print_pdf(path, path.with_suffix(".pdf"))
-        except JetwatchError as exc:
-            raise click.ClickException(str(exc)) from None
+        printed = print_pdf(path, path.with_suffix(".pdf"))
         console.print(f"{escape(str(printed))}: PDF printed by Chromium")

@@ -9,7 +9,6 @@ import click
 
 from jetwatch.cli.common import db_option
 from jetwatch.config import load
-from jetwatch.errors import JetwatchError
 from jetwatch.store.db import Store
 
 
@@ -35,14 +34,11 @@ def serve(db: Path, host: str, port: int, urls: tuple[str, ...]) -> None:
     from jetwatch.live.listener import Listener
     from jetwatch.web.app import create_app
 
-    try:
-        config = load()
-        if config.tiles:
-            click.echo(f"online tiles from {config.tiles_origin} (the borders work offline)")
-        feeds = [parse(u) for u in urls]
-        store = Store(db)
-    except JetwatchError as exc:
-        raise click.ClickException(str(exc)) from None
+    config = load()
+    if config.tiles:
+        click.echo(f"online tiles from {config.tiles_origin} (the borders work offline)")
+    feeds = [parse(u) for u in urls]
+    store = Store(db)
     with store:
         listener = Listener(store, feeds, config=config) if feeds else None
         thread = threading.Thread(target=listener.run, daemon=True) if listener else None

@@ -23,7 +23,6 @@ from jetwatch.cli.ingest import (
     progress_bar,
     report_ingests,
 )
-from jetwatch.errors import JetwatchError
 
 
 @click.command()
@@ -81,25 +80,22 @@ def simulate(
 
     Presets: moscow-2023-06-24, moscow-quiet-2023-06-17, london-2023-06-24.
     """
-    try:
-        spec = sim_lib.load(scenario)
-        spec = dataclasses.replace(
-            spec, days=days or spec.days, seed=spec.seed if seed is None else seed
+    spec = sim_lib.load(scenario)
+    spec = dataclasses.replace(
+        spec, days=days or spec.days, seed=spec.seed if seed is None else seed
+    )
+    spec = spec.scaled(scale)
+    began = time.perf_counter()
+    with progress_bar("simulating", "legs") as step:
+        manifest = sim_lib.simulate(
+            spec,
+            out_dir,
+            [f.strip() for f in formats.split(",") if f.strip()],
+            raw_days,
+            registry_file,
+            overwrite,
+            step,
         )
-        spec = spec.scaled(scale)
-        began = time.perf_counter()
-        with progress_bar("simulating", "legs") as step:
-            manifest = sim_lib.simulate(
-                spec,
-                out_dir,
-                [f.strip() for f in formats.split(",") if f.strip()],
-                raw_days,
-                registry_file,
-                overwrite,
-                step,
-            )
-    except JetwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
     out.print(f"[bold red]{escape(sim_lib.SIMULATED)}[/bold red]")
     out.print(escape(spec.title))
     records: dict[str, int] = {}

@@ -110,11 +110,8 @@ def attach(db: Path, directory: Path) -> None:
     from jetwatch.flights.attach import attach as attach_lib
     from jetwatch.store.db import Store
 
-    try:
-        with Store(db) as store:
-            done = attach_lib(store, directory)
-    except JetwatchError as exc:
-        raise click.ClickException(str(exc)) from None
+    with Store(db) as store:
+        done = attach_lib(store, directory)
     labels = "".join(f"; {text}" for text in done.labels)
     click.echo(
         f"{done.flights:,} flights and {done.activity:,} activity rows from {directory} "

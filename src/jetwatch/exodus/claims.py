@@ -34,7 +34,7 @@ import numpy as np
 
 from jetwatch.errors import JetwatchError
 from jetwatch.exodus.analysis import Exodus, Settings, exodus
-from jetwatch.exodus.coverage import POOR
+from jetwatch.exodus.coverage import POOR, Gap
 from jetwatch.exodus.departures import places, scope
 from jetwatch.exodus.reported import compare
 from jetwatch.exodus.verdict import (
@@ -123,43 +123,15 @@ def check_departures(
                 else ": the count uses observed destinations only"
             )
         )
-    if at_least is not None:
-        claim = f"at least {at_least} {what} on {day}"
-        if seen >= at_least:
-            verdict = SUPPORTED
-            reasons.append(f"{seen} observed, at least the {at_least} claimed")
-        elif seen + maybe >= at_least:
-            verdict = UNKNOWN
-            reasons.append(f"{seen} observed; {doubt}, and could make up the claim")
-        elif not good:
-            verdict = UNKNOWN
-            reasons.append(f"{seen} observed, but {_coverage_reason(ex)}")
-        elif dark:
-            verdict = UNKNOWN
-            reasons.append(f"{seen} observed, but the verdict would rest on blacked-out hours")
-        else:
-            verdict = CONTRADICTED
-            reasons.append(
-                f"{seen} observed with coverage {cover:.0%} of its usual level; {at_least} claimed"
-            )
-    else:
-        assert at_most is not None
-        claim = f"at most {at_most} {what} on {day}"
-        if seen > at_most:
-            verdict = CONTRADICTED
-            reasons.append(f"{seen} observed, more than the {at_most} claimed")
-        elif seen + maybe > at_most:
-            verdict = UNKNOWN
-            reasons.append(f"{seen} observed; {doubt}, and could push it over {at_most}")
-        elif not good:
-            verdict = UNKNOWN
-            reasons.append(f"{seen} observed, but {_coverage_reason(ex)}")
-        elif dark:
-            verdict = UNKNOWN
-            reasons.append(f"{seen} observed, but the verdict would rest on blacked-out hours")
-        else:
-            verdict = SUPPORTED
-            reasons.append(f"{seen} observed with coverage {cover:.0%} of its usual level")
+    claim = (
+        f"at least {at_least} {what} on {day}"
+        if at_least is not None
+        else f"at most {at_most} {what} on {day}"
+    )
+    verdict, first = _count_verdict(
+        seen, maybe, at_least, at_most, doubt, cover, None if good else _coverage_reason(ex), dark
+    )
+    reasons.append(first)
     if maybe and verdict != UNKNOWN:
         reasons.append(f"{doubt}; they cannot change this verdict")
     reasons += [g.sentence() for g in dark]
@@ -200,6 +172,43 @@ def check_departures(
             scope=doc.scope, airports=doc.airports, cls=doc.cls, day=doc.day, timezone=doc.timezone
         ),
     )
+
+
+def _count_verdict(
+    seen: int,
+    maybe: int,
+    at_least: int | None,
+    at_most: int | None,
+    doubt: str,
+    cover: float,
+    poor: str | None,
+    dark: list[Gap],
+) -> tuple[str, str]:
+    """The verdict on "at least N" (or "at most N") from ``seen`` observed and ``maybe``
+    unsettled departures, and its first reason. ``poor`` says why the coverage is
+    not good enough to read an absence as one (None: it is)."""
+    if at_least is not None:
+        n, settled, reachable = at_least, seen >= at_least, seen + maybe >= at_least
+        yes, no = SUPPORTED, CONTRADICTED
+        settled_why = f"{seen} observed, at least the {n} claimed"
+        open_why = f"{seen} observed; {doubt}, and could make up the claim"
+        no_why = f"{seen} observed with coverage {cover:.0%} of its usual level; {n} claimed"
+    else:
+        assert at_most is not None
+        n, settled, reachable = at_most, seen > at_most, seen + maybe > at_most
+        yes, no = CONTRADICTED, SUPPORTED
+        settled_why = f"{seen} observed, more than the {n} claimed"
+        open_why = f"{seen} observed; {doubt}, and could push it over {n}"
+        no_why = f"{seen} observed with coverage {cover:.0%} of its usual level"
+    if settled:
+        return yes, settled_why
+    if reachable:
+        return UNKNOWN, open_why
+    if poor is not None:
+        return UNKNOWN, f"{seen} observed, but {poor}"
+    if dark:
+        return UNKNOWN, f"{seen} observed, but the verdict would rest on blacked-out hours"
+    return no, no_why
 
 
 def _doubts(no_class: int, no_destination: int, cls: str | None) -> str:
