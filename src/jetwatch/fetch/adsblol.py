@@ -44,7 +44,7 @@ from typing import Any, BinaryIO
 
 from jetwatch.fetch.globe import Checkpoint, filter_tar, finish
 from jetwatch.fetch.http import Client, FetchError, NotFound
-from jetwatch.fetch.provenance import Fetched, earlier, record, slug, work_dir
+from jetwatch.fetch.provenance import Terms, cite, earlier, slug, work_dir
 from jetwatch.fetch.remote import Asset, RemoteParts
 from jetwatch.fetch.window import Box, span
 from jetwatch.ingest import IngestResult, ingest_file
@@ -58,6 +58,7 @@ WEB = "https://github.com"
 KINDS = ("prod", "staging")
 LICENCE = "ODbL-1.0"
 ATTRIBUTION = "adsb.lol (https://adsb.lol), Open Database License (ODbL) 1.0"
+TERMS = Terms(SOURCE, LICENCE, ATTRIBUTION)
 
 SIMULATED = "SIMULATED DATA: the fetched traces say jetwatch's simulator made them"
 
@@ -309,19 +310,15 @@ def _record(
         else f"{release.kind} release"
     )
     counts = {**result.counts, "downloaded_bytes": result.downloaded, "box": box.text}
-    record(
+    cite(
         store,
-        Fetched(
-            SOURCE,
-            release.tag,
-            result.day,
-            box.name,
-            f"{api}/repos/{release.repo}/releases/tags/{release.tag}",
-            assets,
-            LICENCE,
-            ATTRIBUTION,
-            counts,
-            result.ingest.ingest_id if result.ingest else None,
-            note,
-        ),
+        TERMS,
+        release=release.tag,
+        day=result.day,
+        area=box.name,
+        url=f"{api}/repos/{release.repo}/releases/tags/{release.tag}",
+        assets=assets,
+        counts=counts,
+        ingest=result.ingest,
+        note=note,
     )

@@ -25,7 +25,7 @@ import numpy as np
 
 from jetwatch.fetch.answers import AnswerLog, Progress, Request
 from jetwatch.fetch.http import Client, FetchError, NotFound
-from jetwatch.fetch.provenance import Fetched, already, record, work_files
+from jetwatch.fetch.provenance import Terms, already, cite, work_files
 from jetwatch.fetch.window import Box, span
 from jetwatch.ingest import IngestResult
 from jetwatch.store.db import Store
@@ -35,6 +35,7 @@ BASE = "https://samples.adsbexchange.com"
 EVERY_S = 5
 LICENCE = "ADS-B Exchange sample data terms (free samples, first day of each month)"
 ATTRIBUTION = "ADS-B Exchange (https://www.adsbexchange.com), historical sample data"
+TERMS = Terms(SOURCE, LICENCE, ATTRIBUTION)
 
 
 @dataclass
@@ -128,21 +129,17 @@ def fetch_day(
     if result.ingest is not None and not result.ingest.read_anything:
         result.error = result.ingest.error
         return result
-    record(
+    cite(
         store,
-        Fetched(
-            SOURCE,
-            release,
-            day,
-            box.name,
-            f"{base}/readsb-hist/{day:%Y/%m/%d}/",
-            run.assets,
-            LICENCE,
-            ATTRIBUTION,
-            {**run.counts, "box": box.text},
-            result.ingest.ingest_id if result.ingest else None,
-            f"one snapshot every {step} s",
-        ),
+        TERMS,
+        release=release,
+        day=day,
+        area=box.name,
+        url=f"{base}/readsb-hist/{day:%Y/%m/%d}/",
+        assets=run.assets,
+        counts={**run.counts, "box": box.text},
+        ingest=result.ingest,
+        note=f"one snapshot every {step} s",
     )
     run.discard()
     result.status = "fetched"

@@ -42,7 +42,7 @@ from typing import Any
 from jetwatch.errors import JetwatchError
 from jetwatch.fetch.answers import AnswerLog, Progress, Request, answers_in
 from jetwatch.fetch.http import Client, FetchError, NotFound, Refused, form
-from jetwatch.fetch.provenance import Fetched, already, record, work_files
+from jetwatch.fetch.provenance import Terms, already, cite, work_files
 from jetwatch.fetch.window import Box, span
 from jetwatch.ingest import IngestResult
 from jetwatch.store.db import Store
@@ -61,6 +61,7 @@ ATTRIBUTION = (
     "The OpenSky Network (https://opensky-network.org); cite Schäfer et al., "
     "'Bringing Up OpenSky: A Large-scale ADS-B Sensor Network for Research', IPSN 2014"
 )
+TERMS = Terms(SOURCE, LICENCE, ATTRIBUTION)
 
 
 class CredentialsError(JetwatchError):
@@ -273,34 +274,19 @@ def fetch_day(
     if result.ingest is not None and not result.ingest.read_anything:
         result.error = result.ingest.error
         return result
-    _record(store, result, release, box, session.api, run.assets)
+    cite(
+        store,
+        TERMS,
+        release=release,
+        day=result.day,
+        area=box.name,
+        url=session.api,
+        assets=run.assets,
+        counts={**result.counts, "box": box.text},
+        ingest=result.ingest,
+        note="; ".join(result.notes) or "REST API",
+    )
     run.discard()
     result.status = "fetched"
     result.seconds = time.perf_counter() - began
     return result
-
-
-def _record(
-    store: Store,
-    result: FetchResult,
-    release: str,
-    box: Box,
-    api: str,
-    assets: list[dict[str, Any]],
-) -> None:
-    record(
-        store,
-        Fetched(
-            SOURCE,
-            release,
-            result.day,
-            box.name,
-            api,
-            assets,
-            LICENCE,
-            ATTRIBUTION,
-            {**result.counts, "box": box.text},
-            result.ingest.ingest_id if result.ingest else None,
-            "; ".join(result.notes) or "REST API",
-        ),
-    )

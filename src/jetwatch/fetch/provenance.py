@@ -67,6 +67,48 @@ def work_files(store: Store, prefix: str, release: str, area: str) -> tuple[Path
     return work / f"{stem}.jsonl", work / f"{stem}.done"
 
 
+@dataclass(frozen=True)
+class Terms:
+    """Who a source is and the terms its data comes under (every fetch cites them)."""
+
+    source: str
+    licence: str
+    attribution: str
+
+
+def cite(
+    store: Store,
+    terms: Terms,
+    *,
+    release: str,
+    day: dt.date,
+    area: str,
+    url: str,
+    assets: list[dict[str, Any]],
+    counts: dict[str, Any],
+    ingest: IngestResult | None,
+    note: str,
+) -> None:
+    """Record a fetch of ``terms``' source (:func:`record`)."""
+    ingest_id = None if ingest is None else ingest.ingest_id
+    record(
+        store,
+        Fetched(
+            terms.source,
+            release,
+            day,
+            area,
+            url,
+            assets,
+            terms.licence,
+            terms.attribution,
+            counts,
+            ingest_id,
+            note,
+        ),  # fmt: skip
+    )
+
+
 def record(store: Store, f: Fetched) -> None:
     store.con.execute(
         "INSERT OR REPLACE INTO fetches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

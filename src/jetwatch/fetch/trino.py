@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from jetwatch.errors import JetwatchError
-from jetwatch.fetch.provenance import Fetched, already, record, slug, work_dir
+from jetwatch.fetch.provenance import Terms, already, cite, slug, work_dir
 from jetwatch.fetch.window import Box, span
 from jetwatch.ingest import IngestResult, ingest_file
 from jetwatch.store.archive import sha256_file
@@ -52,6 +52,7 @@ ATTRIBUTION = (
     "The OpenSky Network (https://opensky-network.org), historical database; cite "
     "Schäfer et al., IPSN 2014"
 )
+TERMS = Terms(SOURCE, LICENCE, ATTRIBUTION)
 
 Run = Callable[[str], Any]  # a query -> a pandas DataFrame (pyopensky's answer)
 
@@ -135,21 +136,17 @@ def fetch_day(
         "rows": result.rows,
         "sha256": sha256_file(path) if path.exists() else None,
     }
-    record(
+    cite(
         store,
-        Fetched(
-            SOURCE,
-            release,
-            day,
-            box.name,
-            f"trino://{HOST}/{TABLE}",
-            [asset],
-            LICENCE,
-            ATTRIBUTION,
-            {"rows": result.rows, "box": box.text},
-            result.ingest.ingest_id if result.ingest else None,
-            "Trino history through pyopensky",
-        ),
+        TERMS,
+        release=release,
+        day=day,
+        area=box.name,
+        url=f"trino://{HOST}/{TABLE}",
+        assets=[asset],
+        counts={"rows": result.rows, "box": box.text},
+        ingest=result.ingest,
+        note="Trino history through pyopensky",
     )
     path.unlink(missing_ok=True)
     result.status = "fetched"
