@@ -1,4 +1,4 @@
-"""What the web app's API reads from the store, as set-based SQL.
+"""The live picture the web app's API reads from the store, as set-based SQL.
 
 :func:`aircraft` is the live picture: the latest position of every aircraft seen in
 the ``minutes`` (default 5) before ``at``. ``at`` defaults to the latest position in
