@@ -10,17 +10,8 @@ import pyarrow as pa
 from rich.markup import escape
 from rich.table import Table
 
-from jetwatch.cli.common import (
-    db_option,
-    emit,
-    err,
-    input_format_option,
-    out,
-    output_options,
-)
-from jetwatch.cli.ingest import (
-    SHOW_REJECTS,
-)
+from jetwatch.cli.common import db_option, emit, err, input_format_option, out, output_options
+from jetwatch.cli.ingest import SHOW_REJECTS
 from jetwatch.errors import JetwatchError
 from jetwatch.output import Output
 from jetwatch.reference import areas as area_lib

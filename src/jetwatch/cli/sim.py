@@ -16,13 +16,8 @@ from rich.table import Table
 from jetwatch import __version__
 from jetwatch import demo as demo_lib
 from jetwatch import sim as sim_lib
-from jetwatch.cli.common import (
-    out,
-)
-from jetwatch.cli.ingest import (
-    progress_bar,
-    report_ingests,
-)
+from jetwatch.cli.common import out
+from jetwatch.cli.ingest import progress_bar, report_ingests
 
 
 @click.command()

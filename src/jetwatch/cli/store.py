@@ -7,10 +7,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from jetwatch.cli.common import (
-    db_option,
-    out,
-)
+from jetwatch.cli.common import db_option, out
 from jetwatch.store import parquet
 from jetwatch.store.db import Store
 

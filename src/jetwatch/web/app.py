@@ -47,12 +47,7 @@ from jetwatch.exodus.claims import UnknownAircraftError
 from jetwatch.exodus.departures import ScopeError
 from jetwatch.reference.areas import UnknownAreaError
 from jetwatch.store.db import Store
-from jetwatch.web.deps import (
-    PROBLEMS,
-    STATIC,
-    Context,
-    problem,
-)
+from jetwatch.web.deps import PROBLEMS, STATIC, Context, problem
 from jetwatch.web.routes import ROUTERS
 
 CSP = (

@@ -11,14 +11,7 @@ from jetwatch.reports import aircraft as aircraft_report
 from jetwatch.reports import exodus as exodus_report
 from jetwatch.reports import page
 from jetwatch.store.db import Store
-from jetwatch.web.deps import (
-    BUSINESS_JET,
-    ICAO,
-    REPORT_PROBLEMS,
-    Class,
-    Day,
-    view,
-)
+from jetwatch.web.deps import BUSINESS_JET, ICAO, REPORT_PROBLEMS, Class, Day, view
 
 router = APIRouter()
 

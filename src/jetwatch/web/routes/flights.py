@@ -6,19 +6,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 
 from jetwatch.flights.query import Flight, query
 from jetwatch.store.db import Store
-from jetwatch.web.deps import (
-    Class,
-    Context,
-    Day,
-    context,
-    records,
-    view,
-)
-from jetwatch.web.models import (
-    FlightList,
-    FlightPage,
-    TrackPoint,
-)
+from jetwatch.web.deps import Class, Context, Day, context, records, view
+from jetwatch.web.models import FlightList, FlightPage, TrackPoint
 
 router = APIRouter()
 

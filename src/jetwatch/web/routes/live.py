@@ -9,21 +9,8 @@ from jetwatch.flights.query import query
 from jetwatch.reference.registry import lookup
 from jetwatch.store import picture
 from jetwatch.store.db import Store
-from jetwatch.web.deps import (
-    BOX,
-    CIRCLE,
-    Class,
-    Context,
-    When,
-    context,
-    records,
-    utc_time,
-    view,
-)
-from jetwatch.web.models import (
-    AircraftPage,
-    LivePicture,
-)
+from jetwatch.web.deps import BOX, CIRCLE, Class, Context, When, context, records, utc_time, view
+from jetwatch.web.models import AircraftPage, LivePicture
 
 router = APIRouter()
 

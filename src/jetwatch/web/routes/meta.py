@@ -11,18 +11,8 @@ from jetwatch import __version__
 from jetwatch.reference import areas as areas_lib
 from jetwatch.reports import borders
 from jetwatch.store.db import Store
-from jetwatch.web.deps import (
-    STATIC,
-    Context,
-    context,
-    view,
-)
-from jetwatch.web.models import (
-    Area,
-    Areas,
-    Borders,
-    Info,
-)
+from jetwatch.web.deps import STATIC, Context, context, view
+from jetwatch.web.models import Area, Areas, Borders, Info
 
 router = APIRouter()
 

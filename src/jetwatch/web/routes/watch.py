@@ -7,19 +7,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from jetwatch.store.db import Store
 from jetwatch.watch import alerts, lists
 from jetwatch.watch.alerts import AlertRecord
-from jetwatch.web.deps import (
-    Context,
-    WatchEntry,
-    context,
-    view,
-    writer,
-)
-from jetwatch.web.models import (
-    Added,
-    Alerts,
-    Removed,
-    Watchlist,
-)
+from jetwatch.web.deps import Context, WatchEntry, context, view, writer
+from jetwatch.web.models import Added, Alerts, Removed, Watchlist
 
 router = APIRouter()
 
