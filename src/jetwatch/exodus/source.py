@@ -25,6 +25,7 @@ from jetwatch.store.activity import around, record
 from jetwatch.store.db import Store
 
 Slots = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
+Span = tuple[float, float]  # (low, high), degrees
 
 
 class Source(Protocol):
@@ -32,13 +33,7 @@ class Source(Protocol):
         """Departures in ``[since, until)`` (naive UTC), oldest first."""
         ...
 
-    def activity(
-        self,
-        lat: tuple[float, float],
-        lon: tuple[float, float],
-        since: dt.datetime,
-        until: dt.datetime,
-    ) -> Slots:
+    def activity(self, lat: Span, lon: Span, since: dt.datetime, until: dt.datetime) -> Slots:
         """Slot starts (UTC epoch s) and positions in the cells covering the box."""
         ...
 
@@ -56,13 +51,7 @@ class StoreSource:
     def departures(self, where: Scope, since: dt.datetime, until: dt.datetime) -> pa.Table:
         return departures(self.store, where, since, until)
 
-    def activity(
-        self,
-        lat: tuple[float, float],
-        lon: tuple[float, float],
-        since: dt.datetime,
-        until: dt.datetime,
-    ) -> Slots:
+    def activity(self, lat: Span, lon: Span, since: dt.datetime, until: dt.datetime) -> Slots:
         record(self.store.con)  # ingests made before the summary existed, or not yet built
         return around(self.store.con, lat, lon, since, until)
 

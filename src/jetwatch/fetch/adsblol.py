@@ -44,7 +44,7 @@ from typing import Any, BinaryIO
 
 from jetwatch.fetch.globe import Checkpoint, filter_tar, finish
 from jetwatch.fetch.http import Client, FetchError, NotFound
-from jetwatch.fetch.provenance import Terms, cite, earlier, slug, work_dir
+from jetwatch.fetch.provenance import Terms, earlier, slug, work_dir
 from jetwatch.fetch.remote import Asset, RemoteParts
 from jetwatch.fetch.window import Box, span
 from jetwatch.ingest import IngestResult, ingest_file
@@ -309,13 +309,12 @@ def _record(
         if unhashed
         else f"{release.kind} release"
     )
-    counts = {**result.counts, "downloaded_bytes": result.downloaded, "box": box.text}
-    cite(
+    counts = {**result.counts, "downloaded_bytes": result.downloaded}
+    TERMS.cite(
         store,
-        TERMS,
         release=release.tag,
         day=result.day,
-        area=box.name,
+        box=box,
         url=f"{api}/repos/{release.repo}/releases/tags/{release.tag}",
         assets=assets,
         counts=counts,

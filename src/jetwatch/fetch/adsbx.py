@@ -25,7 +25,7 @@ import numpy as np
 
 from jetwatch.fetch.answers import AnswerLog, Progress, Request
 from jetwatch.fetch.http import Client, FetchError, NotFound
-from jetwatch.fetch.provenance import Terms, already, cite, work_files
+from jetwatch.fetch.provenance import Terms, already, work_files
 from jetwatch.fetch.window import Box, span
 from jetwatch.ingest import IngestResult
 from jetwatch.store.db import Store
@@ -129,15 +129,14 @@ def fetch_day(
     if result.ingest is not None and not result.ingest.read_anything:
         result.error = result.ingest.error
         return result
-    cite(
+    TERMS.cite(
         store,
-        TERMS,
         release=release,
         day=day,
-        area=box.name,
+        box=box,
         url=f"{base}/readsb-hist/{day:%Y/%m/%d}/",
         assets=run.assets,
-        counts={**run.counts, "box": box.text},
+        counts=run.counts,
         ingest=result.ingest,
         note=f"one snapshot every {step} s",
     )

@@ -42,7 +42,7 @@ from typing import Any
 from jetwatch.errors import JetwatchError
 from jetwatch.fetch.answers import AnswerLog, Progress, Request, answers_in
 from jetwatch.fetch.http import Client, FetchError, NotFound, Refused, form
-from jetwatch.fetch.provenance import Terms, already, cite, work_files
+from jetwatch.fetch.provenance import Terms, already, work_files
 from jetwatch.fetch.window import Box, span
 from jetwatch.ingest import IngestResult
 from jetwatch.store.db import Store
@@ -274,15 +274,14 @@ def fetch_day(
     if result.ingest is not None and not result.ingest.read_anything:
         result.error = result.ingest.error
         return result
-    cite(
+    TERMS.cite(
         store,
-        TERMS,
         release=release,
         day=result.day,
-        area=box.name,
+        box=box,
         url=session.api,
         assets=run.assets,
-        counts={**result.counts, "box": box.text},
+        counts=result.counts,
         ingest=result.ingest,
         note="; ".join(result.notes) or "REST API",
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from jetwatch import __version__
+from jetwatch.fetch.window import Box
 from jetwatch.ingest import IngestResult
 from jetwatch.store.db import Store
 
@@ -75,38 +76,24 @@ class Terms:
     licence: str
     attribution: str
 
-
-def cite(
-    store: Store,
-    terms: Terms,
-    *,
-    release: str,
-    day: dt.date,
-    area: str,
-    url: str,
-    assets: list[dict[str, Any]],
-    counts: dict[str, Any],
-    ingest: IngestResult | None,
-    note: str,
-) -> None:
-    """Record a fetch of ``terms``' source (:func:`record`)."""
-    ingest_id = None if ingest is None else ingest.ingest_id
-    record(
-        store,
-        Fetched(
-            terms.source,
-            release,
-            day,
-            area,
-            url,
-            assets,
-            terms.licence,
-            terms.attribution,
-            counts,
-            ingest_id,
-            note,
-        ),  # fmt: skip
-    )
+    def cite(
+        self,
+        store: Store,
+        *,
+        release: str,
+        day: dt.date,
+        box: Box,
+        url: str,
+        assets: list[dict[str, Any]],
+        counts: dict[str, Any],
+        ingest: IngestResult | None,
+        note: str,
+    ) -> None:
+        """Record a fetch from this source for the area ``box`` (:func:`record`)."""
+        f = Fetched(self.source, release, day, box.name, url, assets, self.licence,
+                    self.attribution, {**counts, "box": box.text},
+                    None if ingest is None else ingest.ingest_id, note)  # fmt: skip
+        record(store, f)
 
 
 def record(store: Store, f: Fetched) -> None:

@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from jetwatch.errors import JetwatchError
-from jetwatch.fetch.provenance import Terms, already, cite, slug, work_dir
+from jetwatch.fetch.provenance import Terms, already, slug, work_dir
 from jetwatch.fetch.window import Box, span
 from jetwatch.ingest import IngestResult, ingest_file
 from jetwatch.store.archive import sha256_file
@@ -136,15 +136,14 @@ def fetch_day(
         "rows": result.rows,
         "sha256": sha256_file(path) if path.exists() else None,
     }
-    cite(
+    TERMS.cite(
         store,
-        TERMS,
         release=release,
         day=day,
-        area=box.name,
+        box=box,
         url=f"trino://{HOST}/{TABLE}",
         assets=[asset],
-        counts={"rows": result.rows, "box": box.text},
+        counts={"rows": result.rows},
         ingest=result.ingest,
         note="Trino history through pyopensky",
     )

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 from jetwatch.exodus.departures import Scope, departures_sql
-from jetwatch.exodus.source import Slots
+from jetwatch.exodus.source import Slots, Span
 from jetwatch.flights.output import ACTIVITY, FLIGHTS, MANIFEST, Manifest, OutputError, part
 from jetwatch.reference.classes import snapshot
 from jetwatch.spark.dialect import to_spark
@@ -70,13 +70,7 @@ class SparkSource:
         table = self.spark.sql(to_spark(departures_sql(where, since, until))).toArrow()
         return _naive(table)
 
-    def activity(
-        self,
-        lat: tuple[float, float],
-        lon: tuple[float, float],
-        since: dt.datetime,
-        until: dt.datetime,
-    ) -> Slots:
+    def activity(self, lat: Span, lon: Span, since: dt.datetime, until: dt.datetime) -> Slots:
         rows = self.spark.sql(to_spark(around_sql(lat, lon, since, until))).toArrow()
         return (
             rows["slot"].to_numpy().astype(np.int64),
