@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import Response
 
 from jetwatch.flights.query import Flight, query
 from jetwatch.store.db import Store
@@ -22,9 +23,10 @@ def flights(
     cls: Annotated[Class | None, Query(alias="class")] = None,
     aircraft: str | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
-) -> FlightList:
+) -> Response:
+    # kept as JSON until the flights change: the typed rows are made and written once
     key = (origin, destination, on, cls, aircraft, limit)
-    return c.searches.get(
+    body = c.searches.get(
         s,
         key,
         lambda: FlightList(
@@ -40,8 +42,9 @@ def flights(
                     classes=c.known.get(s),
                 )
             )
-        ),
+        ).model_dump_json(by_alias=True),
     )
+    return Response(body, media_type="application/json")
 
 
 @router.get("/api/flights/{flight_id}", response_model=FlightPage)
