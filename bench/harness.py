@@ -3,6 +3,9 @@
 A benchmark script calls :func:`main` with a function ``child(name, *args) -> dict``;
 :func:`run` starts ``python <script> --child name args…``, which calls ``child`` and
 prints its result, with the child's own peak RSS (:func:`peak_rss_mb`), as JSON.
+:func:`alternate` runs several contenders A B A B … so that a busy spell of the
+machine falls on all of them; a child that reports ``cpu`` (CPU seconds of its
+timed part, every thread) gets per-core rates beside the wall-clock ones.
 """
 
 from __future__ import annotations
@@ -40,6 +43,39 @@ def run(script: str, name: str, *args: str, repeat: int = 1) -> dict[str, float]
     return median
 
 
+def _one(script: str, name: str, args: tuple[str, ...]) -> dict[str, float]:
+    proc = subprocess.run(
+        [sys.executable, script, "--child", name, *args], stdout=subprocess.PIPE, text=True
+    )
+    if proc.returncode:
+        raise SystemExit(f"{name} failed with exit code {proc.returncode}")
+    result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def alternate(
+    script: str, names: list[str], *args: str, repeat: int = 3
+) -> dict[str, dict[str, float]]:
+    """Each contender ``repeat`` times, in turns (A B A B …), each run a new process;
+    per contender the run with the median time, with ``best``, ``runs``, the median
+    ``cpu`` when the child reports it, and the largest peak RSS."""
+    runs: dict[str, list[dict[str, float]]] = {n: [] for n in names}
+    for _ in range(repeat):
+        for name in names:
+            runs[name].append(_one(script, name, args))
+    out = {}
+    for name, results in runs.items():
+        results.sort(key=lambda r: r["seconds"])
+        median = dict(results[len(results) // 2])
+        median["best"] = results[0]["seconds"]
+        median["runs"] = len(results)
+        median["rss_mb"] = max(r["rss_mb"] for r in results)
+        if all("cpu" in r for r in results):
+            median["cpu"] = sorted(r["cpu"] for r in results)[len(results) // 2]
+        out[name] = median
+    return out
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident memory.
 
@@ -70,18 +106,23 @@ def warm_up(store: Any) -> None:
 
 def timed_ingest(paths: list[Path], start: float | None = None) -> tuple[list[Any], float]:
     """``jetwatch.ingest.ingest_files`` of ``paths`` into a new store, and its seconds
-    (hashing, the archive copy, decoding and the writes; the warm-up excluded)."""
+    (hashing, the archive copy, decoding and the writes; the warm-up excluded).
+    The CPU seconds of the same span are left in :data:`LAST_CPU`."""
     from jetwatch.ingest import ingest_files
     from jetwatch.store.db import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.duckdb")
         warm_up(store)
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         results = ingest_files(store, paths, start=start)
         seconds = time.perf_counter() - began
+        LAST_CPU[0] = time.process_time() - cpu
         store.close()
     return results, seconds
+
+
+LAST_CPU = [0.0]
 
 
 def serve_child(child: Callable[..., dict[str, float]]) -> bool:
@@ -107,5 +148,13 @@ def report(results: dict[str, dict[str, float]], unit: str, ours: str = "jetwatc
         )
     mine = results[ours]["count"] / results[ours]["seconds"]
     for name, r in results.items():
-        if name != ours:
-            print(f"{ours} / {name}: {mine / (r['count'] / r['seconds']):.1f}x")
+        if name == ours:
+            continue
+        line = f"{ours} / {name}: {mine / (r['count'] / r['seconds']):.1f}x wall"
+        if "cpu" in r and "cpu" in results[ours]:
+            per_core = (results[ours]["count"] / results[ours]["cpu"]) / (r["count"] / r["cpu"])
+            line += (
+                f", {per_core:.1f}x per CPU-second ({ours} {results[ours]['cpu']:.2f} CPU-s, "
+                f"{name} {r['cpu']:.2f} CPU-s)"
+            )
+        print(line)
