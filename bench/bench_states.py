@@ -12,8 +12,9 @@ units. Each contender runs in its own process:
   dtypes and traffic's column renaming; no unit conversion, nothing stored). It
   needs the ``bench`` extra (``pip install -e '.[bench]'``).
 
-Each contender runs ``--repeat`` times (default 3); prints the median and best
-rows/s, the ratio of the medians and the peak RSS.
+The contenders run in turns (A B A B …, ``--repeat`` rounds, default 3); prints the
+median and best rows/s, the peak RSS and the ratio of the medians, per wall second
+and per CPU-second (each reports the CPU time of its timed part, all threads).
 """
 
 from __future__ import annotations
@@ -35,13 +36,13 @@ def child(which: str, csv_path: str) -> dict[str, float]:
     csv = Path(csv_path)
     if which == "jetwatch":
         (result,), seconds = harness.timed_ingest([csv])
-        return {"count": result.records, "seconds": seconds}
+        return {"count": result.records, "seconds": seconds, "cpu": harness.LAST_CPU[0]}
     from traffic.core import Traffic
 
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     t = Traffic.from_file(csv)
-    seconds = time.perf_counter() - began
-    return {"count": len(t.data), "seconds": seconds}
+    seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+    return {"count": len(t.data), "seconds": seconds, "cpu": cpu}
 
 
 def main() -> None:
@@ -55,11 +56,8 @@ def main() -> None:
         csv = Path(tmp) / "states.csv"
         rows = corpus.state_vectors(args.shared, args.rows, csv)
         print(f"corpus: {rows:,} rows, {csv.stat().st_size / 1e6:.1f} MB of CSV", flush=True)
-        results = {
-            which: harness.run(__file__, which, str(csv), repeat=args.repeat)
-            for which in ("jetwatch", "traffic")
-            if which not in args.skip
-        }
+        names = [n for n in ("jetwatch", "traffic") if n not in args.skip]
+        results = harness.alternate(__file__, names, str(csv), repeat=args.repeat)
     harness.report(results, "rows")
 
 
