@@ -219,10 +219,6 @@ def _utc(epoch: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(epoch, dt.UTC).replace(tzinfo=None)
 
 
-def _iso(t: dt.datetime) -> str:
-    return t.replace(microsecond=0).isoformat() + "Z"
-
-
 def _destinations(
     flights: pa.Table, surges: list[dict[str, Any]], starts: list[dt.datetime], width: dt.timedelta
 ) -> Destinations:
@@ -341,10 +337,10 @@ def exodus(
                 {
                     "first": sg.first,
                     "last": sg.last,
-                    "start": _iso(starts[sg.first]),
-                    "end": _iso(starts[sg.last] + width),
-                    "peak": _iso(starts[sg.peak]),
-                    "flagged_at": _iso(_utc(sg.flagged_at)),
+                    "start": starts[sg.first],
+                    "end": starts[sg.last] + width,
+                    "peak": starts[sg.peak],
+                    "flagged_at": _utc(sg.flagged_at),
                     "observed": sg.observed,
                     "expected": round(sg.expected, 3),
                     "excess": round(sg.excess, 3),

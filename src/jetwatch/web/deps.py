@@ -213,9 +213,9 @@ class Context:
 
     store: Store
     cfg: Config
-    live: LiveCache = field(default_factory=lambda: LiveCache())
-    known: ClassCache = field(default_factory=lambda: ClassCache())
-    searches: SearchCache = field(default_factory=lambda: SearchCache())
+    live: LiveCache = field(default_factory=LiveCache)
+    known: ClassCache = field(default_factory=ClassCache)
+    searches: SearchCache = field(default_factory=SearchCache)
 
 
 def context(request: Request) -> Context:
