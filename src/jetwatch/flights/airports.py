@@ -1,6 +1,6 @@
 """Origin and destination airports of flights, with the method and a confidence.
 
-Each flight has two end points (from :func:`jetwatch.flights.segment.flights_sql`):
+Each flight has two end points (from :func:`jetwatch.flights.summary.flights`):
 the last ground position before take-off (or, if none, the first airborne one)
 and the first ground position after landing (or the last airborne one). Candidate
 airports within ``radius_km`` come from the grid lookup of

@@ -10,12 +10,12 @@ aircraft and other days are left as they are. Built ingests are recorded in
 build until it is closed. ``rebuild=True`` starts from scratch (and, like a first build,
 reads the positions without the window join).
 
-Aircraft are processed in buckets of about :data:`BUCKET_ROWS` positions (by a
-hash of the address): every flight belongs to one aircraft, so buckets are
-independent, and memory stays bounded (:data:`WORK_MEMORY_MB`; the window sorts
-spill to disk beyond it) whatever the size of the store. Each bucket scans the
-positions once, so buckets are large: on 10^8 positions, 9 buckets of 12M rows at
-2 GB took 64 s, 53 buckets of 2M rows at 1 GB about three times as long.
+DuckDB only selects and sorts: the positions come out ordered by aircraft and time,
+in record batches, and the segmentation (:mod:`.batches`, :mod:`.summary`) runs on
+them on every core. Every flight belongs to one aircraft, so aircraft are sorted in
+buckets of about :data:`BUCKET_ROWS` positions (by a hash of the address) and
+memory stays bounded (:data:`WORK_MEMORY_MB`; the sort spills to disk beyond it)
+whatever the size of the store. Airports are placed in SQL, on one row per flight.
 
 A flight's ``id`` is its address and first-seen time (``151f53-20230624T082510``),
 so the same positions always give the same ids.
@@ -25,20 +25,25 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
 
 from jetwatch.flights.airports import AirportSettings, assign
-from jetwatch.flights.segment import Settings, flights_sql, possible
+from jetwatch.flights.batches import BATCH_ROWS, flights_of, whole_aircraft
+from jetwatch.flights.segment import Settings
 from jetwatch.reference.airports import Airports
 from jetwatch.store import activity
 from jetwatch.store.db import Store
 from jetwatch.store.schema import FLIGHTS
 
-WORK_MEMORY_MB = 2048  # for the window functions of one bucket (they spill beyond it)
+WORK_MEMORY_MB = 2048  # for the sort of one bucket (it spills beyond it)
 BUCKET_ROWS = 12_000_000  # positions per bucket of aircraft (by address hash)
+POSITIONS = (
+    "icao24, time, lat, lon, altitude, ground_speed, track, vertical_rate, on_ground, callsign"
+)
 CONFIDENCE = {"ground": "high", "runway": "medium", "nearest": "low"}
 
 
@@ -83,13 +88,7 @@ def build(
         first = not con.execute("SELECT count(*) FROM flights").fetchall()[0][0]
         if new:
             source, total = (_everything if first else _windows)(con, new, s, result)
-            buckets = max(1, math.ceil(total / BUCKET_ROWS))
-            found = pa.concat_tables(
-                con.sql(
-                    flights_sql(s, f"(SELECT * FROM {source} WHERE hash(icao24) % {buckets} = {k})")
-                ).to_arrow_table()
-                for k in range(buckets)
-            )
+            found, result.excluded = flights_of(whole_aircraft(_sorted(con, source, total)), s)
             ends = assign(con, found, airports or Airports(), airport_settings)
             result.flights = _insert(store, found, ends)
             if done:
@@ -108,13 +107,22 @@ def build(
     return result
 
 
+def _sorted(con: duckdb.DuckDBPyConnection, source: str, total: int) -> Iterator[pa.RecordBatch]:
+    """The positions of ``source`` sorted by aircraft and time, bucket by bucket."""
+    buckets = max(1, math.ceil(total / BUCKET_ROWS))
+    for k in range(buckets):
+        yield from con.sql(
+            f"SELECT {POSITIONS} FROM {source} WHERE hash(icao24) % {buckets} = {k} "
+            "ORDER BY icao24, time"
+        ).to_arrow_reader(BATCH_ROWS)
+
+
 def _everything(
     con: duckdb.DuckDBPyConnection, new: list[int], s: Settings, result: BuildResult
 ) -> tuple[str, int]:
     """A first build (or a rebuild): every position, no window join."""
-    total, result.excluded, result.aircraft = con.execute(
-        f"SELECT count(*), count(*) FILTER (NOT ({possible(s)})), count(DISTINCT icao24) "
-        "FROM positions"
+    total, result.aircraft = con.execute(
+        "SELECT count(*), count(DISTINCT icao24) FROM positions"
     ).fetchall()[0]
     return "positions", total
 
@@ -146,9 +154,7 @@ def _windows(
         "(SELECT p.* FROM positions p JOIN windows w ON p.icao24 = w.icao24 "
         "AND p.time BETWEEN w.w0 AND w.w1)"
     )
-    total, result.excluded = con.execute(
-        f"SELECT count(*), count(*) FILTER (NOT ({possible(s)})) FROM {source}"
-    ).fetchall()[0]
+    total = con.execute(f"SELECT count(*) FROM {source}").fetchall()[0][0]
     return source, total
 
 
@@ -174,7 +180,7 @@ def schema() -> pa.Schema:
 
 
 def compose(con: duckdb.DuckDBPyConnection, found: pa.Table, ends: pa.Table) -> pa.Table:
-    """The ``flights`` rows: segmented flights (``flights_sql``) with their placed
+    """The ``flights`` rows: segmented flights (:func:`.summary.flights`) with their placed
     ends (``airports.assign``): ids, inferred take-offs and landings, airports with
     method and confidence. Also what Spark's build runs per partition. A flight with
     no callsign has NULL ``callsigns`` (Spark's aggregate gives an empty list)."""

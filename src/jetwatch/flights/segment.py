@@ -1,10 +1,11 @@
-"""Segmentation: positions into flights, in one set-based SQL statement (DuckDB windows).
+"""Segmentation: positions into flights, in one vectorised pass over sorted arrays.
 
 Per aircraft, ordered by time:
 
 1. **Impossible values** (altitude below -2,000 ft or above 60,000 ft, ground speed
    above Mach 3 = 2,000 kt) are left out; they stay in the store and are counted.
-2. **Duplicates** from several feeds: one position per aircraft and second.
+2. **Duplicates** from several feeds: one position per aircraft and second (the
+   earliest).
 3. **Segments** break where the track cannot be one continuous observation: a gap
    longer than ``max_gap_s`` (2 h: never across a night), a gap longer than
    ``ground_gap_s`` (10 min) with the aircraft on the ground on either side, a gap
@@ -17,27 +18,39 @@ Per aircraft, ordered by time:
    ``touch_and_go``). Between ground runs, an airborne run of fewer than three
    positions is a flag glitch (ground).
 5. **Flights**: within a segment, a ground run between two airborne runs is split
-   at its middle: its first half is the taxi-in of one flight, the second half the
-   taxi-out of the next. A segment part with no airborne position is ground
-   movement, not a flight.
+   at its middle (rounded to the microsecond, half to even): its first half is the
+   taxi-in of one flight, the second half the taxi-out of the next. A segment part
+   with no airborne position is ground movement, not a flight.
 
 Take-off is the midpoint between the last ground and the first airborne position
 when they are at most ``transition_s`` apart (landing likewise); otherwise the
 flight starts or ends airborne and the take-off or landing is left to the airport
 assignment (:mod:`jetwatch.flights.airports`) to infer. Units: s, ft, kt, km.
 
-The SQL is also Spark's (:mod:`jetwatch.spark.dialect` transpiles it), so it says
-what it means where the engines differ: ``floor`` before a cast to an integer
-(DuckDB rounds, Spark truncates).
+:func:`split` works on an Arrow table sorted by ``(icao24, time)``: every rule is
+an array operation over the positions, or over the runs (a few per flight), never
+a loop over rows. :mod:`.summary` turns its :class:`Split` into one row per
+flight. DuckDB's build and Spark's (one call per group of aircraft) run the same
+code.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from jetwatch.units import EARTH_RADIUS_KM
 
 KM_PER_NM = 1.852
+US = 1_000_000  # microseconds per second
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -53,195 +66,176 @@ class Settings:
     max_gs_kt: float = 2000.0
 
 
-def _dist(a: str, b: str) -> str:
-    """Haversine km between ``a.lat/a.lon``-style column prefixes (SQL)."""
-    return (
-        f"2 * {EARTH_RADIUS_KM} * asin(sqrt(pow(sin(radians({b}lat - {a}lat) / 2), 2) "
-        f"+ cos(radians({a}lat)) * cos(radians({b}lat)) "
-        f"* pow(sin(radians({b}lon - {a}lon) / 2), 2)))"
+@dataclass
+class Split:
+    """The kept positions (``rows`` index the input table) and what each is."""
+
+    rows: Ints  # input row of each kept position
+    time: Ints  # µs since the epoch
+    dt: Floats  # s since the aircraft's previous kept position (NaN for its first)
+    altitude: Floats  # ft, NaN where unknown
+    step_km: Floats  # great-circle km from it
+    g: Bools  # cleaned ground state
+    touch_go: Bools  # first position of a touch-and-go ground run
+    run_first: Bools  # first position of a run (cleaned ground state)
+    flight_break: Bools  # first position of a segment part (a flight or ground movement)
+    flight_no: Ints  # per part: its key (µs), the segment's start or a ground run's middle
+    taxi_out: Bools
+    taxi_in: Bools
+    excluded: int  # positions with impossible values
+
+    @classmethod
+    def empty(cls, excluded: int) -> Split:
+        none, no, nan = np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0)
+        return cls(none, none, nan, nan, nan, no, no, no, no, none, no, no, excluded)
+
+
+def floats(column: pa.ChunkedArray | pa.Array) -> Floats:
+    """A numeric column as float64, NULL as NaN."""
+    return np.asarray(pc.fill_null(pc.cast(column, pa.float64()), np.nan), dtype=np.float64)
+
+
+def micros(column: pa.ChunkedArray | pa.Array) -> Ints:
+    """A timestamp column as µs since the epoch (UTC)."""
+    unit = column.type
+    if unit.unit != "us":
+        column = pc.cast(column, pa.timestamp("us", unit.tz))
+    return np.asarray(column.cast(pa.int64()), dtype=np.int64)
+
+
+def shifted(a: npt.NDArray, first: object) -> npt.NDArray:
+    """``a`` one place later: the previous value at each position."""
+    out = np.empty_like(a)
+    out[0] = first
+    out[1:] = a[:-1]
+    return out
+
+
+def _haversine(lat: Floats, lon: Floats) -> Floats:
+    """km from each position to the next (the last: NaN); the SQL build's formula."""
+    cos = np.cos(np.radians(lat))
+    a = np.square(np.sin(np.radians(np.diff(lat)) / 2)) + cos[:-1] * cos[1:] * np.square(
+        np.sin(np.radians(np.diff(lon)) / 2)
+    )
+    return np.append(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a)), np.nan)
+
+
+def half(d: Ints) -> Ints:
+    """``d / 2`` rounded half to even, as DuckDB divides an interval."""
+    h = d // 2
+    return h + ((d & 1) & (h & 1))
+
+
+def changes(column: pa.ChunkedArray | pa.Array) -> Bools:
+    """Where a value differs from the one before (NULLs equal; the first: True)."""
+    a = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    out = np.ones(len(a), dtype=bool)
+    if len(a) > 1:
+        valid = np.asarray(a.is_valid())
+        out[1:] = np.asarray(pc.fill_null(pc.not_equal(a[1:], a[:-1]), False)) | (
+            valid[1:] != valid[:-1]
+        )
+    return out
+
+
+def split(table: pa.Table, s: Settings) -> Split:
+    """Segment ``table`` (positions sorted by ``icao24``, then ``time``)."""
+    aircraft = np.cumsum(changes(table["icao24"]))
+    t = micros(table["time"])
+    alt, gs = floats(table["altitude"]), floats(table["ground_speed"])
+    flag = table["on_ground"]
+    g0 = np.where(np.asarray(flag.is_valid()), np.asarray(pc.fill_null(flag, False)), np.isnan(alt))
+    possible = (np.isnan(alt) | ((alt >= s.min_alt_ft) & (alt <= s.max_alt_ft))) & (
+        np.isnan(gs) | (gs <= s.max_gs_kt)
+    )
+    excluded = len(t) - int(possible.sum())
+    rows = np.flatnonzero(possible)
+    sec = np.floor(t[rows] / US)
+    one = np.ones(len(rows), dtype=bool)
+    one[1:] = (sec[1:] != sec[:-1]) | (aircraft[rows[1:]] != aircraft[rows[:-1]])
+    rows = rows[one]
+    n = len(rows)
+    if not n:
+        return Split.empty(excluded)
+    if n < len(t):
+        t, alt, gs, g0, aircraft = t[rows], alt[rows], gs[rows], g0[rows], aircraft[rows]
+    new_ac = shifted(aircraft, -1) != aircraft
+    lat, lon = floats(table["lat"]), floats(table["lon"])
+    if n < len(lat):
+        lat, lon = lat[rows], lon[rows]
+
+    epoch = t / US
+    dt = epoch - shifted(epoch, np.nan)
+    dt[new_ac] = np.nan
+    step = shifted(_haversine(lat, lon), np.nan)
+    step[new_ac] = np.nan
+    pg0 = shifted(g0, True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kmh = step / (dt / 3600)
+    seg_break = (
+        new_ac
+        | (dt > s.max_gap_s)
+        | ((dt > s.ground_gap_s) & (g0 | pg0))
+        | ((dt > 60) & (kmh > s.max_speed_kt * KM_PER_NM))
+        | ((dt > 1800) & (kmh < 60 * KM_PER_NM))
     )
 
+    # runs of the raw ground state (step 4): starts, ends (exclusive), segments
+    rs = np.flatnonzero(seg_break | (g0 != pg0))
+    re = np.append(rs[1:], n)
+    opens = seg_break[rs]  # the run starts a segment
+    seg = np.cumsum(opens) - 1
+    count = re - rs
+    raw_g = g0[rs]
+    fast = np.maximum.reduceat(np.nan_to_num(gs, nan=0.0), rs) > s.touch_go_kt
+    short_fast = (epoch[re - 1] - epoch[rs] < s.touch_go_s) & fast
+    inside = ~opens & np.append(~opens[1:], False)  # same segment before and after
+    between = inside & raw_g
+    touch = between & short_fast & (count >= 3)
+    g = raw_g.copy()
+    g[between & (short_fast | (count < 3))] = False
+    g[~raw_g & inside & (count < 3)] = True
 
-def possible(s: Settings) -> str:
-    """The SQL condition a position must meet to take part (impossible values do not)."""
-    return (
-        f"coalesce(altitude BETWEEN {s.min_alt_ft} AND {s.max_alt_ft}, true) "
-        f"AND coalesce(ground_speed <= {s.max_gs_kt}, true)"
+    # runs of the cleaned state: merged runs, their ends and middles, per segment
+    ms = np.flatnonzero(opens | (g != shifted(g, True)))
+    m_open = opens[ms]
+    m_g = g[ms]
+    m_start = rs[ms]
+    m_last = re[np.append(ms[1:], len(rs)) - 1] - 1
+    mid = t[m_start] + half(t[m_last] - t[m_start])
+    m_seg = seg[ms]
+    k = np.arange(len(ms))
+    first_seg = np.flatnonzero(m_open)
+    first_air = np.minimum.reduceat(np.where(m_g, len(ms), k), first_seg)[m_seg]
+    last_air = np.maximum.reduceat(np.where(m_g, -1, k), first_seg)[m_seg]
+    inner = m_g & (k > first_air) & (k < last_air)
+    keyed = m_open | shifted(inner, False)
+    key = np.where(m_open, t[m_start], shifted(mid, 0))
+    key = key[np.maximum.accumulate(np.where(keyed, k, 0))]
+
+    # back to positions
+    starts = np.zeros(n, dtype=bool)
+    starts[m_start] = True
+    m = np.cumsum(starts) - 1
+    after_mid = inner[m] & (t >= mid[m])
+    before = shifted(t, np.iinfo(np.int64).min)
+    touch_go = np.zeros(n, dtype=bool)
+    touch_go[rs[touch]] = True
+    run_starts = np.zeros(n, dtype=bool)
+    run_starts[rs] = True
+    gp = g[np.cumsum(run_starts) - 1]
+    return Split(
+        rows=rows,
+        time=t,
+        dt=dt,
+        altitude=alt,
+        step_km=step,
+        g=gp,
+        touch_go=touch_go,
+        run_first=starts,
+        flight_break=seg_break | (after_mid & (before < mid[m])),
+        flight_no=np.where(after_mid, mid[m], key[m]),
+        taxi_out=gp & ((m < first_air[m]) | after_mid),
+        taxi_in=gp & ((m > last_air[m]) | (inner[m] & (t < mid[m]))),
+        excluded=excluded,
     )
-
-
-def points_sql(s: Settings, source: str) -> str:
-    """Every kept position with its ``segment``, cleaned ground state ``g`` and ``flight_no``.
-
-    Three window passes over the positions (one per second; lags; segment and run
-    starts). Segments, runs and flights are keyed by their start time, carried
-    forward with ``last_value(... IGNORE NULLS)`` (a running count costs several
-    times more). ``new_callsign`` is the callsign where it changes or a flight
-    starts, so that a flight's callsigns are a distinct list over few rows.
-    Everything about runs is computed on one row per run and joined
-    back.
-    """
-    rows = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
-    return f"""
-WITH raw AS (
-    SELECT icao24, time, lat, lon, altitude, ground_speed, track, vertical_rate, on_ground,
-           callsign
-    FROM {source}
-    WHERE {possible(s)}
-),
-one AS (
-    SELECT * FROM raw
-    QUALIFY floor(epoch(time))::BIGINT IS DISTINCT FROM
-        lag(floor(epoch(time))::BIGINT) OVER (PARTITION BY icao24 ORDER BY time)
-),
-lagged AS (
-    SELECT *, coalesce(on_ground, altitude IS NULL) AS g0,
-        epoch(time) - epoch(lag(time) OVER w) AS dt,
-        lag(lat) OVER w AS plat, lag(lon) OVER w AS plon,
-        lag(coalesce(on_ground, altitude IS NULL)) OVER w AS pg0,
-        lag(callsign) OVER w AS pcallsign
-    FROM one WINDOW w AS (PARTITION BY icao24 ORDER BY time)
-),
-breaks AS (
-    SELECT *, {_dist("p", "")} AS step_km,
-        dt IS NULL OR dt > {s.max_gap_s}
-        OR (dt > {s.ground_gap_s} AND (g0 OR pg0))
-        OR (dt > 60 AND {_dist("p", "")} / (dt / 3600) > {s.max_speed_kt * KM_PER_NM})
-        OR (dt > 1800 AND {_dist("p", "")} / (dt / 3600) < {60 * KM_PER_NM}) AS seg_break
-    FROM lagged
-),
-runs0 AS (
-    SELECT *,
-        last_value(CASE WHEN seg_break THEN time END IGNORE NULLS) OVER w AS segment,
-        last_value(CASE WHEN seg_break OR g0 IS DISTINCT FROM pg0 THEN time END IGNORE NULLS)
-            OVER w AS run0
-    FROM breaks WINDOW w AS (PARTITION BY icao24 ORDER BY time {rows})
-),
-run0_stats AS (
-    SELECT icao24, run0, any_value(segment) AS segment, any_value(g0) AS g0,
-        max(time) AS t1, count(*) AS n, max(ground_speed) AS max_gs
-    FROM runs0 GROUP BY icao24, run0
-),
-run0_ctx AS (
-    SELECT *,
-        coalesce(lag(segment) OVER r = segment AND lead(segment) OVER r = segment, false)
-            AS inside,
-        lag(g0) OVER r AS prev_g, lead(g0) OVER r AS next_g
-    FROM run0_stats WINDOW r AS (PARTITION BY icao24 ORDER BY run0)
-),
-run_kind AS (
-    SELECT *, inside AND g0 AND NOT prev_g AND NOT next_g AS ground_between,
-        epoch(t1) - epoch(run0) < {s.touch_go_s} AND coalesce(max_gs, 0) > {s.touch_go_kt}
-            AS short_fast
-    FROM run0_ctx
-),
-run_state AS (
-    SELECT icao24, run0, segment, t1,
-        ground_between AND short_fast AND n >= 3 AS touch_go,
-        CASE
-            WHEN ground_between AND (short_fast OR n < 3) THEN false
-            WHEN NOT g0 AND inside AND prev_g AND next_g AND n < 3 THEN true
-            ELSE g0
-        END AS g
-    FROM run_kind
-),
-run_new AS (
-    SELECT *, coalesce(lag(segment) OVER r <> segment, true)
-        OR lag(g) OVER r IS DISTINCT FROM g AS new_run
-    FROM run_state WINDOW r AS (PARTITION BY icao24 ORDER BY run0)
-),
-run_ids AS (
-    SELECT *, last_value(CASE WHEN new_run THEN run0 END IGNORE NULLS)
-        OVER (PARTITION BY icao24 ORDER BY run0 {rows}) AS run
-    FROM run_new
-),
-run_bounds AS (
-    SELECT icao24, run, any_value(segment) AS segment, any_value(g) AS g,
-        max(t1) AS run_end
-    FROM run_ids GROUP BY icao24, run
-),
-air_span AS (
-    SELECT icao24, segment,
-        min(run) FILTER (NOT g) AS first_air, max(run) FILTER (NOT g) AS last_air
-    FROM run_bounds GROUP BY icao24, segment
-),
-run_mid AS (
-    SELECT b.icao24, b.run, b.segment,
-        b.g AND b.run > a.first_air AND b.run < a.last_air AS inner_ground,
-        b.run + (b.run_end - b.run) / 2 AS mid, a.first_air, a.last_air
-    FROM run_bounds b JOIN air_span a ON a.icao24 = b.icao24 AND a.segment = b.segment
-),
-run_prev AS (
-    SELECT *, lag(inner_ground) OVER r AS after_inner, lag(mid) OVER r AS prev_mid
-    FROM run_mid WINDOW r AS (PARTITION BY icao24 ORDER BY run)
-),
-run_keys AS (
-    SELECT *, last_value(CASE WHEN run = segment THEN segment WHEN after_inner THEN prev_mid END
-        IGNORE NULLS) OVER (PARTITION BY icao24 ORDER BY run {rows}) AS flight_key
-    FROM run_prev
-),
-run_info AS (
-    SELECT r.icao24, r.run0, r.g, r.touch_go, r.run, k.inner_ground, k.mid, k.flight_key,
-        k.first_air, k.last_air
-    FROM run_ids r JOIN run_keys k ON k.icao24 = r.icao24 AND k.run = r.run
-),
-flagged AS (
-    SELECT p.*, i.g, i.touch_go AND p.time = p.run0 AS touch_go, i.run,
-        p.time = i.run AS run_first,
-        p.seg_break OR (i.inner_ground AND p.time >= i.mid
-            AND (p.dt IS NULL OR p.time - to_seconds(p.dt) < i.mid)) AS flight_break,
-        CASE WHEN i.inner_ground AND p.time >= i.mid THEN i.mid ELSE i.flight_key END
-            AS flight_no,
-        CASE WHEN i.g THEN i.run < i.first_air OR (i.inner_ground AND p.time >= i.mid) END
-            AS taxi_out,
-        CASE WHEN i.g THEN i.run > i.last_air OR (i.inner_ground AND p.time < i.mid) END
-            AS taxi_in
-    FROM runs0 p JOIN run_info i ON i.icao24 = p.icao24 AND i.run0 = p.run0
-)
-SELECT icao24, time, lat, lon, altitude, ground_speed, track, vertical_rate,
-    CASE WHEN flight_break OR callsign IS DISTINCT FROM pcallsign THEN callsign END
-        AS new_callsign,
-    g, touch_go, run, run_first, dt, step_km, seg_break, flight_break, flight_no, taxi_out,
-    taxi_in
-FROM flagged
-"""
-
-
-def flights_sql(s: Settings, source: str) -> str:
-    """One row per flight: timing, coverage, figures and the two end points to place.
-
-    A flight is a segment part with at least one airborne position; its ground
-    positions are all taxi-out (before the first airborne one) or taxi-in (after the
-    last), since ground runs between airborne ones were split.
-    """
-    t = s.transition_s
-    return f"""
-WITH p2 AS (
-    SELECT *, NOT flight_break AS cont,
-        CASE WHEN run_first THEN NOT g ELSE g END AS pg_f,
-        time - to_seconds(dt) AS pt
-    FROM ({points_sql(s, source)})
-)
-SELECT icao24, flight_no,
-    min(time) AS first_seen, max(time) AS last_seen, count(*) AS positions,
-    max(altitude) FILTER (NOT g) AS max_altitude,
-    round(coalesce(sum(step_km) FILTER (cont), 0), 3) AS path_km,
-    count(*) FILTER (cont AND dt > 60) AS gaps,
-    coalesce(max(dt) FILTER (cont), 0) AS longest_gap_s,
-    list_sort(list(DISTINCT new_callsign) FILTER (new_callsign IS NOT NULL)) AS callsigns,
-    count(*) FILTER (touch_go) AS touch_and_go,
-    NOT arg_min(g, time) AS starts_airborne,
-    NOT arg_max(g, time) AS ends_airborne,
-    arg_min(pt + (time - pt) / 2, time) FILTER (NOT g AND cont AND pg_f AND dt <= {t}) AS takeoff,
-    arg_max(pt + (time - pt) / 2, time) FILTER (g AND cont AND NOT pg_f AND dt <= {t}) AS landing,
-    arg_min({{'lat': lat, 'lon': lon, 'altitude': altitude, 'track': track,
-             'vrate': vertical_rate, 'time': time}}, time) FILTER (NOT g) AS air_first,
-    arg_max({{'lat': lat, 'lon': lon, 'altitude': altitude, 'track': track,
-             'vrate': vertical_rate, 'time': time}}, time) FILTER (NOT g) AS air_last,
-    arg_max({{'lat': lat, 'lon': lon}}, time) FILTER (taxi_out) AS ground_before,
-    arg_min({{'lat': lat, 'lon': lon}}, time) FILTER (taxi_in) AS ground_after,
-    count(*) FILTER (g) AS ground_positions
-FROM p2
-GROUP BY icao24, flight_no
-HAVING count(*) FILTER (NOT g) > 0
-"""

@@ -1,8 +1,8 @@
 """jetwatch's DuckDB SQL as Spark SQL: one definition, transpiled with SQLGlot.
 
-The segmentation and exodus statements are written once, for DuckDB. SQLGlot's
-Spark dialect translates nearly all of it (``QUALIFY`` becomes a filtered
-subquery, ``arg_min`` becomes ``MIN_BY``, struct literals become ``STRUCT``,
+The OpenSky mapping, activity summary and exodus statements are written once, for
+DuckDB. SQLGlot's Spark dialect translates nearly all of it (``QUALIFY`` becomes a
+filtered subquery, ``arg_min`` becomes ``MIN_BY``, struct literals become ``STRUCT``,
 ``FILTER (…)`` keeps its meaning). Where Spark's nearest function means something
 else, :class:`JetwatchSpark` says what jetwatch means:
 

@@ -1,18 +1,15 @@
-"""Flights on Spark: the DuckDB segmentation, transpiled, and the same Python after it.
+"""Flights on Spark: the kernel DuckDB's build runs, once per group of aircraft.
 
 :func:`build` takes a DataFrame of positions (jetwatch's units: ft, kt, ft/min) and
 returns one row per flight, with the columns and types of the store's ``flights``
-table:
-
-1. ``flights.segment.flights_sql``, transpiled to Spark SQL (:mod:`.dialect`). Its
-   windows are ``PARTITION BY icao24``, so Spark shuffles each aircraft's positions
-   to one task: an input split into hour partitions (OpenSky's layout) gives the
-   same flights, including those across partition edges and midnight. The shuffle
-   is the only exchange of positions; everything after it is per aircraft.
-2. Airport assignment and the final columns run per partition in ``mapInArrow``:
-   ``flights.airports.assign`` and ``flights.build.compose``, the functions DuckDB's
-   build calls, each on an in-memory DuckDB over the partition's flights (one row
-   per flight, a small fraction of the positions).
+table. Positions are grouped by a hash of the address (``groupBy(...)
+.applyInArrow``), so Spark shuffles each aircraft's positions to one task: an input
+split into hour partitions (OpenSky's layout) gives the same flights, including
+those across partition edges and midnight. The shuffle is the only exchange of
+positions. Each group is sorted by aircraft and time and goes through the functions
+DuckDB's build calls: the segmentation (:func:`jetwatch.flights.batches.flights_of`),
+then ``flights.airports.assign`` and ``flights.build.compose`` on an in-memory
+DuckDB over the group's flights (one row per flight).
 
 :func:`read_positions` reads jetwatch's positions Parquet or OpenSky state vectors
 (Parquet or CSV, any partitioning such as ``hour=*``), mapped with the OpenSky
@@ -32,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -41,9 +37,10 @@ import pyarrow as pa
 from jetwatch import __version__
 from jetwatch.errors import JetwatchError
 from jetwatch.flights.airports import AirportSettings, assign
+from jetwatch.flights.batches import BATCH_ROWS, flights_of, whole_aircraft
 from jetwatch.flights.build import compose, schema
 from jetwatch.flights.output import ACTIVITY, FLIGHTS, MANIFEST, Manifest, part
-from jetwatch.flights.segment import Settings, flights_sql
+from jetwatch.flights.segment import Settings
 from jetwatch.reference.airports import Airports
 from jetwatch.sources import opensky
 from jetwatch.spark import ingest
@@ -146,24 +143,38 @@ def build(
     positions: DataFrame,
     settings: Settings | None = None,
     airport_settings: AirportSettings | None = None,
+    buckets: int | None = None,
 ) -> DataFrame:
-    """One row per flight, with the store's ``flights`` columns."""
+    """One row per flight, with the store's ``flights`` columns. Aircraft go to
+    ``buckets`` groups (default: four per core of the session)."""
+    from pyspark.sql import functions as F
     from pyspark.sql.pandas.types import from_arrow_schema
 
     s = settings or Settings()
-    positions.select(*COLUMNS).createOrReplaceTempView("jetwatch_positions")
-    found = spark.sql(to_spark(flights_sql(s, "jetwatch_positions")))
-    columns = schema()  # the store's types: Spark's arithmetic may widen some
+    columns = pa.schema(  # the store's types, with Spark's UTC timestamps
+        [
+            f.with_type(pa.timestamp("us", "UTC")) if f.type == pa.timestamp("us") else f
+            for f in schema()
+        ]
+    )
+    groups = buckets or 4 * max(1, spark.sparkContext.defaultParallelism)
+    keyed = positions.select(*COLUMNS).withColumn(
+        "jetwatch_bucket", F.expr(f"pmod(hash(icao24), {groups})")
+    )
 
-    def per_partition(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        local, airports = _connect(), Airports()
-        for batch in batches:
-            if batch.num_rows:
-                table = pa.Table.from_batches([batch])
-                ends = assign(local, table, airports, airport_settings)
-                yield from compose(local, table, ends).cast(columns).to_batches()
+    def per_group(table: pa.Table) -> pa.Table:
+        ordered = table.drop_columns(["jetwatch_bucket"]).sort_by(
+            [("icao24", "ascending"), ("time", "ascending")]
+        )
+        found, _ = flights_of(whole_aircraft(ordered.to_batches(BATCH_ROWS)), s, threads=1)
+        local = _connect()
+        try:
+            ends = assign(local, found, Airports(), airport_settings)
+            return compose(local, found, ends).cast(columns)
+        finally:
+            local.close()
 
-    return found.mapInArrow(per_partition, from_arrow_schema(columns))
+    return keyed.groupBy("jetwatch_bucket").applyInArrow(per_group, from_arrow_schema(columns))
 
 
 def write(flights: DataFrame, output: str) -> None:
