@@ -1,13 +1,18 @@
-"""Positions into flights with airports: jetwatch against traffic, same data, same run.
+"""Positions into flights with airports: jetwatch against DuckDB's floor and traffic.
 
-    python bench/bench_flights.py [--scale 1] [--traffic-rows 300000] [--repeat 1]
+    python bench/bench_flights.py [--scale 1] [--traffic-rows 300000] [--repeat 3]
 
-The data is the simulator's ``moscow-2023-06-24`` preset (OpenSky state vectors,
-29 days; ``--scale 16`` gives about 10^8 rows), ingested once into a DuckDB store
-before any timing. Each contender runs in its own process:
+The data is the simulator's ``moscow-2023-06-24`` preset (SIMULATED OpenSky state
+vectors, 29 days; ``--scale 16`` gives about 10^8 rows), ingested once into a
+DuckDB store before any timing. The contenders run in turns (A B C A B C …), each
+run in its own process, and report their CPU time (every thread) beside the wall
+time:
 
 - **jetwatch**: ``jetwatch.flights.build(store, rebuild=True)``: segmentation of
   every position plus origin and destination airports, written to the store.
+- **floor**: one DuckDB window pass over the same stored positions,
+  ``lag(time) OVER (PARTITION BY icao24 ORDER BY time)``, reduced to its count and
+  longest gap: the least any per-aircraft time-ordered pass costs in DuckDB.
 - **traffic**: the first ``--traffic-rows`` state vectors of the busiest day (all
   aircraft, in time order) as a ``Traffic``; each aircraft's track is split on 10-minute gaps
   (``Flight.split("10 min")``) and each part gets ``infer_airport("takeoff")`` and
@@ -15,7 +20,7 @@ before any timing. Each contender runs in its own process:
   ``airportsdata`` (traffic would otherwise download OurAirports). traffic is given
   a subset because it handles one flight at a time in pandas; the rates compare.
 
-Prints positions/s for both, the ratio and the peak RSS.
+Prints positions/s for each, the ratios (wall and per CPU-second) and the peak RSS.
 """
 
 from __future__ import annotations
@@ -39,10 +44,22 @@ def child(which: str, data: str, db: str, rows: str) -> dict[str, float]:
         with Store(db) as store:
             harness.warm_up(store)
             count = store.con.execute("SELECT count(*) FROM positions").fetchall()[0][0]
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             result = build(store, rebuild=True)
-            seconds = time.perf_counter() - began
-        return {"count": count, "seconds": seconds, "flights": result.flights}
+            seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+        return {"count": count, "seconds": seconds, "cpu": cpu, "flights": result.flights}
+    if which == "floor":
+        from jetwatch.store.db import Store
+
+        with Store(db, read_only=True) as store:
+            count = store.con.execute("SELECT count(*) FROM positions").fetchall()[0][0]
+            began, cpu = time.perf_counter(), time.process_time()
+            store.con.execute(
+                "SELECT count(*), max(dt) FROM (SELECT epoch(time) - epoch(lag(time) "
+                "OVER (PARTITION BY icao24 ORDER BY time)) AS dt FROM positions)"
+            ).fetchall()
+            seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+        return {"count": count, "seconds": seconds, "cpu": cpu, "flights": 0}
     import airportsdata
     import duckdb
     import pandas as pd
@@ -74,14 +91,15 @@ def child(which: str, data: str, db: str, rows: str) -> dict[str, float]:
         ]
     )
     places = Airports(table)
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     flights = 0
     for flight in Traffic(frame).iterate(on=["icao24"]):
         for part in flight.split("10 min"):
             part.infer_airport("takeoff", dataset=places)
             part.infer_airport("landing", dataset=places)
             flights += 1
-    return {"count": len(frame), "seconds": time.perf_counter() - began, "flights": flights}
+    seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+    return {"count": len(frame), "seconds": seconds, "cpu": cpu, "flights": flights}
 
 
 def prepare(scale: float, work: Path) -> tuple[Path, Path]:
@@ -109,20 +127,22 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--traffic-rows", type=int, default=300_000)
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/jetwatch-bench-flights"))
     args = parser.parse_args()
 
     data, db = prepare(args.scale, args.work)
     script = str(Path(__file__).resolve())
-    results = {
-        "jetwatch": harness.run(script, "jetwatch", str(data), str(db), "0", repeat=args.repeat),
-        "traffic": harness.run(
-            script, "traffic", str(data), str(db), str(args.traffic_rows), repeat=args.repeat
-        ),
-    }
-    for name, r in results.items():
-        print(f"{name}: {r['flights']:,.0f} flights")
+    results = harness.alternate(
+        script,
+        ["jetwatch", "floor", "traffic"],
+        str(data),
+        str(db),
+        str(args.traffic_rows),
+        repeat=args.repeat,
+    )
+    for name in ("jetwatch", "traffic"):
+        print(f"{name}: {results[name]['flights']:,.0f} flights")
     harness.report(results, "positions")
 
 

@@ -77,12 +77,14 @@ def read_file(
 class Catcher:
     """A local HTTP endpoint that records what is POSTed to it (apprise's json:// target).
 
-    ``fail`` answers 500 to the first that many requests.
+    ``fail`` answers 500 to the first that many requests; ``delay`` (s) is how long
+    each answer takes.
     """
 
-    def __init__(self, fail: int = 0) -> None:
+    def __init__(self, fail: int = 0, delay: float = 0.0) -> None:
         import http.server
         import threading
+        import time
 
         self.posts: list[dict] = []
         self.fail = fail
@@ -91,6 +93,7 @@ class Catcher:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                time.sleep(delay)
                 if catcher.fail > 0:
                     catcher.fail -= 1
                     self.send_response(500)

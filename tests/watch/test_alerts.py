@@ -96,6 +96,27 @@ def test_oligarch_departs_moscow_for_abroad_is_sent_with_its_details(store: Stor
     assert status == [("sent", 1)]
 
 
+def test_a_slow_target_does_not_hold_up_the_alerts_behind_it(store: Store) -> None:
+    slow, fast = Catcher(delay=2.0), Catcher()
+    try:
+        rules.add(store, "landing", rules.Conditions(airport="LTBS"), [slow.url])
+        rules.add(store, "landing", rules.Conditions(airport="LTFM"), [fast.url], per_hour=100)
+        events = [_landing("LTBS", "TR")] + [_landing("LTFM", "TR", m) for m in range(1, 21)]
+        todo = _raise(store, events)
+        (slow_id,) = store.con.execute("SELECT id FROM alerts WHERE airport = 'LTBS'").fetchall()[0]
+        sender = alerts.Sender(store, Config(), {r.id: r for r in rules.load(store)})
+        sender.send(todo)
+        _wait(sender, 21)
+        sender.close()
+    finally:
+        slow.close()
+        fast.close()
+    assert len(fast.posts) == 20 and len(slow.posts) == 1
+    took = {o.alert_id: o.seconds for o in sender.outcomes}
+    fast_took = [s for a, s in took.items() if a != slow_id]
+    assert max(fast_took) < 1.5 < took[slow_id]  # sent while the slow one waited
+
+
 def test_duplicates_are_suppressed_and_rules_are_rate_limited(store: Store) -> None:
     rules.add(store, "landing", rules.Conditions(), ["json://127.0.0.1:9/none"], per_hour=2)
     events = [_landing("LTFM", "TR", m) for m in range(3)]

@@ -92,7 +92,7 @@ class Split:
 
 def floats(column: pa.ChunkedArray | pa.Array) -> Floats:
     """A numeric column as float64, NULL as NaN."""
-    return np.asarray(pc.fill_null(pc.cast(column, pa.float64()), np.nan), dtype=np.float64)
+    return np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.float64)
 
 
 def micros(column: pa.ChunkedArray | pa.Array) -> Ints:

@@ -205,19 +205,33 @@ class Outcome:
 
 
 class Sender:
-    """Sends alerts in a background thread, with retries; outcomes go to ``alerts``."""
+    """Sends alerts on ``workers`` background threads, with retries; outcomes go to
+    ``alerts``. Several threads, so that a slow or failing target (each send waits
+    for its service, and retries back off) does not hold up the alerts behind it: a
+    burst of a thousand alerts is sent in parallel, not one round trip after another.
+    """
 
     retries = 3
     first_wait_s = 1.0
 
-    def __init__(self, store: Store, config: Config, rules: dict[int, Rule]) -> None:
-        self.con: duckdb.DuckDBPyConnection = store.con.cursor()
+    def __init__(
+        self, store: Store, config: Config, rules: dict[int, Rule], workers: int = 8
+    ) -> None:
         self.config = config
         self.rules = rules
         self.queue: queue.Queue[tuple[int, float] | None] = queue.Queue()
         self.outcomes: list[Outcome] = []
-        self.thread = threading.Thread(target=self._run, name="jetwatch-notify", daemon=True)
-        self.thread.start()
+        self.threads = [  # each with its own cursor, made here, on the owner's thread
+            threading.Thread(
+                target=self._run,
+                args=(store.con.cursor(),),
+                name=f"jetwatch-notify-{k}",
+                daemon=True,
+            )
+            for k in range(workers)
+        ]
+        for thread in self.threads:
+            thread.start()
 
     def send(self, alert_ids: list[int], since: float | None = None) -> None:
         """Queue alerts; ``since`` (unix s) is when their data arrived, for the latency."""
@@ -226,21 +240,27 @@ class Sender:
 
     def close(self, timeout: float = 30.0) -> None:
         """Send what is queued (within ``timeout``), then stop."""
-        self.queue.put(None)
-        self.thread.join(timeout)
+        for _ in self.threads:
+            self.queue.put(None)
+        ends = time.monotonic() + timeout
+        for thread in self.threads:
+            thread.join(max(0.0, ends - time.monotonic()))
 
-    def _run(self) -> None:
-        while (item := self.queue.get()) is not None:
-            alert_id, handed = item
-            try:
-                self.outcomes.append(self._deliver(alert_id, handed))
-            except Exception as exc:  # never let one alert stop the others
-                log.error("alert %s: %s", alert_id, exc)
+    def _run(self, con: duckdb.DuckDBPyConnection) -> None:
+        try:
+            while (item := self.queue.get()) is not None:
+                alert_id, handed = item
+                try:
+                    self.outcomes.append(self._deliver(con, alert_id, handed))
+                except Exception as exc:  # never let one alert stop the others
+                    log.error("alert %s: %s", alert_id, exc)
+        finally:
+            con.close()
 
-    def _deliver(self, alert_id: int, handed: float) -> Outcome:
+    def _deliver(self, con: duckdb.DuckDBPyConnection, alert_id: int, handed: float) -> Outcome:
         import apprise
 
-        rule_id, title, body = self.con.execute(
+        rule_id, title, body = con.execute(
             "SELECT rule_id, title, body FROM alerts WHERE id = ?", [alert_id]
         ).fetchall()[0]
         rule = self.rules[rule_id]
@@ -259,7 +279,7 @@ class Sender:
                     )
             except Exception as exc:
                 ok, error = False, str(exc)[:300]
-            self.con.execute(
+            con.execute(
                 "UPDATE alerts SET attempts = ?, status = ?, error = ?, sent = "
                 "CASE WHEN ? THEN now()::TIMESTAMP END WHERE id = ?",
                 [
