@@ -8,10 +8,12 @@ if missing). ``jetwatch replay`` serves it from another process on 127.0.0.1, an
 
 - **jetwatch**, twice: as fast as it reads, then with the replay at ``--rate``
   (50,000 frames/s): ``Listener`` with the store writing (a fresh DuckDB file, raw
-  archive on), 0.5 s windows (the default), a watchlist of 300 aircraft of the capture and two rules
-  (enter and leave the Moscow area) notifying a local HTTP endpoint through apprise's
-  JSON webhook. Rate = frames stored / seconds from the first byte received to the
-  last window committed.
+  archive on), 0.5 s windows (the default), a watchlist of every aircraft of the
+  capture and five rules (enter and leave the Moscow area, any take-off, any
+  landing, a minute dark), notifying a local HTTP endpoint through apprise's JSON
+  webhook: every alert the capture can raise (about 200 for the default one).
+  Rate = frames stored / seconds from the first byte received to the last window
+  committed; bytes dropped because the decoder was behind are counted.
   Alert latency = from the arrival of the first frame of the window whose data
   raised the alert to the end of its (successful) send: p50 and p99.
 - **pyModeS** (``modes live``'s own pieces: ``NetworkSource`` reading the same
@@ -98,6 +100,9 @@ class Sink(http.server.BaseHTTPRequestHandler):
         pass
 
 
+WATCHED = 100_000  # every aircraft of the capture
+
+
 def aircraft_of(capture: Path, n: int) -> list[str]:
     first = next(beast.read(Stream(capture), ReadContext(capture, 0.0)))
     msg = first.msg[(first.nbytes == 14) & ((first.msg[:, 0] >> 3) == 17)]
@@ -113,10 +118,13 @@ def jetwatch_run(capture: Path, work: Path, rate: float | None) -> dict[str, flo
     hook = f"json://127.0.0.1:{httpd.server_address[1]}/hook"
     db = work / f"live-{rate}.duckdb"
     with Store(db) as store:
-        for h in aircraft_of(capture, 300):
+        for h in aircraft_of(capture, WATCHED):
             lists.add(store, "hex", h)
         for event in ("enter", "leave"):
             rules.add(store, event, rules.Conditions(area="moscow"), [hook], per_hour=1_000_000)
+        for event in ("takeoff", "landing"):
+            rules.add(store, event, rules.Conditions(), [hook], per_hour=1_000_000)
+        rules.add(store, "dark", rules.Conditions(minutes=1), [hook], per_hour=1_000_000)
     proc, port = serve(capture, rate)
     with Store(db) as store:
         listener = Listener(
@@ -157,6 +165,7 @@ def jetwatch_run(capture: Path, work: Path, rate: float | None) -> dict[str, flo
         "posts": Sink.received,
         "p50": statistics.median(lat) if lat else float("nan"),
         "p99": lat[min(len(lat) - 1, int(0.99 * len(lat)))] if lat else float("nan"),
+        "dropped": sum(f.dropped for f in listener.status.values()),
     }
 
 
@@ -186,7 +195,8 @@ def report(label: str, r: dict[str, float]) -> None:
         f"{label}: {r['frames']:,} frames in {r['seconds']:.1f} s = {r['rate']:,.0f} frames/s "
         f"with the store writing ({r['positions']:,} positions; windows took "
         f"{r['worker_s']:.1f} s of work); alerts: {r['alerts']:,} sent "
-        f"({r['posts']:,} received), latency p50 {r['p50']:.2f} s, p99 {r['p99']:.2f} s",
+        f"({r['posts']:,} received), latency p50 {r['p50']:.2f} s, p99 {r['p99']:.2f} s; "
+        f"{r['dropped']:,} bytes dropped (decoder behind)",
         flush=True,
     )
 

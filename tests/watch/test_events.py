@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jetwatch.demo import ingest_simulation
 from jetwatch.model import POSITIONS_SCHEMA, positions_table
+from jetwatch.sim import load, simulate
+from jetwatch.store.db import Store
 from jetwatch.watch.events import Tracker
+
+TINY = Path(__file__).parents[1] / "data" / "sim" / "tiny.toml"
 
 T0 = dt.datetime(2023, 6, 24, 8, 0)
 UUWW = (55.5915, 37.2615)
@@ -161,3 +175,53 @@ def test_crossing_an_area_and_heading_to_an_airport() -> None:
     ]
     approach = [e for e in tracker.feed(track(far), {"157716"}) if e.kind == "approach"]
     assert [(e.airport) for e in approach] == ["ULLI"]
+
+
+@pytest.fixture(scope="module")
+def day(tmp_path_factory: pytest.TempPathFactory) -> pa.Table:
+    """A SIMULATED day (the ``tiny`` scenario, seed 11, AVR frames) as it arrives live,
+    with one aircraft squawking 7700 for three minutes and one missing its flags."""
+    work = tmp_path_factory.mktemp("events")
+    simulate(replace(load(TINY), seed=11), work / "sim", ("avr",))
+    with Store(work / "e.duckdb") as store:
+        ingest_simulation(store, work / "sim")
+        table = store.con.sql(
+            "SELECT * EXCLUDE (ingest_id) FROM positions ORDER BY time"
+        ).to_arrow_table()
+    icao = table["icao24"].to_numpy(zero_copy_only=False)
+    first, second = icao[0], icao[len(icao) // 2]
+    t = table["time"].to_numpy()
+    start = t[icao == first][len(t[icao == first]) // 2]
+    mayday = (icao == first) & (t >= start) & (t < start + np.timedelta64(180, "s"))
+    squawk = np.where(mayday, "7700", table["squawk"].to_numpy(zero_copy_only=False))
+    table = table.set_column(table.schema.get_field_index("squawk"), "squawk", pa.array(squawk))
+    flags = pc.if_else(pc.equal(table["icao24"], second), None, table["on_ground"])
+    return table.set_column(table.schema.get_field_index("on_ground"), "on_ground", flags)
+
+
+def _every_row(tracker: Tracker, batch: pa.Table, watched: set[str]) -> list:
+    """The definition: every watched row through ``_one``, in order."""
+    rows = batch.filter(pc.is_in(batch["icao24"], pa.array(sorted(watched))))
+    out: list = []
+    for r in rows.sort_by([("icao24", "ascending"), ("time", "ascending")]).to_pylist():
+        out += tracker._one(r)
+    return out
+
+
+@settings(max_examples=6, deadline=None)
+@given(cuts=st.lists(st.integers(1, 20_000), min_size=1, max_size=40))
+def test_turning_points_give_the_events_every_row_gives(day: pa.Table, cuts: list[int]) -> None:
+    areas = {"moscow": (55.7558, 37.6173, 50.0), "vnukovo": (55.5915, 37.2615, 8.0)}
+    fast = Tracker(areas=areas, airports=["ULLI", "UUWW", "LTFM"])
+    slow = Tracker(nearby=fast.nearby, areas=areas, airports=["ULLI", "UUWW", "LTFM"])
+    watched = set(pc.unique(day["icao24"]).to_pylist())
+    got, want, at = [], [], 0
+    for size in cuts * (day.num_rows // sum(cuts) + 1):
+        batch = day.slice(at, size)
+        got += fast.feed(batch, watched)
+        want += _every_row(slow, batch, watched)
+        at += size
+        if at >= day.num_rows:
+            break
+    assert got == want
+    assert {e.kind for e in want} >= {"takeoff", "landing", "enter", "leave", "squawk"}

@@ -35,6 +35,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jetwatch.flights.segment import changes
 from jetwatch.geo import bearing, haversine_km
 from jetwatch.reference.airports import Airports
 
@@ -135,11 +136,63 @@ class Tracker:
         rows = positions.filter(mask)
         if not rows.num_rows:
             return []
-        rows = rows.sort_by([("icao24", "ascending"), ("time", "ascending")])
+        rows = self._in_order(rows.sort_by([("icao24", "ascending"), ("time", "ascending")]))
+        if not rows.num_rows:
+            return []
         events: list[Event] = []
-        for r in rows.to_pylist():
+        for r in rows.filter(self._turning_points(rows)).to_pylist():
             events += self._one(r)
         return events
+
+    def _in_order(self, rows: pa.Table) -> pa.Table:
+        """Without the positions older than one already handled (late ones), and with
+        each row's callsign the last one known in the batch (``_one`` keeps the last
+        non-empty one)."""
+        icao = rows["icao24"].combine_chunks()
+        names = pc.unique(icao)
+        last = [s.last if (s := self.state.get(n)) else None for n in names.to_pylist()]
+        known = pa.array(last, pa.timestamp("us")).take(pc.index_in(icao, names))
+        rows = rows.filter(pc.fill_null(pc.greater_equal(rows["time"], known), True))
+        calls = rows["callsign"].combine_chunks()
+        at = np.arange(len(calls))
+        start = np.maximum.accumulate(np.where(changes(rows["icao24"]), at, 0))
+        known_at = np.maximum.accumulate(np.where(np.asarray(calls.is_valid()), at, -1))
+        ffill = pa.array(known_at, mask=known_at < start)
+        return rows.set_column(
+            rows.schema.get_field_index("callsign"), "callsign", calls.take(ffill)
+        )
+
+    def _turning_points(self, rows: pa.Table) -> np.ndarray:
+        """The rows where something can happen, as a mask: every other row only moves
+        the aircraft on, and the next turning point or the batch's last row does that.
+
+        A row is one when it is an aircraft's first or last in the batch, or its
+        ground flag or squawk changes (and the row before a ground change: a take-off's
+        origin is where it last was), or it squawks an emergency, or it crosses an
+        area's edge, or it could be approaching a target airport."""
+        n = rows.num_rows
+        first = changes(rows["icao24"])
+        last = np.append(first[1:], True)
+        flag = rows["on_ground"].combine_chunks()
+        code = np.where(np.asarray(flag.is_valid()), np.asarray(pc.fill_null(flag, False)), 2)
+        ground = first | (code != np.append(-1, code[:-1]))
+        squawk = rows["squawk"]
+        turning = first | last | ground | np.append(ground[1:], False)
+        turning |= (changes(squawk) & np.asarray(squawk.is_valid())) | np.asarray(
+            pc.fill_null(pc.is_in(squawk, pa.array(EMERGENCY)), False)
+        )
+        lat, lon = rows["lat"].to_numpy(), rows["lon"].to_numpy()
+        for alat, alon, km in self.areas.values():
+            inside = haversine_km(lat, lon, np.full(n, alat), np.full(n, alon)) <= km
+            turning |= first | (inside != np.append(False, inside[:-1]))
+        track = rows["track"].to_numpy(zero_copy_only=False).astype(float)
+        vrate = rows["vertical_rate"].to_numpy(zero_copy_only=False).astype(float)
+        for alat, alon, _ in self.targets.values():
+            where = np.full(n, alat), np.full(n, alon)
+            off = np.abs((bearing(lat, lon, *where) - track + 180) % 360 - 180)
+            near = haversine_km(lat, lon, *where) <= self.approach_km
+            turning |= near & (off <= 30) & (vrate < -300)
+        return turning
 
     def tick(self, now: dt.datetime) -> list[Event]:
         """Events of silence: inferred landings and aircraft gone dark, as of ``now``."""
