@@ -39,18 +39,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jetwatch.arrays import Bools, Floats, Ints, changes, floats, micros, shifted
 from jetwatch.units import EARTH_RADIUS_KM
 
 KM_PER_NM = 1.852
 US = 1_000_000  # microseconds per second
-
-Ints = npt.NDArray[np.int64]
-Floats = npt.NDArray[np.float64]
-Bools = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -90,27 +86,6 @@ class Split:
         return cls(none, none, nan, nan, nan, no, no, no, no, none, no, no, excluded)
 
 
-def floats(column: pa.ChunkedArray | pa.Array) -> Floats:
-    """A numeric column as float64, NULL as NaN."""
-    return np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.float64)
-
-
-def micros(column: pa.ChunkedArray | pa.Array) -> Ints:
-    """A timestamp column as µs since the epoch (UTC)."""
-    unit = column.type
-    if unit.unit != "us":
-        column = pc.cast(column, pa.timestamp("us", unit.tz))
-    return np.asarray(column.cast(pa.int64()), dtype=np.int64)
-
-
-def shifted(a: npt.NDArray, first: object) -> npt.NDArray:
-    """``a`` one place later: the previous value at each position."""
-    out = np.empty_like(a)
-    out[0] = first
-    out[1:] = a[:-1]
-    return out
-
-
 def _haversine(lat: Floats, lon: Floats) -> Floats:
     """km from each position to the next (the last: NaN); the SQL build's formula."""
     cos = np.cos(np.radians(lat))
@@ -124,18 +99,6 @@ def half(d: Ints) -> Ints:
     """``d / 2`` rounded half to even, as DuckDB divides an interval."""
     h = d // 2
     return h + ((d & 1) & (h & 1))
-
-
-def changes(column: pa.ChunkedArray | pa.Array) -> Bools:
-    """Where a value differs from the one before (NULLs equal; the first: True)."""
-    a = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    out = np.ones(len(a), dtype=bool)
-    if len(a) > 1:
-        valid = np.asarray(a.is_valid())
-        out[1:] = np.asarray(pc.fill_null(pc.not_equal(a[1:], a[:-1]), False)) | (
-            valid[1:] != valid[:-1]
-        )
-    return out
 
 
 def split(table: pa.Table, s: Settings) -> Split:

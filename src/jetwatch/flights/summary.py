@@ -25,7 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from jetwatch.flights.segment import Ints, Settings, Split, changes, half, split
+from jetwatch.arrays import Ints, changes
+from jetwatch.flights.segment import Settings, Split, half, split
 
 TIME = pa.timestamp("us")
 END = pa.struct(

@@ -35,7 +35,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jetwatch.flights.segment import changes
+from jetwatch.arrays import changes
 from jetwatch.geo import bearing, haversine_km
 from jetwatch.reference.airports import Airports
 
