@@ -35,7 +35,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jetwatch.arrays import changes
+from jetwatch.arrays import changes, floats
 from jetwatch.geo import bearing, haversine_km
 from jetwatch.reference.airports import Airports
 
@@ -181,12 +181,11 @@ class Tracker:
         turning |= (changes(squawk) & np.asarray(squawk.is_valid())) | np.asarray(
             pc.fill_null(pc.is_in(squawk, pa.array(EMERGENCY)), False)
         )
-        lat, lon = rows["lat"].to_numpy(), rows["lon"].to_numpy()
+        lat, lon = floats(rows["lat"]), floats(rows["lon"])
         for alat, alon, km in self.areas.values():
             inside = haversine_km(lat, lon, np.full(n, alat), np.full(n, alon)) <= km
-            turning |= first | (inside != np.append(False, inside[:-1]))
-        track = rows["track"].to_numpy(zero_copy_only=False).astype(float)
-        vrate = rows["vertical_rate"].to_numpy(zero_copy_only=False).astype(float)
+            turning |= inside != np.append(False, inside[:-1])
+        track, vrate = floats(rows["track"]), floats(rows["vertical_rate"])
         for alat, alon, _ in self.targets.values():
             where = np.full(n, alat), np.full(n, alon)
             off = np.abs((bearing(lat, lon, *where) - track + 180) % 360 - 180)
