@@ -10,6 +10,7 @@ timed part, every thread) gets per-core rates beside the wall-clock ones.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import resource
 import subprocess
@@ -90,6 +91,13 @@ def peak_rss_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reset_peak() -> None:
+    """Start :func:`peak_rss_mb` afresh (Linux: ``5`` to ``/proc/self/clear_refs``), so
+    that a stage's peak is its own."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
 
 
 def warm_up(store: Any) -> None:

@@ -57,6 +57,9 @@ from jetwatch.store.db import IngestCounts, IngestRow, Store
 Progress = Callable[[int, int], None]  # (bytes consumed, file size)
 SHOW_FIRST = 3
 FLUSH_ROWS = 1 << 19  # positions are written in appends of at least this many rows
+# DuckDB's limit while a file is written: appends need little, and under the store's
+# own limit DuckDB keeps what it wrote resident (3 GB after a day of 10^8 rows).
+INGEST_MEMORY_MB = 256
 
 
 @dataclass
@@ -167,7 +170,8 @@ def ingest_file(
         )
         ingest_id = store.begin_ingest(row)
         try:
-            _write_positions(store, ingest_id, result, stream, ctx, settings, progress)
+            with store.memory(INGEST_MEMORY_MB):
+                _write_positions(store, ingest_id, result, stream, ctx, settings, progress)
             sha, archived = archiver.finish()
         except BaseException:
             store.abandon_ingest(ingest_id)

@@ -39,8 +39,8 @@ from jetwatch.store import activity
 from jetwatch.store.db import Store
 from jetwatch.store.schema import FLIGHTS
 
-WORK_MEMORY_MB = 2048  # for the sort of one bucket (it spills beyond it)
-BUCKET_ROWS = 12_000_000  # positions per bucket of aircraft (by address hash)
+WORK_MEMORY_MB = 1024  # for the sort of one bucket (it spills beyond it)
+BUCKET_ROWS = 25_000_000  # positions per bucket of aircraft (by address hash)
 POSITIONS = (
     "icao24, time, lat, lon, altitude, ground_speed, track, vertical_rate, on_ground, callsign"
 )
@@ -69,39 +69,36 @@ def build(
     s = settings or Settings()
     con = store.con
     result = BuildResult()
-    limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
-    con.execute(f"SET memory_limit = '{WORK_MEMORY_MB}MB'")
-    con.execute("BEGIN")
-    try:
-        if rebuild:
-            con.execute("DELETE FROM flights")
-            con.execute("DELETE FROM flight_ingests")
-        new, done = [], []
-        for ingest_id, status in con.execute(
-            "SELECT id, status FROM ingests WHERE (status = 'done' "
-            "AND id NOT IN (SELECT ingest_id FROM flight_ingests)) OR status = 'live' ORDER BY id"
-        ).fetchall():
-            new.append(ingest_id)
-            if status == "done":  # a live segment is built again until it is closed
-                done.append(ingest_id)
-        result.ingests = len(new)
-        first = not con.execute("SELECT count(*) FROM flights").fetchall()[0][0]
-        if new:
-            source, total = (_everything if first else _windows)(con, new, s, result)
-            found, result.excluded = flights_of(whole_aircraft(_sorted(con, source, total)), s)
-            ends = assign(con, found, airports or Airports(), airport_settings)
-            result.flights = _insert(store, found, ends)
-            if done:
-                con.executemany("INSERT INTO flight_ingests VALUES (?)", [(i,) for i in done])
-            con.execute("DROP TABLE IF EXISTS windows")
-        activity.record(con)
-        con.execute("COMMIT")
-        store.changes["flights"] = store.changes.get("flights", 0) + 1
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.execute(f"SET memory_limit = '{limit}'")
+    with store.memory(WORK_MEMORY_MB):
+        con.execute("BEGIN")
+        try:
+            if rebuild:
+                con.execute("DELETE FROM flights")
+                con.execute("DELETE FROM flight_ingests")
+            new, done = [], []
+            for ingest_id, status in con.execute(
+                "SELECT id, status FROM ingests WHERE (status = 'done' AND id NOT IN "
+                "(SELECT ingest_id FROM flight_ingests)) OR status = 'live' ORDER BY id"
+            ).fetchall():
+                new.append(ingest_id)
+                if status == "done":  # a live segment is built again until it is closed
+                    done.append(ingest_id)
+            result.ingests = len(new)
+            first = not con.execute("SELECT count(*) FROM flights").fetchall()[0][0]
+            if new:
+                source, total = (_everything if first else _windows)(con, new, s, result)
+                found, result.excluded = flights_of(whole_aircraft(_sorted(con, source, total)), s)
+                ends = assign(con, found, airports or Airports(), airport_settings)
+                result.flights = _insert(store, found, ends)
+                if done:
+                    con.executemany("INSERT INTO flight_ingests VALUES (?)", [(i,) for i in done])
+                con.execute("DROP TABLE IF EXISTS windows")
+            activity.record(con)
+            con.execute("COMMIT")
+            store.changes["flights"] = store.changes.get("flights", 0) + 1
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
     result.stored = int(con.execute("SELECT count(*) FROM flights").fetchall()[0][0])
     result.seconds = time.perf_counter() - began
     return result

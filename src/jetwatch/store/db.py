@@ -17,6 +17,8 @@ the writer read exported Parquet instead.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -31,6 +33,14 @@ from jetwatch.errors import StoreError
 from jetwatch.sql import literal
 from jetwatch.store import live
 from jetwatch.store.schema import MIGRATIONS, SCHEMA_VERSION, VIEWS
+
+_UNITS = {"KiB": 1 / 1024, "MiB": 1, "GiB": 1024, "TiB": 1024**2, "PiB": 1024**3}
+
+
+def _mib(setting: str) -> int:
+    """DuckDB's ``memory_limit`` as it shows it (``'5.7 GiB'``), in MiB."""
+    number, unit = setting.split()
+    return max(1, int(float(number) * _UNITS.get(unit, 1 / 1024**2)))
 
 
 @dataclass
@@ -92,8 +102,9 @@ class Store:
         con.execute("SET preserve_insertion_order = false")
         # Bounded memory whatever the input size: DuckDB spills to disk beyond this
         # (the setting, $JETWATCH_MEMORY, or a quarter of the machine's memory).
+        self._limit = memory_limit or load().memory_limit
         try:
-            con.execute("SET memory_limit = ?", [memory_limit or load().memory_limit])
+            con.execute("SET memory_limit = ?", [self._limit])
         except duckdb.Error as exc:
             con.close()
             raise StoreError(f"bad memory limit: {exc}", where=str(self.path)) from exc
@@ -156,6 +167,25 @@ class Store:
         view.con = self.con.cursor()
         view.con.execute("SET TimeZone = 'UTC'")
         return view
+
+    @contextmanager
+    def memory(self, mb: int) -> Iterator[None]:
+        """DuckDB's memory limit lowered to ``mb`` MB (never raised) for a block of
+        work, then restored.
+
+        The limit also caps DuckDB's cache of the blocks it has written: an ingest
+        that runs under the store's own limit (a quarter of the machine) would keep
+        gigabytes of them resident.
+        """
+        before = self._limit  # as it was set: DuckDB shows it rounded
+        shown = self.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        self._limit = f"{min(int(mb), _mib(shown))}MiB"
+        self.con.execute("SET memory_limit = ?", [self._limit])
+        try:
+            yield
+        finally:
+            self.con.execute("SET memory_limit = ?", [before])
+            self._limit = before
 
     def close(self) -> None:
         self.con.close()
