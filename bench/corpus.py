@@ -46,12 +46,14 @@ def write_avr(path: Path, times: list[float], frames: list[str]) -> float:
 
 
 def state_vectors(shared: Path, n: int, out: Path) -> int:
-    """Write an OpenSky state-vector CSV of at least ``n`` rows; returns the rows."""
+    """Write OpenSky state vectors, at least ``n`` rows, as CSV, or as Parquet when
+    ``out`` ends in ``.parquet``; returns the rows."""
     files = sorted((shared / "traffic/opensky_impala").glob("state_vectors_*.parquet"))
     src = ", ".join(f"'{f}'" for f in files)
     con = duckdb.connect()
     base = con.execute(f"SELECT count(*) FROM read_parquet([{src}])").fetchall()[0][0]
     copies = -(-n // base)
+    kind = "FORMAT parquet" if out.suffix == ".parquet" else "HEADER, DELIMITER ','"
     con.execute(
         f"""COPY (
             SELECT CAST(epoch(time) AS BIGINT) + c * 86400 AS time,
@@ -61,6 +63,6 @@ def state_vectors(shared: Path, n: int, out: Path) -> int:
                    lastcontact + c * 86400 AS lastcontact
             FROM read_parquet([{src}]), range({copies}) AS r(c)
             ORDER BY c, time
-        ) TO '{out}' (HEADER, DELIMITER ',')"""
+        ) TO '{out}' ({kind})"""
     )
     return base * copies

@@ -6,8 +6,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from jetwatch.compress import Stream
 from jetwatch.model import FLAG_STALE
+from jetwatch.sources import opensky
 from jetwatch.units import FPM_PER_MS, FT_PER_M, KT_PER_MS
 from tests.conftest import real_path
 from tests.helpers import read_file
@@ -149,3 +153,34 @@ def test_fields_out_of_bounds_are_dropped_and_times_rejected(tmp_path: Path) -> 
     assert [first[k] for k in ("ground_speed", "track", "vertical_rate", "altitude")] == [None] * 4
     assert first["callsign"] is None and first["squawk"] is None
     assert second["callsign"] == "EDW24" and second["squawk"] == "1000"
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=st.lists(
+        st.sampled_from(["1,abcdef,1.0,2.0", "", "x" * 40, "1," * 64, "a\x00b", "é"]),
+        max_size=40,
+    ),
+    newline_at_end=st.booleans(),
+    read_size=st.integers(1, 64),
+)
+def test_the_screen_counts_the_lines_it_checks_in_parallel(
+    tmp_path: Path, lines: list[str], newline_at_end: bool, read_size: int
+) -> None:
+    """Chunks checked on two threads give the same rejects, in order, as the file's
+    lines, and the screen's line count is the records DuckDB will see."""
+    text = "\n".join(["time,icao24,lat,lon", *lines]) + ("\n" if newline_at_end else "")
+    path = tmp_path / "s.csv"
+    path.write_bytes(text.encode())
+    found = opensky.screen(Stream(path, read_size=read_size), tmp_path)
+    assert found.path == path or found.removed
+    bad = [
+        n + 2
+        for n, line in enumerate(lines)
+        if "\x00" in line or line.count(",") >= opensky.MAX_FIELDS
+    ]
+    assert [line for line, _ in found.removed] == bad
+    if not found.removed:
+        assert found.lines == opensky._data_lines(path)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ from jetwatch.compress import Stream
 from jetwatch.model import FLAG_STALE, POSITIONS_SCHEMA, Rejects, StateBatch
 from jetwatch.sources import bounds
 from jetwatch.sources.context import ReadContext
-from jetwatch.sources.lines import line_chunks
+from jetwatch.sources.lines import LineChunk, line_chunks
 from jetwatch.sql import literal
 from jetwatch.units import FPM_PER_MS, FT_PER_M, KT_PER_MS
 
@@ -81,11 +82,13 @@ def sniff(head: bytes) -> bool:
 @dataclass
 class Screened:
     """A CSV as DuckDB will read it: ``path``, and the original lines left out of it
-    (``removed``: 1-based line numbers and byte offsets, ascending)."""
+    (``removed``: 1-based line numbers and byte offsets, ascending). ``lines``: its
+    data lines (after the header) when the screen counted them, else None."""
 
     path: Path
     removed: list[tuple[int, int]] = field(default_factory=list)
     rejects: Rejects = field(default_factory=Rejects)
+    lines: int | None = None
 
     def original(self, line: int, byte: int) -> tuple[int, int]:
         """Where a line of the screened file was in the original."""
@@ -106,49 +109,90 @@ def screen(stream: Stream, tmp: Path) -> Screened:
     out = tmp / "states.csv"
     with open(out, "wb") as fh:
         done = _screen(Stream(stream.path), fh)
-    done.path = out
+    done.path, done.lines = out, None
     return done
+
+
+IN_FLIGHT = 4  # chunks checked at once (numpy releases the GIL): both cores, bounded memory
 
 
 def _screen(stream: Stream, out: BinaryIO | None) -> Screened:
     found = Screened(stream.path)
     last = 0
-    for chunk in line_chunks(stream.chunks(), max_line=MAX_LINE, skip_blank=False):
-        starts, ends = chunk.bounds()
-        buf = np.frombuffer(chunk.data, dtype=np.uint8)
-        long = (ends - starts) > MAX_LINE
-        nul = _per_line(buf == 0, starts, ends) > 0
-        wide = _per_line(buf == ord(","), starts, ends) >= MAX_FIELDS
-        text_ok = np.ones(len(starts), dtype=bool)
-        try:
-            chunk.data.decode("utf-8")
-        except UnicodeDecodeError:
-            text_ok = np.array([_utf8(chunk.data[a:b]) for a, b in zip(starts, ends, strict=True)])
-        bad = long | nul | wide | ~text_ok
-        for k in np.flatnonzero(bad).tolist():
-            line, byte = chunk.first_line + k, chunk.offset + int(starts[k])
-            if line == last:  # the rest of a line longer than a chunk
-                continue
-            last = line
-            found.removed.append((line, byte))
-            why = (
-                f"longer than {MAX_LINE} bytes"
-                if long[k]
-                else f"{MAX_FIELDS} fields or more"
-                if wide[k]
-                else "NUL or bytes not UTF-8"
-            )
-            found.rejects.add(
-                byte, "unparsable", chunk.data[starts[k] : ends[k]], f"line {why}", line=line
-            )
-        if out is not None:
-            if bad.any():
-                stops = np.append(starts[1:], len(buf))
-                keep = np.flatnonzero(~bad).tolist()
-                out.write(b"".join(chunk.data[starts[k] : stops[k]] for k in keep))
-            else:
-                out.write(chunk.data)
+    final: LineChunk | None = None
+    pending: deque[tuple[LineChunk, Future[_Checked]]] = deque()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for chunk in line_chunks(stream.chunks(), max_line=MAX_LINE, skip_blank=False):
+            pending.append((chunk, pool.submit(_check, chunk)))
+            while len(pending) >= IN_FLIGHT or (pending and pending[0][1].done()):
+                done, checked = pending.popleft()
+                last = _note(found, done, checked.result(), last, out)
+            final = chunk
+        while pending:
+            done, checked = pending.popleft()
+            last = _note(found, done, checked.result(), last, out)
+    if final is not None:  # data lines after the header, as DuckDB will count records
+        newlines = final.first_line - 1 + final.data.count(b"\n")
+        found.lines = max(newlines + (final.data[-1:] != b"\n") - 1, 0)
     return found
+
+
+@dataclass
+class _Checked:
+    """Per line of a chunk: where it starts and ends, and why it is bad (if it is)."""
+
+    starts: npt.NDArray[np.int64]
+    ends: npt.NDArray[np.int64]
+    long: npt.NDArray[np.bool_]
+    wide: npt.NDArray[np.bool_]
+    bad: npt.NDArray[np.bool_]
+
+
+def _check(chunk: LineChunk) -> _Checked:
+    starts, ends = chunk.bounds()
+    buf = np.frombuffer(chunk.data, dtype=np.uint8)
+    long = (ends - starts) > MAX_LINE
+    wide = _per_line(buf == ord(","), starts, ends) >= MAX_FIELDS
+    bad = long | wide
+    if b"\0" in chunk.data:
+        bad |= _per_line(buf == 0, starts, ends) > 0
+    try:
+        chunk.data.decode("utf-8")
+    except UnicodeDecodeError:
+        bad |= ~np.array([_utf8(chunk.data[a:b]) for a, b in zip(starts, ends, strict=True)])
+    return _Checked(starts, ends, long, wide, bad)
+
+
+def _note(
+    found: Screened, chunk: LineChunk, checked: _Checked, last: int, out: BinaryIO | None
+) -> int:
+    """Record a chunk's bad lines as rejects and copy its good ones to ``out``; returns
+    the last bad line's number."""
+    starts, ends, bad = checked.starts, checked.ends, checked.bad
+    for k in np.flatnonzero(bad).tolist():
+        line, byte = chunk.first_line + k, chunk.offset + int(starts[k])
+        if line == last:  # the rest of a line longer than a chunk
+            continue
+        last = line
+        found.removed.append((line, byte))
+        why = (
+            f"longer than {MAX_LINE} bytes"
+            if checked.long[k]
+            else f"{MAX_FIELDS} fields or more"
+            if checked.wide[k]
+            else "NUL or bytes not UTF-8"
+        )
+        found.rejects.add(
+            byte, "unparsable", chunk.data[starts[k] : ends[k]], f"line {why}", line=line
+        )
+    if out is not None:
+        if bad.any():
+            stops = np.append(starts[1:], len(chunk.data))
+            keep = np.flatnonzero(~bad).tolist()
+            out.write(b"".join(chunk.data[starts[k] : stops[k]] for k in keep))
+        else:
+            out.write(chunk.data)
+    return last
 
 
 def _per_line(hits: npt.NDArray[np.bool_], starts: npt.NDArray, ends: npt.NDArray) -> npt.NDArray:
@@ -307,7 +351,7 @@ def _read_with(
     valid = valid_sql(columns)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # counting the CSV's lines overlaps the scan (DuckDB works without the GIL)
-        lines = pool.submit(_data_lines, csv.path) if csv else None
+        lines = pool.submit(_data_lines, csv.path) if csv and csv.lines is None else None
         yield from _stream(con, sql, ctx, lines, csv, has_pos, valid, rejects)
 
 
@@ -329,7 +373,13 @@ def _stream(
             bad += batch.num_rows - (pc.sum(ok).as_py() or 0)
             batch = batch.filter(ok)
         yield StateBatch(bounds.clip_table(batch.cast(POSITIONS_SCHEMA)), batch.num_rows)
-    total = lines.result() if lines else con.execute("SELECT count(*) FROM src").fetchall()[0][0]
+    total = (
+        lines.result()
+        if lines
+        else csv.lines
+        if csv and csv.lines is not None
+        else con.execute("SELECT count(*) FROM src").fetchall()[0][0]
+    )
     header = 1 if csv else 0
     skipped: list[int] = []  # screened-file lines DuckDB rejected (not numbered in src)
     if csv:
