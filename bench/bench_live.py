@@ -1,10 +1,14 @@
 """Live ingest: sustained messages per second from a replay, and alert latency.
 
-    python bench/bench_live.py [--capture FILE.bin] [--rate 50000] [--peer-frames 300000]
+    python bench/bench_live.py [--capture FILE.bin | --scale 5] [--rate 50000]
+                               [--peer-frames 300000]
 
 The capture defaults to the biggest receiver's Beast file of the demo's last day
 (the simulated ``moscow-2023-06-24`` preset, from ``jetwatch demo``'s cache, made
-if missing). ``jetwatch replay`` serves it from another process on 127.0.0.1, and:
+if missing). ``--scale S`` instead simulates the preset's first day at S times its
+traffic (cached beside the demo's) and takes its biggest receiver's file: at 5,
+about 12 M frames and enough events for over 1,000 alerts. ``jetwatch replay``
+serves it from another process on 127.0.0.1, and:
 
 - **jetwatch**, twice: as fast as it reads, then with the replay at ``--rate``
   (50,000 frames/s): ``Listener`` with the store writing (a fresh DuckDB file, raw
@@ -64,6 +68,20 @@ def default_capture() -> Path:
     return found[-1]
 
 
+def scaled_capture(scale: float) -> Path:
+    """The biggest receiver's Beast file of the preset's first day at ``scale``."""
+    import dataclasses
+
+    from jetwatch.sim import load, simulate
+
+    out = cache_dir() / f"bench-live-{scale:g}"
+    if not (out / "manifest.json").exists():
+        print(f"simulating moscow-2023-06-24, one day at scale {scale:g}, into {out}", flush=True)
+        day = dataclasses.replace(load("moscow-2023-06-24"), days=1).scaled(scale)
+        simulate(day, out, ("beast",), overwrite=True)
+    return max((out / "beast").glob("*.bin"), key=lambda p: p.stat().st_size)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -104,10 +122,13 @@ WATCHED = 100_000  # every aircraft of the capture
 
 
 def aircraft_of(capture: Path, n: int) -> list[str]:
-    first = next(beast.read(Stream(capture), ReadContext(capture, 0.0)))
-    msg = first.msg[(first.nbytes == 14) & ((first.msg[:, 0] >> 3) == 17)]
-    address = (msg[:, 1].astype(np.int64) << 16) | (msg[:, 2].astype(np.int64) << 8) | msg[:, 3]
-    return [f"{a:06x}" for a in np.unique(address)[:n]]
+    """The addresses of the capture's DF17 frames (every batch of it), at most ``n``."""
+    found: set[int] = set()
+    for batch in beast.read(Stream(capture), ReadContext(capture, 0.0)):
+        msg = batch.msg[(batch.nbytes == 14) & ((batch.msg[:, 0] >> 3) == 17)]
+        address = (msg[:, 1].astype(np.int64) << 16) | (msg[:, 2].astype(np.int64) << 8) | msg[:, 3]
+        found.update(np.unique(address).tolist())
+    return [f"{a:06x}" for a in sorted(found)[:n]]
 
 
 def jetwatch_run(capture: Path, work: Path, rate: float | None) -> dict[str, float]:
@@ -139,11 +160,14 @@ def jetwatch_run(capture: Path, work: Path, rate: float | None) -> dict[str, flo
             task = asyncio.create_task(listener.arun())
             while not listener.totals.records:  # the replay reads and encodes its file first
                 await asyncio.sleep(0.1)
-            last, quiet = listener.totals.records, time.monotonic()
-            while time.monotonic() - quiet < 3.0:  # until 3 s without new frames
+            def progress() -> tuple[int, int]:  # bytes received, frames committed
+                return sum(f.bytes for f in listener.status.values()), listener.totals.records
+
+            last, quiet = progress(), time.monotonic()
+            while time.monotonic() - quiet < 3.0:  # until 3 s without new bytes or frames
                 await asyncio.sleep(0.1)
-                if listener.totals.records != last:
-                    last, quiet = listener.totals.records, time.monotonic()
+                if progress() != last:
+                    last, quiet = progress(), time.monotonic()
             listener.stop.set()
             await task
 
@@ -204,10 +228,11 @@ def report(label: str, r: dict[str, float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--capture", type=Path)
+    parser.add_argument("--scale", type=float, help="simulate a capture at this scale")
     parser.add_argument("--rate", type=float, default=50_000, help="Load for the latency run.")
     parser.add_argument("--peer-frames", type=int, default=300_000)
     args = parser.parse_args()
-    capture = args.capture or default_capture()
+    capture = args.capture or (scaled_capture(args.scale) if args.scale else default_capture())
     print(f"capture: {capture} ({capture.stat().st_size / 1e6:.1f} MB, simulated)", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         fastest = jetwatch_run(capture, Path(tmp), None)

@@ -231,3 +231,15 @@ def test_the_latest_alerts_are_one_query_for_the_cli_and_the_web(tmp_path: Path)
     assert web["alerts"][0]["registration"] == "<b>HB-JRA</b>"  # text, as stored
     got = CliRunner().invoke(main, ["watch", "alerts", "--db", str(db), "--limit", "2"])
     assert got.exit_code == 0 and "rate_limited" in got.output and "boom" in got.output
+
+
+def test_one_batch_of_many_events_is_stored_in_order_once_each(store: Store) -> None:
+    """The batch insert keeps the per-statement semantics: event order, an event
+    twice in one batch stored once, the hourly limit counted inside the batch."""
+    rules.add(store, "landing", rules.Conditions(), ["json://127.0.0.1:9/none"], per_hour=50)
+    events = [_landing("LTFM", "TR", m) for m in range(60)]
+    todo = _raise(store, events + events[:5])
+    assert len(todo) == 50 and todo == sorted(todo)
+    got = store.con.execute("SELECT key, status FROM alerts ORDER BY id").fetchall()
+    assert [k for k, _ in got] == [f"landing:{e.icao24}:{e.time.isoformat()}" for e in events]
+    assert [s for _, s in got] == ["pending"] * 50 + ["rate_limited"] * 10

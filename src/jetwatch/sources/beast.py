@@ -46,25 +46,21 @@ def sniff(head: bytes) -> bool:
     return starts >= max(1, min(10, len(head) // 40))
 
 
-def frame_starts(buf: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.bool_], I64]:
-    """Escape-second mask (bytes to drop) and frame start positions in ``buf``."""
-    is_esc = buf == ESC
-    n = len(buf)
-    prev = np.concatenate([[False], is_esc[:-1]])
-    nxt = np.concatenate([is_esc[1:], [False]])
-    run_start = np.flatnonzero(is_esc & ~prev)
-    run_end = np.flatnonzero(is_esc & ~nxt) + 1
-    lengths = run_end - run_start
-    drop = np.zeros(n, dtype=bool)
-    pos_in_run = np.zeros(n, dtype=np.int64)
-    if len(run_start):
-        run_id = np.cumsum(is_esc & ~prev) - 1
-        pos_in_run[is_esc] = np.flatnonzero(is_esc) - run_start[run_id[is_esc]]
-        run_len = np.zeros(n, dtype=np.int64)
-        run_len[is_esc] = lengths[run_id[is_esc]]
-        odd_run = (run_len % 2) == 1
-        last = pos_in_run == run_len - 1
-        drop = is_esc & (pos_in_run % 2 == 1) & ~(odd_run & last)
+def frame_starts(buf: npt.NDArray[np.uint8]) -> tuple[I64, I64]:
+    """Positions of the escape bytes to drop (ascending) and of the frame starts in
+    ``buf``, found from the 0x1a bytes alone (a few per frame), not per byte."""
+    esc = np.flatnonzero(buf == ESC)
+    if not len(esc):
+        return esc, esc
+    new_run = np.concatenate([[True], np.diff(esc) != 1])
+    run_start = np.flatnonzero(new_run)
+    lengths = np.diff(np.append(run_start, len(esc)))
+    run_of = np.cumsum(new_run) - 1
+    pos_in_run = np.arange(len(esc)) - run_start[run_of]
+    run_len = lengths[run_of]
+    last = pos_in_run == run_len - 1
+    drop = esc[(pos_in_run % 2 == 1) & ~((run_len % 2 == 1) & last)]
+    run_end = esc[run_start] + lengths
     starts = run_end[lengths % 2 == 1] - 1
     return drop, starts
 
@@ -89,10 +85,9 @@ def split_frames(
         starts = starts[:-1]
     else:  # the last frame is whole, or longer than any frame: rejected now, not carried
         cut = len(buf)
-    keep = ~drop[:cut]
-    u = buf[:cut][keep]
-    u_index = np.cumsum(keep) - 1
-    u_start = u_index[starts] if len(starts) else np.empty(0, dtype=np.int64)
+    drop = drop[drop < cut]
+    u = np.delete(buf[:cut], drop)
+    u_start = starts - np.searchsorted(drop, starts)  # where each start is once unescaped
     u_next = np.append(u_start[1:], len(u))
     ftype = np.where(u_start + 1 < len(u), u[np.minimum(u_start + 1, max(len(u) - 1, 0))], 0)
     mlen = _LEN[ftype]

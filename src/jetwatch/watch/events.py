@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 
 from jetwatch.arrays import changes, floats
 from jetwatch.geo import bearing, haversine_km
-from jetwatch.reference.airports import Airports
+from jetwatch.watch.nearby import Nearby
 
 EMERGENCY = ("7500", "7600", "7700")
 
@@ -76,38 +76,6 @@ class _State:
     quiet_told: int = 0  # minutes of silence already reported
     inside: set[str] = field(default_factory=set)
     approached: set[str] = field(default_factory=set)
-
-
-class Nearby:
-    """Nearest airports, by brute force over numpy arrays (events are few)."""
-
-    def __init__(self, airports: Airports | None = None) -> None:
-        t = (airports or Airports()).table
-        self.icao = np.array(t["icao"].to_pylist(), dtype=object)
-        self.country = np.array(t["country"].to_pylist(), dtype=object)
-        self.lat = t["lat"].to_numpy()
-        self.lon = t["lon"].to_numpy()
-
-    def nearest(
-        self, lat: float, lon: float, within_km: float | None = None
-    ) -> tuple[str, str, float] | None:
-        if not np.isfinite(lat) or not np.isfinite(lon):
-            return None
-        d = haversine_km(
-            np.full_like(self.lat, lat), np.full_like(self.lon, lon), self.lat, self.lon
-        )
-        k = int(np.argmin(d))
-        if within_km is not None and d[k] > within_km:
-            return None
-        return str(self.icao[k]), str(self.country[k]), float(d[k])
-
-    def where(self, icao: str) -> tuple[float, float, str] | None:
-        """An airport's position and country."""
-        hit = np.flatnonzero(self.icao == icao.upper())
-        if not len(hit):
-            return None
-        k = hit[0]
-        return float(self.lat[k]), float(self.lon[k]), str(self.country[k])
 
 
 class Tracker:
