@@ -7,7 +7,7 @@ receivers, no coverage model): a fleet flies back-to-back legs between ~300 real
 airports (every built-in area's airports among them) on 24 June 2023 UTC, each
 leg a taxi out, a great-circle flight with a climb and a descent, and a taxi in,
 then a turnaround with the transponder off. The fleet's types are drawn from
-jetwatch's type list, so every class with types occurs (about 3% of the aircraft
+jetwatch's type list, so every class with types occurs (about 2% of the aircraft
 are left out of the registry: unknown; none is filed as government, which needs
 plane-alert categories). It is written as OpenSky ``state_vectors_data4`` Parquet,
 one file per hour, one state vector per aircraft every ``--step`` seconds, rows in
@@ -113,16 +113,16 @@ class Legs:
     taxi_in: npt.NDArray[np.float64]  # last report
 
 
-def _airports(rng: np.random.Generator) -> tuple[list[str], npt.NDArray, npt.NDArray]:
-    """The areas' airports and ``OTHER_AIRPORTS`` others with IATA codes: codes,
-    positions (deg) and weights (the areas' airports three times as busy)."""
+def _airports(rng: np.random.Generator) -> tuple[npt.NDArray, npt.NDArray]:
+    """The areas' airports and ``OTHER_AIRPORTS`` others with IATA codes:
+    positions (radians) and weights (the areas' airports three times as busy)."""
     known = airportsdata.load("ICAO")
     ours = sorted({c for a in areas.load().values() for c in a.airports if c in known})
     others = sorted(c for c, a in known.items() if a["iata"] and c not in ours and len(c) == 4)
     codes = ours + list(rng.choice(others, OTHER_AIRPORTS, replace=False))
     where = np.radians([[known[c]["lat"], known[c]["lon"]] for c in codes])
     weight = np.where(np.arange(len(codes)) < len(ours), 3.0, 1.0)
-    return codes, where, weight / weight.sum()
+    return where, weight / weight.sum()
 
 
 def _distance_km(a: npt.NDArray, b: npt.NDArray) -> npt.NDArray:
@@ -249,7 +249,7 @@ def world(rows: int, step: int, seed: int, out: Path) -> tuple[list[Path], Path,
     """Write the hourly Parquet files and the registry; returns them, the rows written
     and the fleet's size."""
     rng = np.random.default_rng(seed)
-    codes, where, weight = _airports(rng)
+    where, weight = _airports(rng)
     types = _types()
     pilot = 2000
     per = _expected(_legs(rng, where, weight, _kinds(rng, pilot)), step) / pilot
@@ -275,7 +275,6 @@ def world(rows: int, step: int, seed: int, out: Path) -> tuple[list[Path], Path,
         for k, (name, kind) in enumerate(zip(names.to_pylist(), kinds, strict=True)):
             if kind in types:
                 w.writerow([name, f"JW-{k:06d}", types[kind][k % len(types[kind])]])
-    del codes
     return files, registry, written, fleet
 
 

@@ -160,6 +160,7 @@ def jetwatch_run(capture: Path, work: Path, rate: float | None) -> dict[str, flo
             task = asyncio.create_task(listener.arun())
             while not listener.totals.records:  # the replay reads and encodes its file first
                 await asyncio.sleep(0.1)
+
             def progress() -> tuple[int, int]:  # bytes received, frames committed
                 return sum(f.bytes for f in listener.status.values()), listener.totals.records
 

@@ -178,7 +178,7 @@ def raise_alerts(
             [now - dt.timedelta(hours=1)],
         ).fetchall()
     )
-    rows: dict[str, list[object]] = {name: [] for name in _ALERT_COLUMNS}
+    rows: list[tuple[object, ...]] = []
     for (rule, event, f), key in zip(fired, keys, strict=True):
         if (rule.id, key) in taken:
             continue  # a duplicate of an alert already raised
@@ -187,28 +187,28 @@ def raise_alerts(
         if not rule.notify:
             status = "no_target"
         recent[rule.id] = recent.get(rule.id, 0) + (status == "pending")
-        values = (
-            len(rows["n"]),
-            rule.id,
-            key,
-            event.kind,
-            event.icao24,
-            f["registration"],
-            event.time,
-            event.airport,
-            Template(TITLE).safe_substitute(f),
-            Template(rule.template or BODY).safe_substitute(f),
-            json.dumps(event.detail),
-            status,
-            now,
+        rows.append(
+            (
+                len(rows),
+                rule.id,
+                key,
+                event.kind,
+                event.icao24,
+                f["registration"],
+                event.time,
+                event.airport,
+                Template(TITLE).safe_substitute(f),
+                Template(rule.template or BODY).safe_substitute(f),
+                json.dumps(event.detail),
+                status,
+                now,
+            )
         )
-        for name, value in zip(_ALERT_COLUMNS, values, strict=True):
-            rows[name].append(value)
-    if not rows["n"]:
+    if not rows:
         return []
     stored = _with(
         con,
-        pa.table(rows, schema=_ALERT_SCHEMA),
+        pa.table([list(column) for column in zip(*rows, strict=True)], schema=_ALERT_SCHEMA),
         f"INSERT INTO alerts ({', '.join(_ALERT_COLUMNS[1:])}) "
         f"SELECT {', '.join(_ALERT_COLUMNS[1:])} FROM _batch ORDER BY n "
         "ON CONFLICT DO NOTHING RETURNING id, rule_id, key, status",
