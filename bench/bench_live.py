@@ -15,7 +15,7 @@ serves it from another process on 127.0.0.1, and:
   archive on), 0.5 s windows (the default), a watchlist of every aircraft of the
   capture and five rules (enter and leave the Moscow area, any take-off, any
   landing, a minute dark), notifying a local HTTP endpoint through apprise's JSON
-  webhook: every alert the capture can raise (about 200 for the default one).
+  webhook served by another process: every alert the capture can raise.
   Rate = frames stored / seconds from the first byte received to the last window
   committed; bytes dropped because the decoder was behind are counted.
   Alert latency = from the arrival of the first frame of the window whose data
@@ -31,14 +31,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import http.server
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -105,17 +104,40 @@ def serve(capture: Path, rate: float | None) -> tuple[subprocess.Popen, int]:
     return proc, port
 
 
+SINK = """
+import http.server
+
 class Sink(http.server.BaseHTTPRequestHandler):
     received = 0
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         Sink.received += 1
         self.send_response(200)
         self.end_headers()
 
-    def log_message(self, *args: object) -> None:
+    def do_GET(self):
+        body = str(Sink.received).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
         pass
+
+httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Sink)
+print(httpd.server_address[1], flush=True)
+httpd.serve_forever()
+"""
+
+
+def sink() -> tuple[subprocess.Popen, int]:
+    """The notification endpoint, in its own process as a real one would be: it counts
+    the POSTs and answers a GET with the count."""
+    proc = subprocess.Popen([sys.executable, "-c", SINK], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    return proc, int(proc.stdout.readline())
 
 
 WATCHED = 100_000  # every aircraft of the capture
@@ -133,10 +155,8 @@ def aircraft_of(capture: Path, n: int) -> list[str]:
 
 def jetwatch_run(capture: Path, work: Path, rate: float | None) -> dict[str, float]:
     """One listener run against a replay (``rate`` records/s, or as fast as it reads)."""
-    Sink.received = 0
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Sink)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    hook = f"json://127.0.0.1:{httpd.server_address[1]}/hook"
+    receiver, hook_port = sink()
+    hook = f"json://127.0.0.1:{hook_port}/hook"
     db = work / f"live-{rate}.duckdb"
     with Store(db) as store:
         for h in aircraft_of(capture, WATCHED):
@@ -174,7 +194,9 @@ def jetwatch_run(capture: Path, work: Path, rate: float | None) -> dict[str, flo
 
         asyncio.run(go())
     proc.kill()
-    httpd.shutdown()
+    with urllib.request.urlopen(f"http://127.0.0.1:{hook_port}/") as answer:
+        posts = int(answer.read())
+    receiver.kill()
     first = min(f.first_data for f in listener.status.values() if f.first_data)
     assert listener.totals.last_commit is not None
     seconds = listener.totals.last_commit - first
@@ -187,7 +209,7 @@ def jetwatch_run(capture: Path, work: Path, rate: float | None) -> dict[str, flo
         "rate": t.records / seconds,
         "worker_s": t.flush_s,
         "alerts": len(lat),
-        "posts": Sink.received,
+        "posts": posts,
         "p50": statistics.median(lat) if lat else float("nan"),
         "p99": lat[min(len(lat) - 1, int(0.99 * len(lat)))] if lat else float("nan"),
         "dropped": sum(f.dropped for f in listener.status.values()),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jetwatch.live.framing import MAX_PENDING, complete
+from jetwatch.live.framing import MAX_PENDING, _last_start, complete
 from jetwatch.sources import beast
 
 frames = st.lists(
@@ -58,3 +59,17 @@ def test_a_whole_last_frame_is_not_held_back() -> None:
 def test_garbage_without_boundaries_is_given_up_past_a_limit() -> None:
     assert complete("sbs", b"x" * 100) == 0
     assert complete("sbs", b"x" * (MAX_PENDING + 1)) == MAX_PENDING + 1
+
+
+@given(
+    st.lists(
+        st.sampled_from([b"\x1a", b"\x1a\x1a", b"\x1a3", b"\x00", b"\x1a\x1a\x1a"]), max_size=60
+    ),
+    st.integers(1, 200),
+)
+def test_the_tail_scan_finds_the_last_start_of_the_whole_buffer(
+    parts: list[bytes], tail: int
+) -> None:
+    buf = b"".join(parts)
+    _, starts = beast.frame_starts(np.frombuffer(buf, dtype=np.uint8))
+    assert _last_start(buf, tail) == (int(starts[-1]) if len(starts) else None)

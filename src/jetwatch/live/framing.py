@@ -22,6 +22,7 @@ import numpy as np
 from jetwatch.sources import beast
 
 MAX_PENDING = 1 << 16
+TAIL = 4 * beast.MAX_ESCAPED  # bytes scanned for the last frame start
 
 
 def complete(fmt: str, buf: bytes) -> int:
@@ -34,11 +35,28 @@ def complete(fmt: str, buf: bytes) -> int:
     return cut
 
 
-def _beast(buf: bytes) -> int:
+def _last_start(buf: bytes, tail: int = TAIL) -> int | None:
+    """The last frame start of ``buf``, found in its tail when it has one there.
+
+    A start is the last byte of an odd run of 0x1a, so the starts of a tail that
+    begins after a byte other than 0x1a are the buffer's own. Reads are small
+    and frequent: scanning only the tail keeps this O(1) per read."""
+    k = max(0, len(buf) - tail)
+    while k > 0 and buf[k - 1] == beast.ESC:
+        k -= 1
+    _, starts = beast.frame_starts(np.frombuffer(buf, dtype=np.uint8, offset=k))
+    if len(starts):
+        return k + int(starts[-1])
+    if k == 0:
+        return None
     _, starts = beast.frame_starts(np.frombuffer(buf, dtype=np.uint8))
-    if not len(starts):
+    return int(starts[-1]) if len(starts) else None
+
+
+def _beast(buf: bytes) -> int:
+    last = _last_start(buf)
+    if last is None:
         return 0
-    last = int(starts[-1])
     tail = buf[last:]
     if len(tail) > beast.MAX_ESCAPED:
         return len(buf)

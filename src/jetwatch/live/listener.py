@@ -11,9 +11,10 @@ worker thread takes the window's records and, in order:
 4. commits positions and rejects in one transaction;
 5. feeds the watched aircraft's positions to the event tracker, raises alerts for
    the rules they fire and hands them to the sender thread
-   (:mod:`jetwatch.watch`); every ``flights_every`` seconds it extends the flights
-   (:func:`jetwatch.flights.build`, incremental) and scores the exodus scopes,
-   alerting on new surges.
+   (:mod:`jetwatch.watch`); every ``flights_every`` seconds it starts extending
+   the flights (:func:`jetwatch.flights.build`, incremental) and scoring the exodus
+   scopes on a background thread, so the windows go on meanwhile, and alerts on
+   the new surges it found in the first window after it ends.
 
 A feed that breaks, stalls or sends garbage only affects itself (reconnects with
 backoff; bad records are rejected and archived). Memory is bounded whatever the
@@ -37,6 +38,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,6 +130,8 @@ class Listener:
         self.sender = alerts.Sender(store, self.config, {r.id: r for r in self.rules})
         self.surges_seen: set[str] = set()
         self.last_build = time.monotonic()
+        self.background = ThreadPoolExecutor(1, thread_name_prefix="jetwatch-flights")
+        self.periodic: Future[list[Event]] | None = None  # the flights build under way
         self.last_refresh = time.monotonic()
         self.data_now: float | None = None  # latest record time, s
         self.data_seen = time.monotonic()
@@ -252,9 +256,10 @@ class Listener:
             old = self.segment
             self.segment = live.open_segment(con, self.store.archive_dir, self._feed_specs())
             live.close_segment(con, old.ingest_id, old.folder)
+        offsets = live.write_raw(self.segment, [(f.name, data) for f, data, _, _ in window])
         chunks = [
-            Chunk(f.name, f.format, data, live.write_raw(self.segment, f.name, data), arrival, conn)
-            for f, data, arrival, conn in window
+            Chunk(f.name, f.format, data, offset, arrival, conn)
+            for (f, data, arrival, conn), offset in zip(window, offsets, strict=True)
         ]
         if chunks:
             result = self.decoder.decode(chunks)
@@ -265,23 +270,32 @@ class Listener:
         else:
             events = []
         events += self.tracker.tick(self._now())
-        if self.o.flights_every_s and time.monotonic() - self.last_build >= self.o.flights_every_s:
+        if self.periodic is not None and self.periodic.done():
+            events += self.periodic.result()
+            self.periodic = None
+        if (
+            self.o.flights_every_s
+            and self.periodic is None
+            and time.monotonic() - self.last_build >= self.o.flights_every_s
+        ):
             self.last_build = time.monotonic()
-            if self.o.exodus:
-                events += self._surges()  # builds the flights first
-            else:
-                build(self.store)
+            self.periodic = self.background.submit(self._extend)
         if time.monotonic() - self.last_refresh >= self.o.watch_refresh_s:
             self.last_refresh = time.monotonic()
             self._load_watch()
             self.sender.rules = {r.id: r for r in self.rules}
+        self._raise(events, min((a for _, _, a, _ in window), default=time.time()))
+        self.totals.flush_s += time.perf_counter() - began
+
+    def _raise(self, events: list[Event], since: float) -> None:
+        """Alerts for ``events`` by the rules, handed to the sender (``since``: when the
+        data that raised them arrived)."""
         if events:
             todo = alerts.raise_alerts(
                 self.store, events, self.rules, self.watched, self.codes, self.config
             )
             self.totals.alerts += len(todo)
-            self.sender.send(todo, min((a for _, _, a, _ in window), default=time.time()))
-        self.totals.flush_s += time.perf_counter() - began
+            self.sender.send(todo, since)
 
     def _count(self, result: Any) -> None:
         t = self.totals
@@ -307,11 +321,24 @@ class Listener:
         stamp = self.data_now + (time.monotonic() - self.data_seen)
         return dt.datetime.fromtimestamp(stamp, dt.UTC).replace(tzinfo=None)
 
-    def _surges(self) -> list[Event]:
+    def _extend(self) -> list[Event]:
+        """Extend the flights (and score the exodus scopes): on the background thread,
+        through its own cursor, while the windows go on. A live segment is rebuilt at
+        every build, so what windows commit meanwhile is in the next one."""
+        view = self.store.cursor()
+        try:
+            if self.o.exodus:
+                return self._surges(view)  # builds the flights first
+            build(view)
+            return []
+        finally:
+            view.con.close()
+
+    def _surges(self, store: Store) -> list[Event]:
         """Extend the flights, score the exodus scopes, and an event per new surge."""
         events = []
         for area, cls in self.o.exodus:
-            result = exodus_live(self.store, at=self._now(), area=area, cls=cls).to_dict()
+            result = exodus_live(store, at=self._now(), area=area, cls=cls).to_dict()
             for s in result["surges"]:
                 key = f"{area}:{cls}:{s['start']}"
                 if key in self.surges_seen:
@@ -337,6 +364,10 @@ class Listener:
         return [(f.name, f.shown, f.format) for f in self.feeds]
 
     def _close(self) -> None:
+        self.background.shutdown(wait=True)
+        if self.periodic is not None:  # the surges of a build that ended after the last window
+            self._raise(self.periodic.result(), time.time())
+            self.periodic = None
         if self.segment is not None:
             live.close_segment(self.store.con, self.segment.ingest_id, self.segment.folder)
             self.segment = None

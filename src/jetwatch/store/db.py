@@ -165,6 +165,7 @@ class Store:
         view.path = self.path
         view.changes = self.changes
         view.con = self.con.cursor()
+        view._limit = self._limit
         view.con.execute("SET TimeZone = 'UTC'")
         return view
 

@@ -88,14 +88,20 @@ def open_segment(
     return segment
 
 
-def write_raw(segment: Segment, feed: str, data: bytes) -> int:
-    """Append a feed's bytes to its file; returns their offset in it."""
-    f = segment.files[feed]
-    with open(f.path, "ab") as fh:
-        fh.write(data)
-    offset = f.size
-    f.size += len(data)
-    return offset
+def write_raw(segment: Segment, pieces: list[tuple[str, bytes]]) -> list[int]:
+    """Append each (feed, bytes) piece to its feed's file, in order, opening each file
+    once; returns every piece's offset in its file."""
+    offsets: list[int] = []
+    by_feed: dict[str, list[bytes]] = {}
+    for feed, data in pieces:
+        f = segment.files[feed]
+        offsets.append(f.size)
+        f.size += len(data)
+        by_feed.setdefault(feed, []).append(data)
+    for feed, datas in by_feed.items():
+        with open(segment.files[feed].path, "ab") as fh:
+            fh.writelines(datas)
+    return offsets
 
 
 def commit(
