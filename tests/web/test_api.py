@@ -76,7 +76,7 @@ def test_edits_need_the_token(web: str) -> None:
     assert gone.status_code == 200
 
 
-@pytest.mark.parametrize("path", ["", "app.js", "api/info", "openapi.json"])
+@pytest.mark.parametrize("path", ["", "js/main.js", "api/info", "openapi.json"])
 def test_every_response_has_the_security_headers(web: str, path: str) -> None:
     r = httpx.get(web + path)
     assert r.status_code == 200
@@ -117,3 +117,29 @@ def test_the_api_reference_loads_nothing_from_elsewhere(web: str) -> None:
     assert page.status_code == 200 and "api.js" in page.text
     assert "http" not in page.text.replace('href="openapi.json"', "")  # no CDN
     assert httpx.get(web + "api.js").status_code == 200
+
+
+def test_trails_of_all_traffic_before_a_time(web: str) -> None:
+    at = f"{DAY}T08:30:00"
+    got = get(web, "api/trails", at=at, minutes=10, every=15)
+    assert got["now"] == f"{at}Z" and got["trails"]
+    picture = {a["icao24"] for a in get(web, "api/aircraft", at=at, minutes=10)["aircraft"]}
+    assert set(got["trails"]) == picture  # every aircraft of those 10 minutes, no other
+    for points in got["trails"].values():
+        assert len(points) <= 10 * 60 // 15 + 1
+        assert all(len(p) == 4 and p[3] in (0.0, 1.0, None) for p in points)
+
+
+def test_flight_exports_are_the_searchs_rows(web: str) -> None:
+    listed = get(web, "api/flights", on=DAY, origin="UUWW")["flights"]
+    csv = httpx.get(
+        web + "api/flights/export", params={"format": "csv", "on": DAY, "origin": "UUWW"}
+    )
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert 'filename="flights-2023-06-24-UUWW.csv"' in csv.headers["content-disposition"]
+    rows = csv.text.splitlines()[1:]
+    assert sorted(r.split(",")[0] for r in rows) == sorted(f["id"] for f in listed)
+    geo = httpx.get(web + "api/flights/export", params={"format": "geojson", "on": DAY})
+    assert geo.json()["type"] == "FeatureCollection"
+    bad = httpx.get(web + "api/flights/export", params={"format": "parquet"})
+    assert bad.status_code == 422

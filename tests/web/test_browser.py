@@ -13,6 +13,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -71,10 +72,18 @@ def test_map_aircraft_flights_and_dashboard(browser: Browser, web: str) -> None:
     flights = page.locator("#flight-table tr.pick")
     expect(flights.first).to_be_visible()
     assert flights.count() > 5
-    expect(flights.first.locator("td").nth(2)).to_have_text("UUWW")
-    flights.first.click()
+    origin = flights.first.locator("td").nth(5)
+    expect(origin).to_have_text("UUWW")
+    assert (origin.get_attribute("title") or "").startswith("found by ")
+    takeoff = flights.first.locator("td").first.text_content() or ""
+    assert len(takeoff) == 20 and takeoff.endswith("Z"), takeoff  # 2023-06-24 06:16:58Z
+    page.screenshot(path=SHOTS / "flights-search.png")
+    flights.first.click()  # replays it on the map, with the traffic around it
+    expect(page.locator("#tab-map")).to_be_visible()
+    expect(page.locator("#clock")).to_contain_text("replay 2023-06-24")
+    expect(page.locator("#detail-title")).to_be_visible()
     page.wait_for_timeout(500)
-    page.screenshot(path=SHOTS / "flight-playback.png")
+    page.screenshot(path=SHOTS / "flight-replay.png")
 
     page.click("nav button[data-tab=exodus]")
     page.select_option("#exodus-area", "moscow")
@@ -157,9 +166,9 @@ def test_strings_from_data_are_text_in_every_view(
         page, dialogs = open_page(browser, url)
         first = page.locator("#aircraft-list tr.pick").first
         expect(first.locator("td").nth(1)).to_have_text(script)
-        page.evaluate("() => { markers.eachLayer((m) => m.openTooltip()); }")  # every tooltip
-        expect(page.locator(".leaflet-tooltip").first).to_contain_text(img)
-        clean(page, "map tooltips")
+        page.keyboard.press("l")  # labels are drawn on the map's canvas: text, never nodes
+        expect(page.locator("#t-labels")).to_be_checked()
+        clean(page, "map labels")
         first.click()
         expect(page.locator("#detail-title")).to_have_text(img)
         expect(page.locator("#detail dl")).to_contain_text(bold)
@@ -171,6 +180,9 @@ def test_strings_from_data_are_text_in_every_view(
         page.click("#flight-form button")
         expect(page.locator("#flight-table tr.pick").first).to_contain_text(img)
         clean(page, "flights")
+        page.goto(f"{url}#sel=abcdef&find={quote(img)}&cat={quote(img)}")  # the URL is data too
+        expect(page.locator("#f-find")).to_have_value(img)
+        clean(page, "permalink")
 
         page.click("nav button[data-tab=exodus]")
         page.select_option("#exodus-area", "moscow")
@@ -299,3 +311,116 @@ def test_online_tiles_when_the_config_names_them(
     finally:
         next(served, None)
         tiles.shutdown()
+
+
+def test_filters_replay_and_a_permalink_round_trip(browser: Browser, web: str) -> None:
+    """Filters, labels, trails, a selection and a replay time set by hand come back
+    the same from the link the share button copies, in a new page."""
+    page, dialogs = open_page(browser, web)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.select_option("#r-mode", "replay")
+    page.fill("#r-day", DAY)
+    page.dispatch_event("#r-day", "change")
+    expect(page.locator("#clock")).to_contain_text(f"replay {DAY} 08:00:00Z")
+    page.select_option("#r-speed", "1000")
+    page.click("#r-play")
+    page.wait_for_timeout(2500)
+    page.click("#r-play")  # pause
+    clock = page.locator("#clock").text_content() or ""
+    hh, mm = int(clock[-9:-7]), int(clock[-6:-4])
+    assert (hh, mm) >= (8, 20), clock  # at 1000x, 2.5 s are over 40 min of data time
+    page.select_option("#f-class", "airliner")
+    page.fill("#f-altmin", "10000")
+    page.keyboard.press("Escape")
+    page.locator("body").press("t")
+    expect(page.locator("#t-trails")).to_be_checked()
+    rows = page.locator("#aircraft-list tr.pick")
+    expect(rows.first).to_be_visible()
+    for k in range(rows.count()):
+        assert (
+            int((rows.nth(k).locator("td").nth(3).text_content() or "0").replace(",", "")) >= 10000
+        )
+    rows.first.click()
+    title = page.locator("#detail-title").text_content()
+    status = page.locator("#map-status").text_content()
+    page.click("#share")
+    expect(page.locator("#share-status")).to_have_text("link copied")
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert "class=airliner" in link and "amin=10000" in link and "trails=1" in link
+    page.screenshot(path=SHOTS / "map-replay-filtered.png")
+
+    again = browser.new_page(viewport={"width": 1280, "height": 800})
+    again.goto(link)
+    expect(again.locator("#detail-title")).to_have_text(title or "")
+    expect(again.locator("#clock")).to_have_text(clock)
+    expect(again.locator("#map-status")).to_have_text(status or "")
+    expect(again.locator("#f-class")).to_have_value("airliner")
+    expect(again.locator("#f-altmin")).to_have_value("10000")
+    expect(again.locator("#t-trails")).to_be_checked()
+    expect(again.locator("#r-mode")).to_have_value("replay")
+    again.close()
+    assert dialogs == []
+
+
+def test_keyboard_shortcuts_and_labelled_controls(browser: Browser, web: str) -> None:
+    page, dialogs = open_page(browser, web)
+    body = page.locator("body")
+    body.press("l")
+    expect(page.locator("#t-labels")).to_be_checked()
+    body.press("l")
+    expect(page.locator("#t-labels")).not_to_be_checked()
+    body.press("?")
+    expect(page.locator("#keys p")).to_be_visible()
+    body.press("2")
+    expect(page.locator("#tab-flights")).to_be_visible()
+    assert "tab=flights" in page.evaluate(
+        "new Promise((r) => setTimeout(() => r(location.hash), 300))"
+    )
+    body.press("1")
+    page.locator("#aircraft-list tr.pick").first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#detail-title")).to_be_visible()
+    body.press("Escape")
+    expect(page.locator("#detail-title")).to_have_count(0)
+    unnamed = page.evaluate(
+        """() => [...document.querySelectorAll('input, select, button')].filter((e) =>
+            !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+            && !(e.textContent || '').trim()).map((e) => e.outerHTML)"""
+    )
+    assert unnamed == []
+    assert dialogs == []
+
+
+def test_a_phone_sized_screen(browser: Browser, web: str) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page.goto(web)
+    expect(page.locator("#map-status")).to_contain_text("aircraft shown", timeout=30_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    box = page.locator("#map").bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 300
+    page.locator("#aircraft-list tr.pick").first.click()
+    expect(page.locator("#detail-title")).to_be_visible()
+    page.screenshot(path=SHOTS / "phone-map.png", full_page=True)
+    page.close()
+
+
+def test_flight_exports_use_the_output_layer(browser: Browser, web: str) -> None:
+    page, _ = open_page(browser, web)
+    page.click("nav button[data-tab=flights]")
+    page.fill("#flight-form input[name=on]", DAY)
+    page.click("#flight-form button")
+    expect(page.locator("#flight-table tr.pick").first).to_be_visible()
+    n = page.locator("#flight-table tr.pick").count()
+    expect(page.locator("#export-csv")).to_be_visible()
+    with page.expect_download() as got:
+        page.click("#export-csv")
+    lines = Path(got.value.path()).read_text().splitlines()
+    assert lines[0].startswith("id,") and len(lines) == n + 1
+    with page.expect_download() as got:
+        page.click("#export-kml")
+    assert "<kml" in Path(got.value.path()).read_text()
+    header = page.locator("#flight-table th button").nth(2)
+    header.click()
+    expect(page.locator("#flight-table th").nth(2)).to_have_attribute("aria-sort", "ascending")
+    names = page.locator("#flight-table tr.pick td:nth-child(3)").all_text_contents()
+    assert names == sorted(names)

@@ -63,7 +63,9 @@ def aircraft(
                 arg_max(p.vertical_rate, p.time) AS vertical_rate,
                 arg_max(p.on_ground, p.time) AS on_ground,
                 arg_max(p.squawk, p.time) AS squawk,
-                arg_max(p.callsign, p.time) FILTER (p.callsign IS NOT NULL) AS callsign
+                arg_max(p.callsign, p.time) FILTER (p.callsign IS NOT NULL) AS callsign,
+                arg_max(p.category, p.time) FILTER (p.category IS NOT NULL) AS emitter,
+                arg_max(p.source, p.time) AS source
             FROM positions p WHERE p.time BETWEEN ? AND ? GROUP BY p.icao24
         )
         SELECT l.*, a.registration, a.typecode, a.operator,
@@ -132,6 +134,34 @@ def trail(
     ).fetchall()
     step = max(1, len(rows) // 500)
     return [[lon, lat, alt] for lon, lat, alt in rows[::step]]
+
+
+def trails(
+    con: duckdb.DuckDBPyConnection,
+    at: dt.datetime | None = None,
+    minutes: float = 10.0,
+    every_s: float = 15.0,
+) -> dict[str, list[list[float | None]]]:
+    """Every aircraft's ``[lon, lat, altitude ft, on ground (1/0/None)]`` over the
+    ``minutes`` before ``at``, oldest first: its first position in each ``every_s``
+    seconds (what a map needs to draw the trails of all traffic at once)."""
+    now = at or latest(con)
+    if now is None:
+        return {}
+    rows = con.execute(
+        """
+        SELECT icao24, list([lon, lat, altitude, on_ground::DOUBLE] ORDER BY t)
+        FROM (
+            SELECT icao24, min(time) AS t, arg_min(lon, time) AS lon, arg_min(lat, time) AS lat,
+                arg_min(altitude, time) AS altitude, arg_min(on_ground, time) AS on_ground
+            FROM positions WHERE time BETWEEN ? AND ?
+            GROUP BY icao24, floor(epoch(time) / ?)
+        )
+        GROUP BY icao24
+        """,
+        [now - dt.timedelta(minutes=minutes), now, every_s],
+    ).fetchall()
+    return dict(rows)
 
 
 def jsonable(row: dict[str, Any]) -> dict[str, Any]:

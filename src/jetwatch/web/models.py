@@ -38,11 +38,21 @@ class LiveAircraft(Position):
     operator: str | None
     categories: list[str]  # watchlist categories (plane-alert-db)
     cls: str = Field(validation_alias=AliasChoices("class", "cls"), serialization_alias="class")
+    emitter: str | None  # the ADS-B emitter category it broadcast (A1-A7, B1-B7, C1-C3)
+    source: str  # the format its latest position came from (beast, avr, opensky_csv, ...)
 
 
 class LivePicture(Result):
     now: UtcTime | None  # the picture's time: the latest position unless ``at`` is given
     aircraft: list[LiveAircraft]
+
+
+class Trails(Result):
+    """Every aircraft's trail before ``now``: ``[lon, lat, altitude ft, on ground 1/0]``
+    points, oldest first, one per ``every`` seconds."""
+
+    now: UtcTime | None
+    trails: dict[str, list[list[float | None]]]
 
 
 class AircraftPage(Result):
@@ -78,6 +88,8 @@ class Area(Result):
     name: str
     title: str
     airports: list[str]
+    centre: list[float] | None  # [lat, lon] of its circle, when it has one
+    radius_km: float | None
 
 
 class Areas(Result):

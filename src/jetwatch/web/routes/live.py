@@ -10,7 +10,7 @@ from jetwatch.reference.registry import lookup
 from jetwatch.store import picture
 from jetwatch.store.db import Store
 from jetwatch.web.deps import BOX, CIRCLE, Class, Context, When, context, records, utc_time, view
-from jetwatch.web.models import AircraftPage, LivePicture
+from jetwatch.web.models import AircraftPage, LivePicture, Trails
 
 router = APIRouter()
 
@@ -43,6 +43,18 @@ def aircraft(
         return Response(whole, media_type="application/json")
     chosen = picture.select(rows, **filters)
     return JSONResponse({"now": now, "aircraft": chosen})
+
+
+@router.get("/api/trails", response_model=Trails)
+def trails(
+    c: Annotated[Context, Depends(context)],
+    s: Annotated[Store, Depends(view)],
+    at: When | None = None,
+    minutes: Annotated[float, Query(gt=0, le=60)] = 10.0,
+    every: Annotated[float, Query(ge=1, le=600)] = 15.0,
+) -> Trails:
+    now = utc_time(at) or c.live.latest(s)
+    return Trails(now=now, trails=picture.trails(s.con, now, minutes, every))
 
 
 @router.get(

@@ -33,7 +33,13 @@ def info(c: Annotated[Context, Depends(context)], s: Annotated[Store, Depends(vi
 def areas() -> Areas:
     return Areas(
         areas=[
-            Area(name=a.name, title=a.title, airports=list(a.airports))
+            Area(
+                name=a.name,
+                title=a.title,
+                airports=list(a.airports),
+                centre=list(a.centre) if a.centre else None,
+                radius_km=a.radius_km,
+            )
             for a in areas_lib.load().values()
         ]
     )
