@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -143,3 +144,37 @@ def test_flight_exports_are_the_searchs_rows(web: str) -> None:
     assert geo.json()["type"] == "FeatureCollection"
     bad = httpx.get(web + "api/flights/export", params={"format": "parquet"})
     assert bad.status_code == 422
+
+
+def test_rules_are_edited_with_the_token_and_served_without_secrets(web: str) -> None:
+    rule = {
+        "event": "takeoff",
+        "when": {"from_area": "moscow"},
+        "notify": ["json://user:s3cret@127.0.0.1:9/h"],
+    }
+    assert httpx.post(web + "api/rules", json=rule).status_code == 401
+    bad = httpx.post(
+        web + "api/rules",
+        json=rule | {"event": "explode"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert bad.status_code == 422 and "explode" in bad.text
+    added = httpx.post(web + "api/rules", json=rule, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert added.status_code == 200
+    listed = get(web, "api/rules")["rules"]
+    mine = [r for r in listed if r["id"] == added.json()["id"]]
+    assert mine and mine[0]["conditions"]["from_area"] == "moscow"
+    assert "s3cret" not in json.dumps(listed)
+    sent = httpx.post(
+        web + "api/notify/test",
+        json={"rule": mine[0]["id"]},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    ).json()
+    assert (
+        sent["ok"] is False and sent["error"] and "s3cret" not in json.dumps(sent)
+    )  # port 9: refused
+    gone = httpx.delete(
+        web + f"api/rules/{mine[0]['id']}", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert gone.status_code == 200
+    assert all(r["id"] != mine[0]["id"] for r in get(web, "api/rules")["rules"])

@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from jetwatch.config import Config
 from jetwatch.reports import exodus as exodus_report
 from jetwatch.store.db import Store
+from tests.helpers import Catcher
 from tests.web.conftest import TOKEN, serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -236,12 +237,12 @@ def test_watchlist_edits_need_the_token(browser: Browser, web: str) -> None:
     form.locator("select[name=kind]").select_option("reg")
     form.locator("input[name=value]").fill("RA-09007")
     form.locator("input[name=note]").fill("<img src=x onerror=alert(3)>")
-    form.locator("input[name=token]").fill("wrong")
+    page.fill("#w-token", "wrong")
     form.locator("button").click()
     expect(page.locator("#watch-status")).to_contain_text("401")
     expect(page.locator("#watch-table")).not_to_contain_text("RA-09007")
 
-    form.locator("input[name=token]").fill(TOKEN)
+    page.fill("#w-token", TOKEN)
     form.locator("button").click()
     expect(page.locator("#watch-status")).to_have_text("added")
     added = page.locator("#watch-table tr", has_text="RA-09007")
@@ -251,6 +252,36 @@ def test_watchlist_edits_need_the_token(browser: Browser, web: str) -> None:
     expect(page.locator("#watch-status")).to_have_text("removed")
     expect(page.locator("#watch-table")).not_to_contain_text("RA-09007")
     assert page.locator("img[src=x]").count() == 0 and dialogs == []
+
+
+def test_rules_and_a_test_notification_from_the_page(browser: Browser, web: str) -> None:
+    """A rule added from the page, a real apprise send to a local endpoint by its test
+    button, and the rule removed."""
+    catcher = Catcher()
+    try:
+        page, dialogs = open_page(browser, web)
+        page.click("nav button[data-tab=watch]")
+        page.fill("#w-token", TOKEN)
+        form = page.locator("#rule-form")
+        form.locator("select[name=event]").select_option("enter")
+        form.locator("input[name=notify]").fill(catcher.url)
+        form.locator("button").click()
+        expect(page.locator("#watch-status")).to_contain_text("needs --area")  # the library's
+        form.locator("input[name=area]").fill("moscow")
+        form.locator("button").click()
+        expect(page.locator("#watch-status")).to_have_text("rule added")
+        rule = page.locator("#rule-table tr", has_text="area=moscow")
+        expect(rule).to_contain_text("json://127.0.0.1")
+        rule.locator("button.test").click()
+        expect(page.locator("#watch-status")).to_contain_text("test notification sent")
+        assert [p["title"] for p in catcher.posts] == ["jetwatch test notification"]
+        page.screenshot(path=SHOTS / "watchlist-rules.png", full_page=True)
+        rule.locator("button.remove").click()
+        expect(page.locator("#watch-status")).to_have_text("rule removed")
+        expect(page.locator("#rule-table tr", has_text="area=moscow")).to_have_count(0)
+        assert dialogs == []
+    finally:
+        catcher.close()
 
 
 def test_an_aircraft_report_from_the_reports_tab(browser: Browser, web: str) -> None:

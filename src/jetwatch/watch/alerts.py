@@ -256,6 +256,23 @@ _ALERT_SCHEMA = pa.schema(
 _ALERT_COLUMNS = tuple(_ALERT_SCHEMA.names)
 
 
+def notify(config: Config, targets: list[str], title: str, body: str) -> tuple[bool, str | None]:
+    """One apprise send of ``title`` and ``body`` to every target (URLs or names of the
+    config's targets): whether it went, and apprise's complaint when not."""
+    import apprise
+
+    sender = apprise.Apprise()
+    try:
+        for spec in targets:
+            if not sender.add(config.target(spec)):
+                raise ValueError(f"apprise cannot use the target {redact(spec)}")
+        with apprise.LogCapture(level=logging.WARNING) as logs:
+            ok = bool(sender.notify(title=title, body=body))
+            return ok, None if ok else (logs.getvalue().strip() or "the service refused")[-300:]
+    except Exception as exc:
+        return False, str(exc)[:300]
+
+
 @dataclass
 class Outcome:
     alert_id: int
@@ -318,8 +335,6 @@ class Sender:
             con.close()
 
     def _deliver(self, con: duckdb.DuckDBPyConnection, alert_id: int, handed: float) -> Outcome:
-        import apprise
-
         rule_id, title, body = con.execute(
             "SELECT rule_id, title, body FROM alerts WHERE id = ?", [alert_id]
         ).fetchall()[0]
@@ -327,18 +342,7 @@ class Sender:
         error = None
         ok = False
         for attempt in range(1, self.retries + 1):
-            sender = apprise.Apprise()
-            try:
-                for spec in rule.notify:
-                    if not sender.add(self.config.target(spec)):
-                        raise ValueError(f"apprise cannot use the target {redact(spec)}")
-                with apprise.LogCapture(level=logging.WARNING) as logs:
-                    ok = bool(sender.notify(title=title, body=body))
-                    error = (
-                        None if ok else (logs.getvalue().strip() or "the service refused")[-300:]
-                    )
-            except Exception as exc:
-                ok, error = False, str(exc)[:300]
+            ok, error = notify(self.config, rule.notify, title, body)
             con.execute(
                 "UPDATE alerts SET attempts = ?, status = ?, error = ?, sent = "
                 "CASE WHEN ? THEN now()::TIMESTAMP END WHERE id = ?",

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import pyarrow as pa
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, Field, WithJsonSchema
 
 from jetwatch import dates
 from jetwatch.config import Config
@@ -26,6 +26,7 @@ from jetwatch.reference import classes
 from jetwatch.reference.classes import CLASSES
 from jetwatch.store import picture
 from jetwatch.store.db import Store
+from jetwatch.watch.rules import Conditions
 
 STATIC = resources.files("jetwatch") / "web" / "static"
 
@@ -58,6 +59,21 @@ class WatchEntry(BaseModel):
     value: str
     note: str | None = None
     exclude: bool = False
+
+
+class RuleEntry(BaseModel):
+    """A watch rule as ``jetwatch watch rules add`` takes it: the event, its conditions
+    (:class:`jetwatch.watch.rules.Conditions`), the targets and the hourly limit."""
+
+    event: str
+    when: Conditions = Field(default_factory=Conditions)
+    notify: list[str]
+    per_hour: int = 30
+
+
+class Notice(BaseModel):
+    rule: int | None = None  # send to this rule's targets
+    target: str | None = None  # or to this one (a URL or a configured name)
 
 
 Class = enum.Enum("Class", {c: c for c in CLASSES}, type=str)  # type: ignore[misc]

@@ -105,6 +105,24 @@ class Alerts(Result):
     alerts: list[AlertRecord]
 
 
+class RuleRecord(Result):
+    id: int
+    event: str
+    conditions: dict[str, Any]
+    notify: list[str]  # redacted: names as they are, URLs without secrets
+    per_hour: int
+
+
+class Rules(Result):
+    rules: list[RuleRecord]
+
+
+class Sent(Result):
+    ok: bool
+    error: str | None
+    targets: list[str]  # redacted
+
+
 class Added(Result):
     id: int
 

@@ -1,14 +1,17 @@
-"""The watchlist (edits need the token) and the latest alerts."""
+"""The watchlist and its rules (edits need the token), a test notification, and the
+latest alerts. Rules are served with their targets redacted (names as they are, URLs
+without secrets)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
+from jetwatch.config import redact
 from jetwatch.store.db import Store
-from jetwatch.watch import alerts, lists
+from jetwatch.watch import alerts, lists, rules
 from jetwatch.watch.alerts import AlertRecord
-from jetwatch.web.deps import Context, WatchEntry, context, view, writer
-from jetwatch.web.models import Added, Alerts, Removed, Watchlist
+from jetwatch.web.deps import Context, Notice, RuleEntry, WatchEntry, context, view, writer
+from jetwatch.web.models import Added, Alerts, Removed, RuleRecord, Rules, Sent, Watchlist
 
 router = APIRouter()
 
@@ -39,3 +42,51 @@ def latest_alerts(
     shown = [c for c in alerts.LATEST if c not in ("attempts", "error")]
     rows = alerts.latest(s, limit).select(shown).to_pylist()
     return Alerts(alerts=[AlertRecord.model_validate(r) for r in rows])
+
+
+@router.get("/api/rules", response_model=Rules)
+def watch_rules(s: Annotated[Store, Depends(view)]) -> Rules:
+    return Rules(
+        rules=[
+            RuleRecord(
+                id=r.id,
+                event=r.event,
+                conditions={k: v for k, v in vars(r.when).items() if v is not None},
+                notify=[redact(t) for t in r.notify],
+                per_hour=r.per_hour,
+            )
+            for r in rules.load(s)
+        ]
+    )
+
+
+@router.post("/api/rules", dependencies=[Depends(writer)], response_model=Added)
+def add_rule(s: Annotated[Store, Depends(view)], rule: RuleEntry) -> Added:
+    return Added(id=rules.add(s, rule.event, rule.when, rule.notify, per_hour=rule.per_hour))
+
+
+@router.delete("/api/rules/{rule_id}", dependencies=[Depends(writer)], response_model=Removed)
+def remove_rule(s: Annotated[Store, Depends(view)], rule_id: int) -> Removed:
+    if not rules.remove(s, rule_id):
+        raise HTTPException(404, "no such rule")
+    return Removed(removed=rule_id)
+
+
+@router.post("/api/notify/test", dependencies=[Depends(writer)], response_model=Sent)
+def test_notification(
+    c: Annotated[Context, Depends(context)], s: Annotated[Store, Depends(view)], notice: Notice
+) -> Sent:
+    """Sends a test notification to a rule's targets (or to one target), now."""
+    if notice.rule is not None:
+        found = [r for r in rules.load(s) if r.id == notice.rule]
+        if not found:
+            raise HTTPException(404, "no such rule")
+        targets = found[0].notify
+    elif notice.target:
+        targets = [notice.target]
+    else:
+        raise HTTPException(422, "name a rule or a target")
+    ok, error = alerts.notify(
+        c.cfg, targets, "jetwatch test notification", "If you read this, jetwatch can alert you."
+    )
+    return Sent(ok=ok, error=error, targets=[redact(t) for t in targets])

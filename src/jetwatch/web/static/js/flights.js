@@ -80,7 +80,7 @@ export function setup(onPick) {
       }
       const s = q.get("fsort");
       if (s) order = { col: Math.min(COLUMNS.length - 1, parseInt(s, 10) || 0), dir: s.endsWith("d") ? -1 : 1 };
-      if (any) search(onPick).catch(() => {});
+      if (any) search(onPick).catch((e) => { $("flight-count").textContent = String(e); });
     },
   );
 }
