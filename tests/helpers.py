@@ -157,9 +157,12 @@ def aircraft_claim_cli(db: Path, day: str = "2023-06-24") -> dict:
     )
 
 
-def made_again(html: str, out: Path) -> list[str]:
-    """Run the command a report's provenance gives, after deleting ``out``: the report
-    must come back byte for byte. Returns the command's words."""
+def made_again(html: str, out: Path, db: Path) -> list[str]:
+    """Run the command a report's provenance gives, after deleting ``out``, in the folder
+    of ``out`` with the database beside it (the command names files, not folders): the
+    report must come back byte for byte. Returns the command's words."""
+    import os
+
     from click.testing import CliRunner
 
     from jetwatch.cli import main
@@ -167,8 +170,17 @@ def made_again(html: str, out: Path) -> list[str]:
     found = re.search(r"Made again, with the same numbers, by: <code>(.*?)</code>", html)
     assert found, "no command in the provenance"
     args = shlex.split(unescape(found.group(1)))
+    assert not [a for a in args if os.path.isabs(a)], "the command names absolute paths"
+    beside = out.parent / db.name
+    if not beside.exists():
+        beside.symlink_to(db)
     out.unlink()
-    again = CliRunner().invoke(main, args[1:])
+    here = os.getcwd()
+    os.chdir(out.parent)
+    try:
+        again = CliRunner().invoke(main, args[1:])
+    finally:
+        os.chdir(here)
     assert again.exit_code == 0, again.output
     assert out.read_text() == html  # byte for byte
     return args

@@ -3,7 +3,11 @@ offline, escaped, and printable to PDF."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import shutil
+from html import unescape
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -29,7 +33,7 @@ def test_the_claim_is_the_clis_and_the_report_makes_itself_again(
     doc = embedded(html, "aircraft-data")
     assert doc["claim"] == aircraft_claim_cli(db, DAY)
     assert doc["claim"]["verdict"] == "supported"
-    made_again(html, out)
+    made_again(html, out, db)
 
 
 def test_it_shows_the_flight_the_map_and_where_it_went_quiet(
@@ -93,3 +97,36 @@ def test_transponder_strings_are_shown_as_text(
     assert doc["flights"][0]["callsign"] == "<script>alert(1)</script>"
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_provenance_lists_what_it_read_and_hashes_its_data(
+    exodus_sim: tuple[Path, Path],
+) -> None:
+    """Only the ingests holding the aircraft's positions that day; a command without
+    folders; the SHA-256 of the embedded data; a summary to quote."""
+    _, db = exodus_sim
+    with Store(db) as store:
+        html, doc = report.render(store, "RA-96022", on=DAY, left="moscow")
+        (total,) = store.con.execute(
+            "SELECT count(*) FROM ingests WHERE status = 'done'"
+        ).fetchone()
+        read = store.con.execute(
+            "SELECT DISTINCT ingest_id FROM positions WHERE icao24 = '157716' "
+            "AND time >= ?::TIMESTAMP AND time < ?::TIMESTAMP + INTERVAL 1 DAY",
+            [DAY, DAY],
+        ).fetchall()
+    listed = re.findall(r"<tr><td>(\d+)</td><td><code>", html)
+    assert sorted(int(i) for i in listed) == sorted(r[0] for r in read)
+    assert 0 < len(listed) < total
+    assert f"It read {len(listed)} of the store's {total} ingests" in html
+    found = re.search(r"Made again, with the same numbers, by: <code>(.*?)</code>", html)
+    assert found and "/" not in unescape(found.group(1))
+    assert "--db store.duckdb" in unescape(found.group(1))
+    data = embedded(html, "aircraft-data")
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    assert f"keys sorted): <code>{digest}</code>" in html
+    said = re.search(r'<blockquote class="summary">(.*?)</blockquote>', html)
+    assert said is not None
+    text = unescape(said.group(1))
+    assert text.startswith("RA-96022 (IL96") and "from UUWW at 11:16:05 UTC" in text
+    assert "destination unknown" in text and ": supported." in text and "SIMULATED" in text

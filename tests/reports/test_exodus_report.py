@@ -28,7 +28,7 @@ def test_the_report_shows_the_clis_numbers_and_makes_itself_again(
     assert made.exit_code == 0, made.output
     html = out.read_text()
     assert embedded(html, "exodus-data") == exodus_cli(db)  # every number, as the CLI gives it
-    args = made_again(html, out)
+    args = made_again(html, out, db)
     assert args[:3] == ["jetwatch", "report", "exodus"]
 
 

@@ -119,14 +119,20 @@ def render(
     ports = positions.airports(doc["flights"])
     gaps = [(_seconds(g["from"], since), _seconds(g["to"], since)) for g in doc["quiet"]]
     name = doc["aircraft"].get("registration") or icao
+    claim = ["--left", left] if left else ["--arrived", arrived] if arrived else []
+    again = command or [
+        *("jetwatch", "report", "aircraft", doc["query"]),
+        *("--db", store.path.name, "--on", doc["day"], *claim),
+    ]
     parts = [
         page.label(doc["labels"]),
+        page.summary(summary(doc)),
         _identity(doc),
         _claim(doc),
         "<h2>Flights that day (UTC)</h2>",
         _flights(doc, tracks),
         "<h2>Where it flew</h2>",
-        svg.track_map(list(tracks.items()), ports) or "<p>No track that day.</p>",
+        positions.track_map(tracks, ports) or "<p>No track that day.</p>",
         "<h2>Altitude over the day (UTC)</h2>",
         svg.profile(positions.profile(store, icao, since, since + dt.timedelta(days=1)), gaps),
         "<h2>Coverage</h2>",
@@ -141,11 +147,43 @@ def render(
                 "arrived": arrived,
                 "quiet_s": doc["quiet_s"],
             },
-            command,
+            again,
+            ingests=page.used_ingests(store, since, since + dt.timedelta(days=1), icao),
+            data_hash=page.digest(doc),
+            data_id="aircraft-data",
         ),
     ]
     title = f"Aircraft report: {name} on {doc['day']}"
     return page.document(title, parts, "aircraft-data", doc), doc
+
+
+def summary(doc: dict[str, Any]) -> str:
+    """What the report found, in plain sentences ready to quote."""
+    a = doc["aircraft"]
+    name = a.get("registration") or a["icao24"]
+    what = ", ".join(str(v) for v in (a.get("typecode"), a.get("operator")) if v)
+    legs = []
+    for f in doc["flights"]:
+        start = (
+            f"from {f['origin']} at {_hms(f['takeoff'])} UTC"
+            if f["takeoff"] and f["origin"]
+            else (f"first seen airborne at {_hms(f['first_seen'])} UTC")
+        )
+        if f["destination"]:
+            end = f"to {f['destination']}" + (
+                f" at {_hms(f['landing'])} UTC" if f["landing"] else ""
+            )
+        else:
+            end = f"last seen at {_hms(f['last_seen'])} UTC, destination unknown"
+        legs.append(f"{start}, {end}")
+    said = f"{name}{f' ({what})' if what else ''} made {len(legs)} flight(s) on {doc['day']} (UTC)"
+    said += (": " + "; ".join(legs) + ".") if legs else "."
+    if doc["claim"]:
+        said += f" Claim “{doc['claim']['claim']}”: {doc['claim']['verdict']}."
+    if doc["quiet"]:
+        said += f" Its transponder went quiet {len(doc['quiet'])} time(s) while airborne."
+    labels = "; ".join(doc["labels"])
+    return said + (f" Data: {labels}." if labels else "")
 
 
 def _hms(stamp: str) -> str:

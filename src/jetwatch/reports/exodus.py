@@ -58,22 +58,39 @@ def render(
     ports = positions.airports(doc["flights"])
     parts = [
         page.label(doc["labels"]),
+        page.summary(summary(doc)),
         _headline(doc),
         "<h2>Departures per hour against the baseline</h2>",
         svg.timeline(doc["buckets"]),
         _surges(doc),
         "<h2>Where they went</h2>",
-        svg.track_map([(k, v) for k, v in tracks.items()], ports),
+        positions.track_map(tracks, ports),
         _destinations(doc),
         "<h2>The flights</h2>",
         _flights(doc, tracks),
         "<h2>Coverage</h2>",
         _coverage(doc),
         "<h2>Provenance</h2>",
-        _provenance(store, doc, settings or Settings(), command),
+        _provenance(
+            store,
+            doc,
+            settings or Settings(),
+            command,
+            ["--area", area] if area else ["--airport", airport or ""],
+        ),
     ]
     title = f"Exodus report: {doc['class'] or 'all classes'} from {doc['scope']} on {doc['day']}"
     return page.document(title, parts, "exodus-data", doc), doc
+
+
+def summary(doc: dict[str, Any]) -> str:
+    """What the report found, in plain sentences ready to quote."""
+    said, caveats = verdict(doc)
+    text = f"{doc['headline'].rstrip('.')}. Verdict: {said}."
+    if caveats:
+        text += " Caveats: " + "; ".join(caveats) + "."
+    labels = "; ".join(doc["labels"])
+    return text + (f" Data: {labels}." if labels else "")
 
 
 def verdict(doc: dict[str, Any]) -> tuple[str, list[str]]:
@@ -207,7 +224,7 @@ def _coverage(doc: dict[str, Any]) -> str:
 
 
 def _provenance(
-    store: Store, doc: dict[str, Any], s: Settings, command: Sequence[str] | None
+    store: Store, doc: dict[str, Any], s: Settings, command: Sequence[str] | None, where: list[str]
 ) -> str:
     params = {
         "scope": doc["scope"],
@@ -218,4 +235,15 @@ def _provenance(
         "false_alarms_per_year": s.false_alarms_per_year,
         "detector": doc["detector"],
     }
-    return page.provenance(store, params, command)
+    again = command or [
+        *("jetwatch", "report", "exodus", "--db", store.path.name, *where),
+        *("--class", doc["class"] or "", "--on", doc["day"], "--bucket", str(s.bucket_minutes)),
+        *("--weeks", str(s.weeks), "--false-alarms", f"{s.false_alarms_per_year:g}"),
+    ]
+    day = dt.datetime.fromisoformat(doc["day"])
+    read = page.used_ingests(  # the day and its history, a day wider for time zones
+        store, day - dt.timedelta(days=7 * s.weeks + 1), day + dt.timedelta(days=2)
+    )
+    return page.provenance(
+        store, params, again, ingests=read, data_hash=page.digest(doc), data_id="exodus-data"
+    )

@@ -10,7 +10,10 @@ transponder string is escaped by the section that shows it.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
+import os
 import shlex
 from collections.abc import Sequence
 from html import escape
@@ -36,6 +39,10 @@ svg.chart,svg.map{width:100%;height:auto;background:#fff}svg.bars{width:460px;ma
 stroke-width:.6}.track{fill:none;stroke:#c0392b;stroke-width:1.2;opacity:.7}.track:target{stroke:#000;
 stroke-width:3;opacity:1}.airport{fill:#1f4e79}text.label{font-size:11px;fill:#1f4e79;background:none;
 border:0;padding:0}code{font-size:12px;word-break:break-all}
+.graticule{stroke:#c9d6e0;stroke-width:.5}.grid-label{font-size:10px;fill:#6b7c8a}
+.town{fill:#555}.town-label{font-size:11px;fill:#444}.scale{stroke:#222;stroke-width:2}
+.scale-back{fill:#fff;fill-opacity:.8}.summary{border-left:4px solid #1f4e79;padding:4px 12px;
+background:#f3f7fb}
 """
 
 
@@ -52,6 +59,11 @@ def document(title: str, parts: Sequence[str], data_id: str, data: dict[str, Any
     )
 
 
+def summary(text: str) -> str:
+    """The report in a few plain sentences, ready to quote."""
+    return f'<h2>In short</h2><blockquote class="summary">{escape(text)}</blockquote>'
+
+
 def label(labels: Sequence[str]) -> str:
     """The data's labels, first on the page (``SIMULATED DATA …`` for the simulator's)."""
     if any("SIMULATED" in text.upper() for text in labels):
@@ -61,31 +73,66 @@ def label(labels: Sequence[str]) -> str:
     return ""
 
 
-def provenance(store: Store, params: dict[str, Any], command: Sequence[str] | None) -> str:
-    """The version, the parameters, the command that makes the report again, and every
-    ingested file with its SHA-256."""
+def digest(data: dict[str, Any]) -> str:
+    """SHA-256 of a report's data: its embedded JSON as ``json.dumps(data,
+    sort_keys=True)`` writes it (parse the embedded element and dump it so to check)."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def portable(command: Sequence[str]) -> str:
+    """The command as a shell line, absolute paths shortened to their file names (a
+    reader has other folders: the command runs in the one holding the database)."""
+    return shlex.join(os.path.basename(a) if os.path.isabs(a) else a for a in command)
+
+
+def used_ingests(
+    store: Store, since: dt.datetime, until: dt.datetime, icao24: str | None = None
+) -> list[int]:
+    """The ingests that hold a position in ``[since, until)`` (of ``icao24`` only, when
+    given): the inputs a report read."""
+    only = "AND icao24 = ?" if icao24 else ""
+    rows = store.con.execute(
+        f"SELECT DISTINCT ingest_id FROM positions WHERE time >= ? AND time < ? {only} ORDER BY 1",
+        [since, until, *([icao24] if icao24 else [])],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def provenance(
+    store: Store,
+    params: dict[str, Any],
+    command: Sequence[str],
+    *,
+    ingests: Sequence[int],
+    data_hash: str,
+    data_id: str,
+) -> str:
+    """The version, the parameters, the command that makes the report again, the hash
+    of the report's data, and the ingested files it read (``ingests``) with their
+    SHA-256."""
     rows = store.con.execute(
         "SELECT id, path, format, sha256, positions, label FROM ingests "
-        "WHERE status = 'done' ORDER BY id"
+        "WHERE list_contains(?, id) ORDER BY id",
+        [list(ingests)],
     ).fetchall()
+    (total,) = store.con.execute("SELECT count(*) FROM ingests WHERE status = 'done'").fetchall()[0]
     files = "".join(
-        f"<tr><td>{i}</td><td><code>{escape(str(p))}</code></td><td>{escape(str(f))}</td>"
-        f"<td><code>{escape(str(h))}</code></td><td class=num>{n}</td>"
+        f"<tr><td>{i}</td><td><code>{escape(os.path.basename(str(p)))}</code></td>"
+        f"<td>{escape(str(f))}</td><td><code>{escape(str(h))}</code></td><td class=num>{n}</td>"
         f"<td>{escape(str(lab or ''))}</td></tr>"
         for i, p, f, h, n, lab in rows
     )
-    again = shlex.join(command) if command else ""
-    sources = _fetches(store)
     return (
         f"<p>jetwatch {escape(__version__)}. "
         f"Parameters: <code>{escape(json.dumps(params))}</code></p>"
-        + (
-            f"<p>Made again, with the same numbers, by: <code>{escape(again)}</code></p>"
-            if again
-            else ""
-        )
-        + "<table><tr><th>ingest</th><th>input</th><th>format</th><th>SHA-256</th>"
-        f"<th>positions</th><th>label</th></tr>{files}</table>" + sources
+        f"<p>Made again, with the same numbers, by: <code>{escape(portable(command))}</code> "
+        "(in the folder that holds the database)</p>"
+        f"<p>SHA-256 of the report's data (the JSON embedded as <code>{escape(data_id)}</code>, "
+        f"keys sorted): <code>{data_hash}</code></p>"
+        f"<p>It read {len(rows):,} of the store's {total:,} ingests: those with a position it "
+        "used (the others' files are not needed to check it).</p>"
+        "<table><tr><th>ingest</th><th>input</th><th>format</th><th>SHA-256</th>"
+        f"<th>positions</th><th>label</th></tr>{files}</table>" + _fetches(store, ingests)
     )
 
 
@@ -107,12 +154,13 @@ def _assets(assets: list[dict[str, Any]]) -> str:
     )
 
 
-def _fetches(store: Store) -> str:
-    """The public sources the data was fetched from (``jetwatch fetch``), cited."""
+def _fetches(store: Store, ingests: Sequence[int]) -> str:
+    """The public sources the report's data was fetched from (``jetwatch fetch``), cited."""
     try:
         rows = store.con.execute(
             "SELECT source, release, day, area, url, assets, licence, attribution, ingest_id, "
-            "note FROM fetches ORDER BY day, source"
+            "note FROM fetches WHERE list_contains(?, ingest_id) ORDER BY day, source",
+            [list(ingests)],
         ).fetchall()
     except duckdb.Error:  # a store made before fetches existed
         return ""

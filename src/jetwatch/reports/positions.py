@@ -4,15 +4,24 @@
   at most ``MAX_TRACK_POINTS`` per flight (every n-th row, plus the first and last);
 - :func:`profile`: one aircraft's ``(seconds since since, altitude ft)`` over a
   period, at most ``MAX_PROFILE_POINTS`` (altitudes of ground positions are 0);
-- :func:`airports`: the known airports the flights left from or went to, to label.
+- :func:`airports`: the known airports the flights left from or went to, to label;
+- :func:`towns`: the towns around the tracks, for the basemap, and :func:`track_map`
+  the map (:mod:`.trackmap`) with them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Sequence
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from jetwatch.exodus.departures import places
+from jetwatch.reference.airports import Airports
+from jetwatch.reports import trackmap
 from jetwatch.store.db import Store
 
 MAX_TRACK_POINTS = 300
@@ -79,3 +88,53 @@ def airports(flights: list[dict[str, Any]]) -> list[tuple[str, float, float]]:
         if a is not None:
             out.append((code, float(a["lon"]), float(a["lat"])))  # type: ignore[arg-type]
     return out
+
+
+@functools.cache
+def _towns() -> pa.Table:
+    """Municipalities of airports with an IATA code: mean position, number of airports."""
+    t = Airports().table
+    served = t.filter(pc.and_(pc.is_valid(t["iata"]), pc.is_valid(t["city"])))
+    served = served.filter(pc.not_equal(served["iata"], ""))
+    grouped = served.group_by(["city", "country"]).aggregate(
+        [("lat", "mean"), ("lon", "mean"), ("iata", "count")]
+    )
+    return grouped.sort_by([("iata_count", "descending"), ("city", "ascending")])
+
+
+def towns(
+    points: Sequence[tuple[float, float]], margin_deg: float = 10.0, most: int = 400
+) -> list[tuple[str, float, float]]:
+    """``(name, lon, lat)`` of the towns within ``margin_deg`` of ``points`` (lon, lat),
+    the most served first."""
+    if not points:
+        return []
+    t = _towns()
+    lon, lat = t["lon_mean"], t["lat_mean"]
+    inside = pc.and_(
+        pc.and_(
+            pc.greater_equal(lon, min(p[0] for p in points) - margin_deg),
+            pc.less_equal(lon, max(p[0] for p in points) + margin_deg),
+        ),
+        pc.and_(
+            pc.greater_equal(lat, min(p[1] for p in points) - margin_deg),
+            pc.less_equal(lat, max(p[1] for p in points) + margin_deg),
+        ),
+    )
+    near = t.filter(inside).slice(0, most)
+    return list(
+        zip(
+            near["city"].to_pylist(),
+            near["lon_mean"].to_pylist(),
+            near["lat_mean"].to_pylist(),
+            strict=True,
+        )
+    )
+
+
+def track_map(
+    tracks: dict[str, list[tuple[float, float]]], ports: list[tuple[str, float, float]]
+) -> str:
+    """The map of ``tracks`` and the airports they used, with the towns around them."""
+    around = [p for t in tracks.values() for p in t] + [(lon, lat) for _, lon, lat in ports]
+    return trackmap.track_map(list(tracks.items()), ports, towns(around))
