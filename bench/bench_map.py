@@ -19,7 +19,9 @@ renderer's main thread, not the worker) and the updates (``performance`` entries
 / updates: everything the page's thread did (the messages, the list, style, layout,
 garbage collection). It also prints the worker's draw time (``jetwatch-draw``).
 Runs alternate: labels and trails off (the default view), then on. The target is
-< 100 ms of main-thread work per update at 10,000 aircraft.
+< 100 ms of main-thread work per update at 10,000 aircraft. After each default run it
+drags the map back and forth for half as long, counting the frames drawn
+(``requestAnimationFrame``) and the longest main-thread task.
 
 No peer runs: tar1090 is a web page with its own readsb backend, not installable
 here.
@@ -133,6 +135,36 @@ def measure(page: object, seconds: float) -> dict[str, float]:
     }
 
 
+PROBE = """
+window.__frames = 0; window.__long = [];
+(function tick() { window.__frames += 1; requestAnimationFrame(tick); })();
+new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__long.push(e.duration)))
+  .observe({ type: "longtask", buffered: true });
+"""
+
+
+def pan(page: object, seconds: float) -> dict[str, float]:
+    """Drag the map back and forth for ``seconds`` while the pictures keep coming:
+    frames per second drawn and the longest main-thread task."""
+    page.evaluate(PROBE)  # type: ignore[attr-defined]
+    box = page.locator("#map").bounding_box()  # type: ignore[attr-defined]
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    frames0 = page.evaluate("window.__frames")  # type: ignore[attr-defined]
+    began = time.monotonic()
+    dx = 1
+    while time.monotonic() - began < seconds:
+        page.mouse.move(cx, cy)  # type: ignore[attr-defined]
+        page.mouse.down()  # type: ignore[attr-defined]
+        for s in range(1, 21):
+            page.mouse.move(cx + dx * s * 10, cy + dx * s * 5)  # type: ignore[attr-defined]
+        page.mouse.up()  # type: ignore[attr-defined]
+        dx = -dx
+    took = time.monotonic() - began
+    frames = page.evaluate("window.__frames") - frames0  # type: ignore[attr-defined]
+    longest = page.evaluate("Math.max(0, ...window.__long)")  # type: ignore[attr-defined]
+    return {"fps": frames / took, "longest_ms": longest}
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -159,6 +191,7 @@ def main() -> None:
         url = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}/"
         shown = f"{args.aircraft:,} of {args.aircraft:,} aircraft shown"
         results: dict[str, list[dict[str, float]]] = {"plain": [], "labels+trails": []}
+        panned: list[dict[str, float]] = []
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
             for _ in range(args.repeat):
@@ -167,6 +200,8 @@ def main() -> None:
                     page.goto(url + view + ("&" if view else "#") + "lat=51&lon=15&z=4")
                     page.locator("#map-status").filter(has_text=shown).wait_for(timeout=60_000)
                     results[name].append(measure(page, args.seconds))
+                    if name == "plain":
+                        panned.append(pan(page, args.seconds / 2))
                     page.close()
             browser.close()
         stop.set()
@@ -175,13 +210,18 @@ def main() -> None:
         f"{args.aircraft:,} SIMULATED aircraft, one new position each per second, "
         f"{args.seconds:.0f} s per run, {args.repeat} runs per view (alternating):"
     )
+    fps = statistics.median(p["fps"] for p in panned)
+    longest = statistics.median(p["longest_ms"] for p in panned)
+    print(
+        f"  panning the default view: {fps:.0f} frames/s, longest main-thread task {longest:.0f} ms"
+    )
     for name, runs in results.items():
         med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
         print(
             f"  {name}: {med['updates']:.0f} updates, main thread "
             f"{med['per_update_ms']:.1f} ms per update ({100 * med['busy_share']:.0f}% busy); "
             f"the page's handling p50 {med['render_p50']:.1f} ms, max {med['render_max']:.1f} ms; "
-            f"the worker's fetch-free draw p50 {med['canvas_p50']:.1f} ms"
+            f"the worker's filter and draw p50 {med['canvas_p50']:.1f} ms"
         )
 
 
