@@ -5,7 +5,7 @@ import { el, fill, row, utc, num } from "./util.js";
 
 const SQUAWKS = { 7500: "unlawful interference", 7600: "radio failure", 7700: "emergency" };
 
-export function links(hex, reg) {
+function links(hex, reg) {
   const out = [
     ["planespotters", `https://www.planespotters.net/hex/${encodeURIComponent(hex.toUpperCase())}`],
     ["ADS-B Exchange", `https://globe.adsbexchange.com/?icao=${encodeURIComponent(hex)}`],

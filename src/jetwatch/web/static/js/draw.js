@@ -5,7 +5,7 @@
 import { SHAPES, ROTOR, UPRIGHT, shapeOf } from "./icons.js";
 import { band, bandColour } from "./scale.js";
 
-export const EMERGENCY = new Set(["7500", "7600", "7700"]);
+const EMERGENCY = new Set(["7500", "7600", "7700"]);
 const SPRITE = 30;  // px per drawn aircraft
 const TURNS = 72;  // tracks drawn, every 5°
 

@@ -55,7 +55,7 @@ function draw(onPick) {
   $("flight-table").replaceChildren(head, ...rows);
 }
 
-export async function search(onPick) {
+async function search(onPick) {
   const q = formQuery($("flight-form"));
   const d = await api(`api/flights?${q}`);
   flights = d.flights;

@@ -72,7 +72,7 @@ function options() {
   layer.tell("options", { options: { labels: $("t-labels").checked, trails: $("t-trails").checked, selected } });
 }
 
-export async function select(hex) {
+async function select(hex) {
   selected = hex;
   selectedRow = {};
   options();

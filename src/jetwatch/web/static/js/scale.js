@@ -2,11 +2,11 @@
 // green and cyan to blue and magenta at cruise. Hue is linear between the stops
 // (feet → degrees); on the ground grey, altitude unknown light grey.
 
-export const STOPS = [[0, 20], [2000, 45], [10000, 120], [20000, 180], [30000, 240], [40000, 300]];
-export const GROUND = "#7f7f7f";
-export const UNKNOWN = "#b8b8b8";
+const STOPS = [[0, 20], [2000, 45], [10000, 120], [20000, 180], [30000, 240], [40000, 300]];
+const GROUND = "#7f7f7f";
+const UNKNOWN = "#b8b8b8";
 
-export function hue(ft) {
+function hue(ft) {
   if (ft <= STOPS[0][0]) return STOPS[0][1];
   for (let i = 1; i < STOPS.length; i++) {
     const [a, ha] = STOPS[i - 1], [b, hb] = STOPS[i];
@@ -22,7 +22,7 @@ export function colour(ft, onGround) {
 }
 
 // trails are drawn in bands of this many feet: one path per band, not per segment
-export const BAND = 1000;
+const BAND = 1000;
 export function band(ft, onGround) {
   if (onGround) return -1;
   if (ft === null || ft === undefined) return -2;

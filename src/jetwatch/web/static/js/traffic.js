@@ -65,7 +65,7 @@ export class Traffic {
 }
 
 // within an area's circle (great-circle distance, km)
-export function within(a, area) {
+function within(a, area) {
   const [lat, lon] = area.centre, p = Math.PI / 180;
   const dlat = (a.lat - lat) * p, dlon = (a.lon - lon) * p;
   const h = Math.sin(dlat / 2) ** 2 + Math.cos(lat * p) * Math.cos(a.lat * p) * Math.sin(dlon / 2) ** 2;

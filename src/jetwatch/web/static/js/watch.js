@@ -47,6 +47,7 @@ async function test(rule) {
 }
 
 export function setup() {
+  $("token-form").addEventListener("submit", (ev) => ev.preventDefault());
   $("watch-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     const f = new FormData(ev.target);
