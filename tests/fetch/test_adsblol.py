@@ -146,8 +146,12 @@ def test_the_traces_that_enter_the_area_are_kept_and_cited(
     assert row[6] == "ODbL-1.0" and "adsb.lol" in row[7] and row[8] is not None
     assert label is not None and "SIMULATED" in label[0]  # the simulator's traces say so
     with Store(db) as store:
-        cited = provenance(store, {}, None)
+        every = [i for (i,) in store.con.execute("SELECT id FROM ingests").fetchall()]
+        cited = provenance(store, {}, ["jetwatch"], ingests=every, data_hash="0" * 64, data_id="d")
     assert "Public sources" in cited and TAG in cited and "ODbL-1.0" in cited
+    with Store(db) as store:  # a report that read none of its ingests does not cite it
+        unread = provenance(store, {}, ["jetwatch"], ingests=[], data_hash="0" * 64, data_id="d")
+    assert "Public sources" not in unread and "It read 0 of" in unread
     agents = {agent for _, _, agent in mirror.requests}
     assert all(a.startswith("jetwatch/") for a in agents)
 

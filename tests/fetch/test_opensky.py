@@ -106,7 +106,8 @@ def test_an_areas_flights_are_stored_apart_and_cited(sky: OpenSky, tmp_path: Pat
             "fetches"
         ).fetchone()
         everything = json.dumps(store.con.execute("SELECT * FROM fetches").fetchall(), default=str)
-        cited = provenance(store, {}, None)
+        every = [i for (i,) in store.con.execute("SELECT id FROM ingests").fetchall()]
+        cited = provenance(store, {}, ["jetwatch"], ingests=every, data_hash="0" * 64, data_id="d")
     assert row is not None and row[:3] == ("opensky", f"{DAY} flights", "moscow")
     assert row[3] == f"{sky.url}/api" and "OpenSky" in row[5] and "Schäfer" in row[6]
     assets = json.loads(row[4])
