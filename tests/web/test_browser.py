@@ -357,6 +357,12 @@ def test_filters_replay_and_a_permalink_round_trip(browser: Browser, web: str) -
     page.click("#r-play")
     page.wait_for_timeout(2500)
     page.click("#r-play")  # pause
+    page.wait_for_function(  # the picture asked for before the pause is drawn, and linked
+        """() => {
+            const t = new URLSearchParams(location.hash.slice(1)).get("t");
+            return t && document.getElementById("clock").textContent.endsWith(t.replace("T", " "));
+        }"""
+    )
     clock = page.locator("#clock").text_content() or ""
     hh, mm = int(clock[-9:-7]), int(clock[-6:-4])
     assert (hh, mm) >= (8, 20), clock  # at 1000x, 2.5 s are over 40 min of data time

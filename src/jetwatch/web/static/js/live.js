@@ -21,7 +21,9 @@ let selectedRow = {};
 const replay = { on: false, playing: false, t: null, speed: 60, wall: 0, busy: false };
 
 const href = (path) => new URL(path, document.baseURI).href;
-const at = (sep) => (replay.on && replay.t !== null ? `${sep}at=${encodeURIComponent(new Date(replay.t).toISOString())}` : "");
+// the replay's time as shown, asked for and linked: whole seconds (T runs finer)
+const second = () => new Date(Math.floor(replay.t / 1000) * 1000).toISOString().replace(".000Z", "Z");
+const at = (sep) => (replay.on && replay.t !== null ? `${sep}at=${encodeURIComponent(second())}` : "");
 
 // -- what the worker drew ---------------------------------------------------------
 
@@ -213,7 +215,7 @@ function save() {
     class: $("f-class").value, cat: $("f-category").value, area: $("f-area").value,
     amin: $("f-altmin").value, amax: $("f-altmax").value, ground: $("f-ground").value,
     find: $("f-find").value, labels: $("t-labels").checked, trails: $("t-trails").checked,
-    t: replay.on && replay.t !== null ? `${new Date(replay.t).toISOString().slice(0, 19)}Z` : null,
+    t: replay.on && replay.t !== null ? second() : null,
     speed: replay.on ? replay.speed : null,
   };
 }
