@@ -33,6 +33,16 @@ function chart(d) {
   const t0 = b.length ? Date.parse(b[0].start) : 0, t1 = b.length ? Date.parse(b[b.length - 1].end) : 1;
   const xt = (iso) => X0 + (X1 - X0) * (Date.parse(iso) - t0) / (t1 - t0);
   c.replaceChildren();
+  for (const s of d.surges) {
+    c.append(tip(svg("rect", { x: xt(s.start), y: Y0, width: xt(s.end) - xt(s.start), height: Y1 - Y0, class: "surge" }),
+      `surge ${utc(s.start)} to ${utc(s.end)}: ${s.observed} against ${s.expected.toFixed(1)} expected`));
+  }
+  if (b.length && b[0].expected !== undefined) {
+    const up = b.map((x, i) => `${X0 + (i + 0.5) * w},${y(x.high)}`), down = b.map((x, i) => `${X0 + (i + 0.5) * w},${y(x.low)}`).reverse();
+    c.append(svg("polygon", { points: up.concat(down).join(" "), class: "band" }));
+    c.append(svg("polyline", { points: b.map((x, i) => `${X0 + (i + 0.5) * w},${y(x.expected)}`).join(" "), class: "exp" }));
+  }
+  // coverage gaps and blackouts over the band (see-through), under the bars
   b.forEach((x, i) => {
     if (x.coverage !== null && x.coverage !== undefined && x.coverage < LOW_COVERAGE) {
       c.append(tip(svg("rect", { x: X0 + i * w, y: Y0, width: w, height: Y1 - Y0, class: "gap" }),
@@ -42,15 +52,6 @@ function chart(d) {
   for (const g of d.blackouts) {
     c.append(tip(svg("rect", { x: xt(g.start), y: Y0, width: Math.max(1, xt(g.end) - xt(g.start)), height: Y1 - Y0, class: "blackout" }),
       `blackout ${g.start} to ${g.end}: ${Math.round(100 * g.coverage)}% of the usual traffic heard`));
-  }
-  for (const s of d.surges) {
-    c.append(tip(svg("rect", { x: xt(s.start), y: Y0, width: xt(s.end) - xt(s.start), height: Y1 - Y0, class: "surge" }),
-      `surge ${utc(s.start)} to ${utc(s.end)}: ${s.observed} against ${s.expected.toFixed(1)} expected`));
-  }
-  if (b.length && b[0].expected !== undefined) {
-    const up = b.map((x, i) => `${X0 + (i + 0.5) * w},${y(x.high)}`), down = b.map((x, i) => `${X0 + (i + 0.5) * w},${y(x.low)}`).reverse();
-    c.append(svg("polygon", { points: up.concat(down).join(" "), class: "band" }));
-    c.append(svg("polyline", { points: b.map((x, i) => `${X0 + (i + 0.5) * w},${y(x.expected)}`).join(" "), class: "exp" }));
   }
   b.forEach((x, i) => {
     if (x.observed) {
