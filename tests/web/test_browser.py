@@ -78,6 +78,9 @@ def test_map_aircraft_flights_and_dashboard(browser: Browser, web: str) -> None:
     assert (origin.get_attribute("title") or "").startswith("found by ")
     takeoff = flights.first.locator("td").first.text_content() or ""
     assert len(takeoff) == 20 and takeoff.endswith("Z"), takeoff  # 2023-06-24 06:16:58Z
+    lost = page.locator("#flight-table tr.pick", has_text="RA-96022").locator("td")
+    expect(lost.nth(6)).to_have_text("unknown")  # never landed in view: not an empty cell
+    expect(lost.nth(7)).to_have_text("last seen 2023-06-24 11:38:00Z")  # not a landing time
     page.screenshot(path=SHOTS / "flights-search.png")
     flights.first.click()  # replays it on the map, with the traffic around it
     expect(page.locator("#tab-map")).to_be_visible()

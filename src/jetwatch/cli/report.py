@@ -52,32 +52,11 @@ def report_exodus(
     """Headline, timeline, map, destinations, flights, coverage and provenance in one file."""
     if not db.exists():
         raise click.ClickException(f"{db}: no such database")
-    scope = ["--area", area] if area else ["--airport", airport or ""]
     path = out or Path(f"{area or airport}-{on}.html")
-    again = [
-        "jetwatch",
-        "report",
-        "exodus",
-        "--db",
-        str(db),
-        *scope,
-        "--class",
-        cls,
-        "--on",
-        on,
-        "--bucket",
-        bucket,
-        "--weeks",
-        str(weeks),
-        "--false-alarms",
-        f"{false_alarms:g}",
-        "--out",
-        str(path),
-    ]
     settings = Settings(bucket_minutes=int(bucket), weeks=weeks, false_alarms_per_year=false_alarms)
     with Store(db) as store:
         html, doc = exodus_report.render(
-            store, area=area, airport=airport, cls=cls, on=on, settings=settings, command=again
+            store, area=area, airport=airport, cls=cls, on=on, settings=settings, out=path.name
         )
     _write(path, html, pdf)
     said, _ = exodus_report.verdict(doc)
@@ -109,12 +88,9 @@ def report_aircraft(
     if not db.exists():
         raise click.ClickException(f"{db}: no such database")
     path = out or Path(f"{aircraft}-{on}.html")
-    claim = ["--left", left] if left else ["--arrived", arrived] if arrived else []
-    again = ["jetwatch", "report", "aircraft", aircraft, "--db", str(db), "--on", on, *claim]
-    again += ["--out", str(path)]
     with Store(db) as store:
         html, doc = aircraft_report.render(
-            store, aircraft, on=on, left=left, arrived=arrived, command=again
+            store, aircraft, on=on, left=left, arrived=arrived, out=path.name
         )
     _write(path, html, pdf)
     said = f"; claim: {doc['claim']['verdict']}" if doc["claim"] else ""

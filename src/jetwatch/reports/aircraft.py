@@ -25,7 +25,6 @@ Out of scope: several days at once (make one report per day).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from html import escape
 from typing import Any
 
@@ -109,7 +108,7 @@ def render(
     on: str | dt.date,
     left: str | None = None,
     arrived: str | None = None,
-    command: Sequence[str] | None = None,
+    out: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The report's HTML and the document it shows."""
     doc = document(store, aircraft, on=on, left=left, arrived=arrived)
@@ -120,9 +119,10 @@ def render(
     gaps = [(_seconds(g["from"], since), _seconds(g["to"], since)) for g in doc["quiet"]]
     name = doc["aircraft"].get("registration") or icao
     claim = ["--left", left] if left else ["--arrived", arrived] if arrived else []
-    again = command or [
+    again = [
         *("jetwatch", "report", "aircraft", doc["query"]),
         *("--db", store.path.name, "--on", doc["day"], *claim),
+        *(("--out", out) if out else ()),
     ]
     parts = [
         page.label(doc["labels"]),

@@ -29,7 +29,6 @@ Out of scope: map tiles (the report must open offline).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from html import escape
 from typing import Any
 
@@ -47,7 +46,7 @@ def render(
     cls: str | None = "business_jet",
     on: str | dt.date,
     settings: Settings | None = None,
-    command: Sequence[str] | None = None,
+    out: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The report's HTML and the analysis document it shows."""
     result = exodus(
@@ -75,8 +74,8 @@ def render(
             store,
             doc,
             settings or Settings(),
-            command,
             ["--area", area] if area else ["--airport", airport or ""],
+            out,
         ),
     ]
     title = f"Exodus report: {doc['class'] or 'all classes'} from {doc['scope']} on {doc['day']}"
@@ -224,7 +223,7 @@ def _coverage(doc: dict[str, Any]) -> str:
 
 
 def _provenance(
-    store: Store, doc: dict[str, Any], s: Settings, command: Sequence[str] | None, where: list[str]
+    store: Store, doc: dict[str, Any], s: Settings, where: list[str], out: str | None
 ) -> str:
     params = {
         "scope": doc["scope"],
@@ -235,10 +234,11 @@ def _provenance(
         "false_alarms_per_year": s.false_alarms_per_year,
         "detector": doc["detector"],
     }
-    again = command or [
+    again = [
         *("jetwatch", "report", "exodus", "--db", store.path.name, *where),
         *("--class", doc["class"] or "", "--on", doc["day"], "--bucket", str(s.bucket_minutes)),
         *("--weeks", str(s.weeks), "--false-alarms", f"{s.false_alarms_per_year:g}"),
+        *(("--out", out) if out else ()),
     ]
     day = dt.datetime.fromisoformat(doc["day"])
     read = page.used_ingests(  # the day and its history, a day wider for time zones

@@ -79,12 +79,6 @@ def digest(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-def portable(command: Sequence[str]) -> str:
-    """The command as a shell line, absolute paths shortened to their file names (a
-    reader has other folders: the command runs in the one holding the database)."""
-    return shlex.join(os.path.basename(a) if os.path.isabs(a) else a for a in command)
-
-
 def used_ingests(
     store: Store, since: dt.datetime, until: dt.datetime, icao24: str | None = None
 ) -> list[int]:
@@ -125,7 +119,7 @@ def provenance(
     return (
         f"<p>jetwatch {escape(__version__)}. "
         f"Parameters: <code>{escape(json.dumps(params))}</code></p>"
-        f"<p>Made again, with the same numbers, by: <code>{escape(portable(command))}</code> "
+        f"<p>Made again, with the same numbers, by: <code>{escape(shlex.join(command))}</code> "
         "(in the folder that holds the database)</p>"
         f"<p>SHA-256 of the report's data (the JSON embedded as <code>{escape(data_id)}</code>, "
         f"keys sorted): <code>{data_hash}</code></p>"

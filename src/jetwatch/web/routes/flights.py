@@ -74,7 +74,7 @@ def flights_export(
     c: Annotated[Context, Depends(context)],
     s: Annotated[Store, Depends(view)],
     q: Search,
-    fmt: Annotated[str, Query(alias="format", pattern="^(csv|geojson|kml)$")],
+    fmt: Annotated[str, Query(alias="format", pattern=f"^({'|'.join(EXPORTS)})$")],
 ) -> Response:
     """The same search as ``/api/flights``, written by the library's output layer (as
     ``jetwatch flights --format``), as a file to download."""

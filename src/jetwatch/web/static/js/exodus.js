@@ -136,13 +136,7 @@ export function setup(areaList) {
   for (const a of areaList) $("exodus-area").append(el("option", a.title, { value: a.name }));
   $("exodus-form").addEventListener("submit", (ev) => { ev.preventDefault(); show().catch((e) => { $("exodus-head").textContent = String(e); }); });
   state.register(
-    () => ($("exodus-head").childElementCount ? Object.fromEntries([...formQuery($("exodus-form"))].map(([k, v]) => [`e_${k}`, v])) : {}),
-    (q) => {
-      let any = false;
-      for (const input of $("exodus-form").elements) {
-        if (input.name && q.has(`e_${input.name}`)) { input.value = q.get(`e_${input.name}`); any = true; }
-      }
-      if (any) show().catch((e) => { $("exodus-head").textContent = String(e); });
-    },
+    () => ($("exodus-head").childElementCount ? state.saveForm($("exodus-form"), "e_") : {}),
+    (q) => { if (state.restoreForm($("exodus-form"), "e_", q)) show().catch((e) => { $("exodus-head").textContent = String(e); }); },
   );
 }

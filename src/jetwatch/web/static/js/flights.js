@@ -7,14 +7,14 @@ import { $, api, el, fill, row, utc, local, num, formQuery } from "./util.js";
 import * as state from "./state.js";
 
 const COLUMNS = [
-  ["take-off (UTC)", (f) => f.takeoff || f.first_seen, (f) => utc(f.takeoff || f.first_seen)],
+  ["take-off (UTC)", (f) => f.takeoff || f.first_seen, (f) => (f.takeoff ? utc(f.takeoff) : `first seen ${utc(f.first_seen)}`)],
   ["local", (f) => f.takeoff || f.first_seen, (f) => local(f.takeoff || f.first_seen)],
   ["aircraft", (f) => f.registration || f.icao24, (f) => f.registration || f.icao24],
   ["type", (f) => f.typecode || "", (f) => f.typecode],
   ["callsign", (f) => f.callsign || "", (f) => f.callsign],
   ["from", (f) => f.origin || "", (f) => f.origin || "unknown"],
   ["to", (f) => f.destination || "", (f) => f.destination || "unknown"],
-  ["landing (UTC)", (f) => f.landing || f.last_seen, (f) => utc(f.landing || f.last_seen)],
+  ["landing (UTC)", (f) => f.landing || f.last_seen, (f) => (f.landing ? utc(f.landing) : `last seen ${utc(f.last_seen)}`)],
 ];
 let flights = [];
 let order = { col: 0, dir: 1 };
@@ -72,15 +72,11 @@ async function search(onPick) {
 export function setup(onPick) {
   $("flight-form").addEventListener("submit", (ev) => { ev.preventDefault(); search(onPick).catch((e) => { $("flight-count").textContent = String(e); }); });
   state.register(
-    () => Object.fromEntries([...formQuery($("flight-form"))].map(([k, v]) => [`f_${k}`, v]).concat(flights.length ? [["fsort", `${order.col}${order.dir > 0 ? "a" : "d"}`]] : [])),
+    () => ({ ...state.saveForm($("flight-form"), "f_"), fsort: flights.length ? `${order.col}${order.dir > 0 ? "a" : "d"}` : null }),
     (q) => {
-      let any = false;
-      for (const input of $("flight-form").elements) {
-        if (input.name && q.has(`f_${input.name}`)) { input.value = q.get(`f_${input.name}`); any = true; }
-      }
       const s = q.get("fsort");
       if (s) order = { col: Math.min(COLUMNS.length - 1, parseInt(s, 10) || 0), dir: s.endsWith("d") ? -1 : 1 };
-      if (any) search(onPick).catch((e) => { $("flight-count").textContent = String(e); });
+      if (state.restoreForm($("flight-form"), "f_", q)) search(onPick).catch((e) => { $("flight-count").textContent = String(e); });
     },
   );
 }

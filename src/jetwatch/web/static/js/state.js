@@ -3,6 +3,8 @@
 // what it saves and how it restores it; every change rewrites the fragment (no new
 // history entry), and opening the URL restores the same screen.
 
+import { formQuery } from "./util.js";
+
 const parts = [];
 let pending = null;
 
@@ -24,6 +26,20 @@ function write() {
 export function changed() {
   if (pending) return;
   pending = setTimeout(() => { pending = null; write(); }, 150);
+}
+
+// a search form's filled fields, kept as prefix + name
+export function saveForm(form, prefix) {
+  return Object.fromEntries([...formQuery(form)].map(([k, v]) => [`${prefix}${k}`, v]));
+}
+
+// the fields of the link put back in the form; whether there were any
+export function restoreForm(form, prefix, q) {
+  let any = false;
+  for (const input of form.elements) {
+    if (input.name && q.has(`${prefix}${input.name}`)) { input.value = q.get(`${prefix}${input.name}`); any = true; }
+  }
+  return any;
 }
 
 export function restore() {
