@@ -92,3 +92,21 @@ def test_a_read_only_open_migrates_an_older_store_first(tmp_path: Path) -> None:
 
 def test_migrations_are_numbered_from_one_without_gaps() -> None:
     assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
+
+
+def test_threads_are_lowered_for_a_block_never_raised_and_restored(tmp_path: Path) -> None:
+    def threads(store: Store) -> int:
+        return int(store.con.execute("SELECT current_setting('threads')").fetchall()[0][0])
+
+    with Store(tmp_path / "t.duckdb") as store:
+        store.con.execute("SET threads = 2")
+        view = store.cursor()
+        with view.threads(1):
+            assert threads(store) == threads(view) == 1  # the database's, not the cursor's
+        assert threads(store) == 2
+        with store.threads(8):
+            assert threads(store) == 2
+        with pytest.raises(RuntimeError), store.threads(1):
+            raise RuntimeError("restored even so")
+        assert threads(store) == 2
+        view.con.close()

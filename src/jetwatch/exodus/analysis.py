@@ -354,13 +354,17 @@ def exodus(
     return result
 
 
-def live(store: Store, *, at: dt.datetime | None = None, **kwargs: Any) -> Exodus:
+def live(
+    store: Store, *, at: dt.datetime | None = None, extend: bool = True, **kwargs: Any
+) -> Exodus:
     """One live step: extend the flights with what arrived, then score the day so far.
 
     ``at`` is the current time (naive UTC; default now), which a replay sets; the
-    day defaults to the scope's local day at that time.
+    day defaults to the scope's local day at that time. ``extend=False``: the caller
+    has just built the flights (a listener scoring several scopes builds once).
     """
-    build(store)
+    if extend:
+        build(store)
     now = at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     if kwargs.get("on") is None:
         where = scope(kwargs.get("area"), kwargs.get("airport"), kwargs.get("cls"))

@@ -16,6 +16,8 @@ them on every core. Every flight belongs to one aircraft, so aircraft are sorted
 buckets of about :data:`BUCKET_ROWS` positions (by a hash of the address) and
 memory stays bounded (:data:`WORK_MEMORY_MB`; the sort spills to disk beyond it)
 whatever the size of the store. Airports are placed in SQL, on one row per flight.
+``threads=N`` keeps a build to N cores, DuckDB's and the segmentation's (a listener's
+periodic build takes one, so that the windows keep the other).
 
 A flight's ``id`` is its address and first-seen time (``151f53-20230624T082510``),
 so the same positions always give the same ids.
@@ -23,6 +25,7 @@ so the same positions always give the same ids.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Iterator
@@ -64,12 +67,14 @@ def build(
     airport_settings: AirportSettings | None = None,
     airports: Airports | None = None,
     rebuild: bool = False,
+    threads: int | None = None,
 ) -> BuildResult:
     began = time.perf_counter()
     s = settings or Settings()
     con = store.con
     result = BuildResult()
-    with store.memory(WORK_MEMORY_MB):
+    cores = store.threads(threads) if threads else contextlib.nullcontext()
+    with store.memory(WORK_MEMORY_MB), cores:
         con.execute("BEGIN")
         try:
             if rebuild:
@@ -87,7 +92,9 @@ def build(
             first = not con.execute("SELECT count(*) FROM flights").fetchall()[0][0]
             if new:
                 source, total = (_everything if first else _windows)(con, new, s, result)
-                found, result.excluded = flights_of(whole_aircraft(_sorted(con, source, total)), s)
+                found, result.excluded = flights_of(
+                    whole_aircraft(_sorted(con, source, total)), s, threads
+                )
                 ends = assign(con, found, airports or Airports(), airport_settings)
                 result.flights = _insert(store, found, ends)
                 if done:

@@ -33,6 +33,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import os
 import signal
 import sys
 import threading
@@ -60,6 +61,7 @@ from jetwatch.watch import alerts, lists, rules
 from jetwatch.watch.events import Event, Tracker
 
 log = logging.getLogger("jetwatch.listen")
+BACKGROUND_NICE = 10  # the periodic flights build, below the windows
 
 
 @dataclass
@@ -89,6 +91,12 @@ class Totals:
     alerts: int = 0
     flush_s: float = 0.0  # time spent in the worker
     last_commit: float | None = None  # unix s when the last records were committed
+
+
+def _lower_priority() -> None:
+    """The calling thread (and the threads it starts) yield the cores to the windows."""
+    with contextlib.suppress(OSError, AttributeError):  # not on every platform
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
 
 
 class Listener:
@@ -130,7 +138,9 @@ class Listener:
         self.sender = alerts.Sender(store, self.config, {r.id: r for r in self.rules})
         self.surges_seen: set[str] = set()
         self.last_build = time.monotonic()
-        self.background = ThreadPoolExecutor(1, thread_name_prefix="jetwatch-flights")
+        self.background = ThreadPoolExecutor(
+            1, thread_name_prefix="jetwatch-flights", initializer=_lower_priority
+        )
         self.periodic: Future[list[Event]] | None = None  # the flights build under way
         self.last_refresh = time.monotonic()
         self.data_now: float | None = None  # latest record time, s
@@ -322,24 +332,23 @@ class Listener:
         return dt.datetime.fromtimestamp(stamp, dt.UTC).replace(tzinfo=None)
 
     def _extend(self) -> list[Event]:
-        """Extend the flights (and score the exodus scopes): on the background thread,
-        through its own cursor, while the windows go on. A live segment is rebuilt at
-        every build, so what windows commit meanwhile is in the next one."""
+        """Extend the flights (and score the exodus scopes): on the background thread, at
+        a lower priority, through its own cursor, while the windows go on. A live segment
+        is rebuilt at every build, so what windows commit meanwhile is in the next one.
+        The build segments on one thread: the other core is the windows'."""
         view = self.store.cursor()
         try:
-            if self.o.exodus:
-                return self._surges(view)  # builds the flights first
-            build(view)
-            return []
+            build(view, threads=1)
+            return self._surges(view)
         finally:
             view.con.close()
 
     def _surges(self, store: Store) -> list[Event]:
-        """Extend the flights, score the exodus scopes, and an event per new surge."""
+        """Score the exodus scopes on the flights just built: an event per new surge."""
         events = []
         for area, cls in self.o.exodus:
-            result = exodus_live(store, at=self._now(), area=area, cls=cls).to_dict()
-            for s in result["surges"]:
+            scored = exodus_live(store, at=self._now(), extend=False, area=area, cls=cls)
+            for s in scored.to_dict()["surges"]:
                 key = f"{area}:{cls}:{s['start']}"
                 if key in self.surges_seen:
                     continue

@@ -15,7 +15,7 @@ first client connects (or at once, ``wait=False``) and runs at ``speed`` times r
 time (0: as fast as the clients take it, pausing while none is connected), or at a
 fixed ``rate`` of records per second (for load tests); every connected client gets
 the records sent while it is connected. A client that does not keep up for ``slow_s`` seconds is
-dropped. Records are sent in slices of ``tick_s`` (10 ms) of replay time.
+dropped. Paced, it sends once per ``tick_s`` (10 ms): what falls due in the next tick.
 
 Out of scope: Beast status frames, Mode A/C, and the ``aircraft.json`` HTTP endpoint
 (a recording of ``aircraft.json`` snapshots is served as SBS).
@@ -200,25 +200,23 @@ class Server:
         k = 0
         n = len(line.times)
         while k < n:
+            paced = bool(self.rate) or self.speed > 0
+            ahead = time.monotonic() - began + self.tick_s  # a tick's records ahead
             if self.rate:
-                j = min(n, int((time.monotonic() - began + self.tick_s) * self.rate))
-                if j <= k:
-                    await asyncio.sleep(self.tick_s)
-                    continue
+                j = min(n, int(ahead * self.rate))
             elif self.speed > 0:
-                now = (time.monotonic() - began) * self.speed
-                j = int(np.searchsorted(line.times, now + self.tick_s * self.speed, "right"))
-                if j == k:
-                    await asyncio.sleep(min(self.tick_s, (line.times[k] - now) / self.speed))
-                    continue
+                j = int(np.searchsorted(line.times, ahead * self.speed, "right"))
             else:
                 while not self.clients:  # as fast as the clients read: wait for one
                     self.connected.clear()
                     await self.connected.wait()
                 j = min(n, k + 2000)
-            lo = int(line.ends[k - 1]) if k else 0
-            await self._send(line.data[lo : int(line.ends[j - 1])], j - k)
-            k = j
+            if j > k:
+                lo = int(line.ends[k - 1]) if k else 0
+                await self._send(line.data[lo : int(line.ends[j - 1])], j - k)
+                k = j
+            if paced and k < n:  # one send per tick: never a busy loop of tiny sends
+                await asyncio.sleep(self.tick_s)
 
     async def _send(self, blob: bytes, records: int) -> None:
         for w in list(self.clients):

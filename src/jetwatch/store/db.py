@@ -188,6 +188,19 @@ class Store:
             self.con.execute("SET memory_limit = ?", [before])
             self._limit = before
 
+    @contextmanager
+    def threads(self, n: int) -> Iterator[None]:
+        """DuckDB's threads lowered to ``n`` (never raised) for a block of work, then
+        restored. They are the database's, not the connection's: while a listener's
+        periodic build runs on one, every query of the process shares that one, and
+        the other cores stay with the listener's windows."""
+        (before,) = self.con.execute("SELECT current_setting('threads')").fetchall()[0]
+        self.con.execute(f"SET threads = {min(int(n), int(before))}")
+        try:
+            yield
+        finally:
+            self.con.execute(f"SET threads = {int(before)}")
+
     def close(self) -> None:
         self.con.close()
 
