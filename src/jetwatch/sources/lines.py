@@ -22,6 +22,12 @@ _SPACE = np.zeros(256, dtype=bool)
 _SPACE[list(b" \t\r\n\v\f")] = True
 
 
+def newlines(data: bytes, end: int | None = None) -> int:
+    """How many ``\n`` bytes ``data[:end]`` holds (numpy counts about three times as
+    fast as ``bytes.count``, which was half the time of cutting a CSV into chunks)."""
+    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8)[:end] == 10))
+
+
 @dataclass
 class LineChunk:
     data: bytes
@@ -30,7 +36,7 @@ class LineChunk:
 
     def lines(self) -> Iterator[tuple[int, int, bytes]]:
         """``(line number, byte offset, text)`` of every non-blank line, without ``\r\n``."""
-        if self.data.count(b"\n") * 8 > len(self.data):  # mostly blank: find the ink
+        if newlines(self.data) * 8 > len(self.data):  # mostly blank: find the ink
             yield from self._sparse_lines()
             return
         starts, ends = self.bounds()
@@ -74,10 +80,13 @@ def line_chunks(
     carry = b""
     offset = 0
     line = 1
-    first = True
+    head: bytes | None = b""  # the stream's first bytes, until there are enough to tell a BOM
     for block in blocks:
-        if first and block:
-            first = False
+        if head is not None:
+            head += block
+            if len(head) < len(BOM) and BOM.startswith(head):
+                continue  # a BOM may be cut across reads
+            block, head = head, None
             if block.startswith(BOM):
                 block, offset = block[3:], 3
         data = carry + block if carry else block
@@ -90,7 +99,8 @@ def line_chunks(
         if not skip_blank or data[:cut].strip():  # white space only: counted, not handed on
             yield LineChunk(data[:cut], offset, line)
         offset += cut
-        line += data.count(b"\n", 0, cut)
+        line += newlines(data, cut)
         carry = data[cut:]
+    carry = head or carry  # a stream shorter than a BOM, and a prefix of one
     if carry:
         yield LineChunk(carry, offset, line)

@@ -43,7 +43,7 @@ from jetwatch.compress import Stream
 from jetwatch.model import FLAG_STALE, POSITIONS_SCHEMA, Rejects, StateBatch
 from jetwatch.sources import bounds
 from jetwatch.sources.context import ReadContext
-from jetwatch.sources.lines import LineChunk, line_chunks
+from jetwatch.sources.lines import LineChunk, line_chunks, newlines
 from jetwatch.sql import literal
 from jetwatch.units import FPM_PER_MS, FT_PER_M, KT_PER_MS
 
@@ -132,8 +132,8 @@ def _screen(stream: Stream, out: BinaryIO | None) -> Screened:
             done, checked = pending.popleft()
             last = _note(found, done, checked.result(), last, out)
     if final is not None:  # data lines after the header, as DuckDB will count records
-        newlines = final.first_line - 1 + final.data.count(b"\n")
-        found.lines = max(newlines + (final.data[-1:] != b"\n") - 1, 0)
+        ended = final.first_line - 1 + newlines(final.data)
+        found.lines = max(ended + (final.data[-1:] != b"\n") - 1, 0)
     return found
 
 
@@ -438,7 +438,7 @@ def _data_lines(path: Path) -> int:
     last = b"\n"
     with open(path, "rb") as fh:
         while block := fh.read(1 << 24):
-            lines += block.count(b"\n")
+            lines += newlines(block)
             last = block[-1:]
     return max(lines + (last != b"\n") - 1, 0)
 
