@@ -38,8 +38,11 @@ import harness  # noqa: E402
 
 def child(which: str, data: str, db: str, rows: str) -> dict[str, float]:
     if which == "jetwatch":
+        from jetwatch.allocator import reuse_freed_memory
         from jetwatch.flights import build
         from jetwatch.store.db import Store
+
+        reuse_freed_memory()  # as the jetwatch command does
 
         with Store(db) as store:
             harness.warm_up(store)

@@ -57,6 +57,9 @@ def _frames(avr: Path, start: float) -> tuple[list[float], list[str]]:
 def child(which: str, avr_path: str, start_text: str, batch_text: str) -> dict[str, float]:
     avr, start, batch = Path(avr_path), float(start_text), int(batch_text)
     if which == "jetwatch":
+        from jetwatch.allocator import reuse_freed_memory
+
+        reuse_freed_memory()  # as the jetwatch command does
         (result,), seconds = harness.timed_ingest([avr], start)
         return {
             "count": result.records,

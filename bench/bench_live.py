@@ -42,6 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
+from jetwatch.allocator import reuse_freed_memory
 from jetwatch.compress import Stream
 from jetwatch.config import Config
 from jetwatch.demo import cache_dir
@@ -155,6 +156,7 @@ def aircraft_of(capture: Path, n: int) -> list[str]:
 
 def jetwatch_run(capture: Path, work: Path, rate: float | None) -> dict[str, float]:
     """One listener run against a replay (``rate`` records/s, or as fast as it reads)."""
+    reuse_freed_memory()  # as ``jetwatch listen`` does
     receiver, hook_port = sink()
     hook = f"json://127.0.0.1:{hook_port}/hook"
     db = work / f"live-{rate}.duckdb"

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +77,34 @@ def alternate(
             median["cpu"] = sorted(r["cpu"] for r in results)[len(results) // 2]
         out[name] = median
     return out
+
+
+@dataclass(frozen=True)
+class Lap:
+    """Wall seconds and this process's CPU seconds (every thread), user and kernel."""
+
+    seconds: float
+    user: float
+    system: float
+
+    @property
+    def cpu(self) -> float:
+        return self.user + self.system
+
+
+class Stopwatch:
+    """Laps of wall and CPU time. Kernel time is reported apart from user time: on a
+    machine whose page cache is full, a write-heavy stage spends more of it in the
+    kernel reclaiming pages, which is the machine's cost, not the code's."""
+
+    def __init__(self) -> None:
+        self._wall, self._cpu = time.perf_counter(), os.times()
+
+    def lap(self) -> Lap:
+        wall, cpu = time.perf_counter(), os.times()
+        lap = Lap(wall - self._wall, cpu.user - self._cpu.user, cpu.system - self._cpu.system)
+        self._wall, self._cpu = wall, cpu
+        return lap
 
 
 def peak_rss_mb() -> float:

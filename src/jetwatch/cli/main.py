@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from jetwatch import __version__
+from jetwatch.allocator import reuse_freed_memory
 from jetwatch.cli.exodus import check, exodus_cmd
 from jetwatch.cli.fetch import fetch
 from jetwatch.cli.flights import flights
@@ -34,6 +35,7 @@ class _Main(click.Group):
 @click.version_option(__version__, prog_name="jetwatch")
 def main() -> None:
     """jetwatch: public ADS-B / Mode S broadcasts into evidence anyone can re-run."""
+    reuse_freed_memory()  # the process is the command's own (see jetwatch.allocator)
 
 
 COMMANDS = (

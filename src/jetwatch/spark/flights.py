@@ -35,6 +35,7 @@ import duckdb
 import pyarrow as pa
 
 from jetwatch import __version__
+from jetwatch.allocator import reuse_freed_memory
 from jetwatch.errors import JetwatchError
 from jetwatch.flights.airports import AirportSettings, assign
 from jetwatch.flights.batches import BATCH_ROWS, flights_of, whole_aircraft
@@ -163,6 +164,7 @@ def build(
     )
 
     def per_group(table: pa.Table) -> pa.Table:
+        reuse_freed_memory()  # a Python worker's process is jetwatch's to tune
         ordered = table.drop_columns(["jetwatch_bucket"]).sort_by(
             [("icao24", "ascending"), ("time", "ascending")]
         )

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from jetwatch import __version__
+from jetwatch.allocator import reuse_freed_memory
 from jetwatch.compress import Stream
 from jetwatch.decode import DecoderSettings
 from jetwatch.errors import JetwatchError
@@ -218,6 +219,7 @@ def decode(
     files = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(paths)
 
     def per_partition(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        reuse_freed_memory()  # a Python worker's process is jetwatch's to tune
         for batch in batches:
             paths = batch.column("path").to_pylist()
             micros = batch.column("modificationTime").cast(pa.int64()).to_pylist()  # UTC
