@@ -97,7 +97,9 @@ def main() -> None:
     parser.add_argument(
         "--all-df", action="store_true", help="keep DF20/21 too (the peers then do more work)"
     )
-    parser.add_argument("--skip", nargs="*", default=[], help="contenders to leave out")
+    parser.add_argument(
+        "--skip", nargs="*", default=[], help="contenders to leave out (any case: pymodes)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per contender (median)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -110,7 +112,8 @@ def main() -> None:
         start = corpus.write_avr(avr, times, frames)
         del times, frames
         print(f"corpus: {avr.stat().st_size / 1e6:.1f} MB of AVR text", flush=True)
-        names = [n for n in ("jetwatch", "rs1090", "pyModeS") if n not in args.skip]
+        skip = {name.lower() for name in args.skip}
+        names = [n for n in ("jetwatch", "rs1090", "pyModeS") if n.lower() not in skip]
         results = harness.alternate(
             __file__, names, str(avr), repr(start), str(args.rs1090_batch), repeat=args.repeat
         )
