@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+import airportsdata
 import numpy as np
 import pyarrow as pa
 import pytest
 
 from jetwatch.errors import JetwatchError
 from jetwatch.geo import haversine_km
+from jetwatch.reference import airports as airports_module
 from jetwatch.reference.airports import MAX_RADIUS_KM, Airports
 
 
@@ -98,3 +102,28 @@ def test_ourairports_file_adds_small_fields(tmp_path) -> None:
     assert extended.get("UUWW")["lat"] == 55.5915  # type: ignore[index]
     near = extended.nearest(pa.table({"lat": [55.7501], "lon": [37.5401]}), 5)
     assert near["icao"].to_pylist()[0] == "RU-0001"
+
+
+def test_the_arrow_read_equals_the_packages_loader() -> None:
+    fast = airports_module.load.__wrapped__()  # type: ignore[attr-defined]
+    assert fast.num_rows > 28_000
+    assert fast.equals(airports_module._load_by_package())
+
+
+def test_a_code_twice_keeps_the_packages_rule(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "airports.csv").write_text(
+        '"icao","iata","name","city","subd","country","elevation","lat","lon","tz","lid"\n'
+        '"AAAA","","First","","","XX",10,1.0,2.0,"",""\n'
+        '"","","No code","","","XX",10,1.0,2.0,"",""\n'
+        '"BBBB","BBB","Other","Town","","XX",20,3.0,4.0,"UTC",""\n'
+        '"AAAA","AAA","Second","","","XX",30,5.0,6.0,"",""\n',
+        encoding="utf8",
+    )
+    monkeypatch.setattr(airportsdata, "__file__", str(tmp_path / "__init__.py"))
+    table = airports_module.load.__wrapped__()  # type: ignore[attr-defined]
+    assert table.num_rows == 2
+    rows = {r["icao"]: r for r in table.to_pylist()}
+    assert list(rows) == ["AAAA", "BBBB"]  # the first place, the last row's values
+    assert rows["AAAA"]["name"] == "Second" and rows["AAAA"]["elevation_ft"] == 30.0
+    assert rows["BBBB"]["iata"] == "BBB" and rows["BBBB"]["tz"] == "UTC"
+    assert rows["AAAA"]["city"] is None
