@@ -33,8 +33,11 @@ def event(text):
 
 with Store(sys.argv[1]) as store:
     for path in sys.argv[3:]:
+        batches = iter(range(1, 1 << 30))
         def progress(done, total, name=Path(path).name):
-            event(f"batch {name} {done}")
+            # the batch's number, not ``done``: how far the reader has read ahead
+            # when a batch is written depends on timing
+            event(f"batch {name} {next(batches)}")
         ingest_file(store, Path(path), start=float(sys.argv[2]), progress=progress)
         event(f"done {Path(path).name}")
 """
