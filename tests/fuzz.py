@@ -25,6 +25,7 @@ import json
 import lzma
 import multiprocessing as mp
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -34,6 +35,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import zstandard
 
@@ -501,9 +503,9 @@ def run_case(fmt: str, number: int, tmp: Path) -> Outcome:
 _TMP: Path | None = None
 
 
-def _init() -> None:
+def _init(tmp: Path) -> None:
     global _TMP
-    _TMP = Path(tempfile.mkdtemp(prefix="jetwatch-fuzz-"))
+    _TMP = tmp
 
 
 def _work(task: tuple[str, int]) -> Outcome:
@@ -529,8 +531,18 @@ def fuzz(fmts: list[str], cases: int, first: int = 0, workers: int = 2) -> Repor
     )
     ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
     pending = list(tasks)
+    tmp = Path(tempfile.mkdtemp(prefix="jetwatch-fuzz-"))  # one for all workers, removed after
+    try:
+        _run(ctx, workers, pending, tmp, report)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    report.seconds = time.perf_counter() - began
+    return report
+
+
+def _run(ctx: Any, workers: int, pending: list[tuple[str, int]], tmp: Path, report: Report) -> None:
     while pending:
-        with ctx.Pool(workers, initializer=_init, maxtasksperchild=2000) as pool:
+        with ctx.Pool(workers, initializer=_init, initargs=(tmp,), maxtasksperchild=2000) as pool:
             results = pool.imap(_work, pending)
             done = 0
             try:
@@ -551,8 +563,6 @@ def fuzz(fmts: list[str], cases: int, first: int = 0, workers: int = 2) -> Repor
                 )
                 pool.terminate()
                 pending = pending[done + 1 :]
-    report.seconds = time.perf_counter() - began
-    return report
 
 
 def _with_deadline(results: Iterator[Outcome], seconds: float) -> Iterator[Outcome]:
@@ -579,7 +589,8 @@ def main() -> None:
             data, how = case(fmt, args.case)
             if args.write:
                 args.write.write_bytes(data)
-            print(fmt, args.case, how, run_case(fmt, args.case, Path(tempfile.mkdtemp())).error)
+            with tempfile.TemporaryDirectory() as tmp:
+                print(fmt, args.case, how, run_case(fmt, args.case, Path(tmp)).error)
         return
     report = fuzz(fmts, args.cases, args.first)
     for fmt in fmts:
