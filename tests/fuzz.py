@@ -35,7 +35,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import zstandard
 
@@ -540,7 +539,13 @@ def fuzz(fmts: list[str], cases: int, first: int = 0, workers: int = 2) -> Repor
     return report
 
 
-def _run(ctx: Any, workers: int, pending: list[tuple[str, int]], tmp: Path, report: Report) -> None:
+def _run(
+    ctx: mp.context.BaseContext,
+    workers: int,
+    pending: list[tuple[str, int]],
+    tmp: Path,
+    report: Report,
+) -> None:
     while pending:
         with ctx.Pool(workers, initializer=_init, initargs=(tmp,), maxtasksperchild=2000) as pool:
             results = pool.imap(_work, pending)

@@ -21,6 +21,7 @@ from jetwatch.store.db import Store
 from tests.conftest import real_path
 
 CODE = """
+import itertools
 import sys
 from pathlib import Path
 from jetwatch.ingest import ingest_file
@@ -33,7 +34,7 @@ def event(text):
 
 with Store(sys.argv[1]) as store:
     for path in sys.argv[3:]:
-        batches = iter(range(1, 1 << 30))
+        batches = itertools.count(1)
         def progress(done, total, name=Path(path).name):
             # the batch's number, not ``done``: how far the reader has read ahead
             # when a batch is written depends on timing
