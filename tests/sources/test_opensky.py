@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import gzip
 import lzma
+import re
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -184,3 +186,35 @@ def test_the_screen_counts_the_lines_it_checks_in_parallel(
     assert [line for line, _ in found.removed] == bad
     if not found.removed:
         assert found.lines == opensky._data_lines(path)
+
+
+_TEXT = st.text(
+    st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=12
+) | st.sampled_from(
+    [" EDW24 ", "\tEDW24", "12345678", "123456789", "'", "\\", "e\u0301", "\r\n", "0700", "7778"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(callsign=_TEXT, squawk=_TEXT, icao24=_TEXT)
+def test_text_is_kept_only_in_its_wire_shape(callsign: str, squawk: str, icao24: str) -> None:
+    """The SQL's character checks mean the patterns of :mod:`jetwatch.sources.bounds`
+    on the space-trimmed text: a callsign of 1-8 printable ASCII characters, a squawk
+    of 4 octal digits; the address check (SQL and Arrow) six hex digits."""
+    columns = {"time": "BIGINT", "icao24": "VARCHAR", "lat": "DOUBLE", "lon": "DOUBLE"}
+    columns |= {"callsign": "VARCHAR", "squawk": "VARCHAR"}
+    done = duckdb.execute(
+        f"SELECT {opensky.select_sql(columns)}, {opensky.valid_sql(columns)} AS valid FROM ("
+        "SELECT 0 AS time, $3 AS icao24, 0.0 AS lat, 0.0 AS lon, $1 AS callsign, $2 AS squawk)",
+        [callsign, squawk, icao24],
+    )
+    row = dict(zip([d[0] for d in done.description], done.fetchall()[0], strict=True))
+
+    def shaped(text: str, pattern: str) -> str | None:
+        return text.strip(" ") if re.fullmatch(pattern, text.strip(" ")) else None
+
+    assert row["callsign"] == shaped(callsign, r"[\x20-\x7e]{1,8}")
+    assert row["squawk"] == shaped(squawk, "[0-7]{4}")
+    assert row["valid"] == bool(re.fullmatch("[0-9a-fA-F]{6}", icao24))
+    lowered = pa.chunked_array([[icao24.lower()]])
+    assert opensky._hex6(lowered)[0].as_py() == bool(re.fullmatch("[0-9a-f]{6}", icao24.lower()))

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
@@ -17,10 +19,13 @@ from jetwatch.exodus.analysis import exodus
 from jetwatch.flights.build import build
 from jetwatch.flights.output import manifest
 from jetwatch.ingest import ingest_file
+from jetwatch.sources import opensky
 from jetwatch.spark import exodus as spark_exodus
+from jetwatch.spark import flights as spark_flights
 from jetwatch.spark.dialect import to_spark
 from jetwatch.store.db import Store
 from jetwatch.store.labels import label
+from tests.helpers import read_file
 from tests.spark.conftest import differences, on_spark
 
 
@@ -180,3 +185,39 @@ def test_exodus_from_spark_output_equals_duckdb(
     )
     assert cli.exit_code == 0, cli.output
     assert json.loads(cli.output)["observed"] == ours["observed"]
+
+
+def test_opensky_text_checks_mean_the_same_on_spark(spark: Any, tmp_path: Path) -> None:
+    """Hostile callsigns, squawks and addresses: the rows and text Spark keeps from
+    OpenSky state vectors are those jetwatch's own reader keeps (one SQL, two engines)."""
+    texts = [" EDW24 ", "\tEDW24", "ÉDW24", "123456789", "a'b\\c", "<b>x</b>", "e\u0301", "\r\n"]
+    texts += ["7000", "7778", " 0700 ", "７０００", "", None]
+    bad = ["4b190g", "4b19011", "4b190", "~4b1901", "４b1901", "4B19 1", "", None]
+    n = len(texts)
+    table = pa.table(
+        {
+            "time": [1_700_000_000 + i for i in range(n)],
+            "icao24": [bad[i // 2 % len(bad)] if i % 2 else f"4B19{i:02x}" for i in range(n)],
+            "lat": [47.0] * n,
+            "lon": [8.0] * n,
+            "callsign": texts,
+            "squawk": texts[8:] + texts[:8],
+        }
+    )
+    path = tmp_path / "states.parquet"
+    pq.write_table(table, path)
+    keep = ["time", "icao24", "callsign", "squawk"]
+    ours = read_file(path, "opensky").positions.select(keep).to_pylist()
+    spark.read.parquet(str(path)).createOrReplaceTempView("hostile_states")
+    types = {"time": "BIGINT", "lat": "DOUBLE", "lon": "DOUBLE"}
+    types |= {k: "VARCHAR" for k in ("icao24", "callsign", "squawk")}
+    sql = (  # as spark_flights.read_positions runs it, which keeps no squawk
+        f"SELECT {opensky.select_sql(types)} FROM hostile_states "
+        f"WHERE lat IS NOT NULL AND lon IS NOT NULL AND {opensky.valid_sql(types)}"
+    )
+    theirs = spark.sql(to_spark(sql)).select(*keep).orderBy("time").collect()
+    assert [r.asDict() for r in theirs] == ours
+    read = spark_flights.read_positions(spark, str(path)).orderBy("time").collect()
+    assert [r.callsign for r in read] == [r["callsign"] for r in ours]
+    assert len(ours) == n // 2 and {r["callsign"] for r in ours} >= {"EDW24", "a'b\\c"}
+    assert {r["squawk"] for r in ours} >= {"7000", "0700"}
