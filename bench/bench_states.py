@@ -74,8 +74,7 @@ def _floor(path: Path) -> dict[str, float]:
         )
         began, cpu = time.perf_counter(), time.process_time()
         store.con.execute(
-            f"INSERT INTO position_rows SELECT {opensky.select_sql(columns)}, 1 FROM {source} "
-            f"WHERE lat IS NOT NULL AND lon IS NOT NULL AND {opensky.valid_sql(columns)}"
+            f"INSERT INTO position_rows SELECT *, 1 FROM ({opensky.positions_sql(columns, source)})"
         )
         seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
         count = store.con.execute(f"SELECT count(*) FROM {source}").fetchall()[0][0]  # rows read

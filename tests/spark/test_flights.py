@@ -211,10 +211,7 @@ def test_opensky_text_checks_mean_the_same_on_spark(spark: Any, tmp_path: Path) 
     spark.read.parquet(str(path)).createOrReplaceTempView("hostile_states")
     types = {"time": "BIGINT", "lat": "DOUBLE", "lon": "DOUBLE"}
     types |= {k: "VARCHAR" for k in ("icao24", "callsign", "squawk")}
-    sql = (  # as spark_flights.read_positions runs it, which keeps no squawk
-        f"SELECT {opensky.select_sql(types)} FROM hostile_states "
-        f"WHERE lat IS NOT NULL AND lon IS NOT NULL AND {opensky.valid_sql(types)}"
-    )
+    sql = opensky.positions_sql(types, "hostile_states")  # read_positions keeps no squawk
     theirs = spark.sql(to_spark(sql)).select(*keep).orderBy("time").collect()
     assert [r.asDict() for r in theirs] == ours
     read = spark_flights.read_positions(spark, str(path)).orderBy("time").collect()

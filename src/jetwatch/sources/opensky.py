@@ -67,6 +67,7 @@ TYPES = {
     "lastposupdate": "DOUBLE",
 }
 TYPES_SQL = "{" + ", ".join(f"'{k}': '{v}'" for k, v in TYPES.items()) + "}"
+HAS_POSITION = "lat IS NOT NULL AND lon IS NOT NULL"
 MAX_LINE = 4096  # a state vector is a few hundred bytes
 MAX_FIELDS = 64  # it has 18 columns
 
@@ -280,6 +281,15 @@ def valid_sql(columns: dict[str, str]) -> str:
     )
 
 
+def positions_sql(columns: dict[str, str], source: str) -> str:
+    """One statement for the valid state vectors of ``source`` with a position, as
+    positions: what Spark runs (transpiled) and the benchmarks' DuckDB floor. The
+    reader itself checks validity on the Arrow result instead (see :func:`_valid`)."""
+    return (
+        f"SELECT {select_sql(columns)} FROM {source} WHERE {HAS_POSITION} AND {valid_sql(columns)}"
+    )
+
+
 def _within_time(epoch: str) -> str:
     return (
         f"CASE WHEN {epoch} >= {bounds.TIME_MIN} AND {epoch} < {bounds.TIME_MAX} THEN {epoch} END"
@@ -346,13 +356,12 @@ def _read_with(
         yield StateBatch(POSITIONS_SCHEMA.empty_table(), 1, rejects)
         return
     con.execute(f"CREATE TEMP VIEW src AS SELECT * FROM {source}")
-    has_pos = "lat IS NOT NULL AND lon IS NOT NULL"
-    sql = f"SELECT {select_sql(columns)} FROM src WHERE {has_pos}"
+    sql = f"SELECT {select_sql(columns)} FROM src WHERE {HAS_POSITION}"
     valid = valid_sql(columns)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # counting the CSV's lines overlaps the scan (DuckDB works without the GIL)
         lines = pool.submit(_data_lines, csv.path) if csv and csv.lines is None else None
-        yield from _stream(con, sql, ctx, lines, csv, has_pos, valid, rejects)
+        yield from _stream(con, sql, ctx, lines, csv, valid, rejects)
 
 
 def _stream(
@@ -361,7 +370,6 @@ def _stream(
     ctx: ReadContext,
     lines: Future[int] | None,
     csv: Screened | None,
-    has_pos: str,
     valid: str,
     rejects: Rejects,
 ) -> Iterator[StateBatch]:
@@ -397,7 +405,7 @@ def _stream(
     if bad:
         rows = con.execute(
             f"SELECT n, * FROM (SELECT row_number() OVER () AS n, * FROM src) "
-            f"WHERE {has_pos} AND NOT coalesce({valid}, false)"
+            f"WHERE {HAS_POSITION} AND NOT coalesce({valid}, false)"
         ).fetchall()
         for row in rows:
             n = int(row[0]) + header

@@ -132,10 +132,7 @@ def read_positions(spark: SparkSession, path: str, fmt: str = "opensky") -> Data
         k: "TIMESTAMP" if v.startswith("timestamp") else v.upper() for k, v in types.items()
     }
     raw.createOrReplaceTempView("jetwatch_states")
-    sql = (
-        f"SELECT {opensky.select_sql(duck_types)} FROM jetwatch_states "
-        f"WHERE lat IS NOT NULL AND lon IS NOT NULL AND {opensky.valid_sql(duck_types)}"
-    )
+    sql = opensky.positions_sql(duck_types, "jetwatch_states")
     return spark.sql(to_spark(sql)).select(*COLUMNS)
 
 
