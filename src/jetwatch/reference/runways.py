@@ -11,15 +11,17 @@ out of scope.
 
 from __future__ import annotations
 
-import csv
-import gzip
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import numpy as np
 import pyarrow as pa
+from pyarrow import csv
 
 from jetwatch.geo import bearing
+
+TEXT = ("icao", "le_ident", "he_ident")  # "04" is a runway, not the number 4
 
 
 @dataclass(frozen=True)
@@ -33,39 +35,33 @@ class RunwayEnd:
 
 
 @cache
-def _all() -> dict[str, tuple[RunwayEnd, ...]]:
-    path = resources.files("jetwatch") / "data" / "runways.csv.gz"
-    ends: dict[str, list[RunwayEnd]] = {}
-    with path.open("rb") as raw, gzip.open(raw, "rt") as fh:
-        for r in csv.DictReader(fh):
-            la, lo = float(r["le_lat"]), float(r["le_lon"])
-            ha, ho = float(r["he_lat"]), float(r["he_lon"])
-            length = float(r["length_ft"])
-            both = ends.setdefault(r["icao"], [])
-            both.append(
-                RunwayEnd(r["icao"], r["le_ident"], la, lo, float(bearing(la, lo, ha, ho)), length)
-            )
-            both.append(
-                RunwayEnd(r["icao"], r["he_ident"], ha, ho, float(bearing(ha, ho, la, lo)), length)
-            )
-    return {k: tuple(v) for k, v in ends.items()}
-
-
 def table() -> pa.Table:
-    """Every runway end as an Arrow table (airport, ident, lat, lon, heading, length_ft)."""
-    rows = [e for both in _all().values() for e in both]
-    return pa.table(
-        {
-            "airport": [e.airport for e in rows],
-            "ident": [e.ident for e in rows],
-            "lat": pa.array([e.lat for e in rows], pa.float64()),
-            "lon": pa.array([e.lon for e in rows], pa.float64()),
-            "heading": pa.array([e.heading for e in rows], pa.float64()),
-            "length_ft": pa.array([e.length_ft for e in rows], pa.float64()),
-        }
-    )
+    """Every runway end as an Arrow table (airport, ident, lat, lon, heading, length_ft),
+    sorted by airport, each runway's two ends together (the file's order)."""
+    path = resources.files("jetwatch") / "data" / "runways.csv.gz"
+    with path.open("rb") as raw:
+        rows = csv.read_csv(
+            pa.input_stream(raw, compression="gzip"),
+            convert_options=csv.ConvertOptions(column_types=dict.fromkeys(TEXT, pa.string())),
+        )
+    rows = rows.combine_chunks()
+    la, lo, ha, ho = (rows[c].to_numpy() for c in ("le_lat", "le_lon", "he_lat", "he_lon"))
+    low = {"airport": rows["icao"], "ident": rows["le_ident"], "lat": la, "lon": lo}
+    high = {"airport": rows["icao"], "ident": rows["he_ident"], "lat": ha, "lon": ho}
+    low["heading"], high["heading"] = bearing(la, lo, ha, ho), bearing(ha, ho, la, lo)
+    low["length_ft"] = high["length_ft"] = rows["length_ft"].cast(pa.float64())
+    n = rows.num_rows
+    both = pa.concat_tables([pa.table(low), pa.table(high)])
+    return both.take(np.column_stack([np.arange(n), np.arange(n) + n]).ravel())
 
 
 def ends(icao: str) -> tuple[RunwayEnd, ...]:
     """Both ends of every runway of an airport (empty when none is known)."""
-    return _all().get(icao.upper(), ())
+    key = icao.upper()
+    at, stop = (int(np.searchsorted(_airports(), key, side=s)) for s in ("left", "right"))
+    return tuple(RunwayEnd(**r) for r in table().slice(at, stop - at).to_pylist())
+
+
+@cache
+def _airports() -> np.ndarray:
+    return np.asarray(table()["airport"].combine_chunks().to_pylist(), dtype=str)
