@@ -56,7 +56,8 @@ def table() -> pa.Table:
 
 
 def ends(icao: str) -> tuple[RunwayEnd, ...]:
-    """Both ends of every runway of an airport (empty when none is known)."""
+    """Both ends of every runway of an airport (empty when none is known): a binary
+    search, as ``tools/make_runways.py`` writes the file sorted by airport."""
     key = icao.upper()
     at, stop = (int(np.searchsorted(_airports(), key, side=s)) for s in ("left", "right"))
     return tuple(RunwayEnd(**r) for r in table().slice(at, stop - at).to_pylist())
