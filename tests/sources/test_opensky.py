@@ -192,6 +192,7 @@ _TEXT = st.text(
     st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=12
 ) | st.sampled_from(
     [" EDW24 ", "\tEDW24", "12345678", "123456789", "'", "\\", "e\u0301", "\r\n", "0700", "7778"]
+    + ["0\xa0", "\u3000EDW24", "7000\u2003"]  # Unicode spaces are not trimmed: not ASCII
 )
 
 

@@ -191,7 +191,7 @@ def test_opensky_text_checks_mean_the_same_on_spark(spark: Any, tmp_path: Path) 
     """Hostile callsigns, squawks and addresses: the rows and text Spark keeps from
     OpenSky state vectors are those jetwatch's own reader keeps (one SQL, two engines)."""
     texts = [" EDW24 ", "\tEDW24", "ÉDW24", "123456789", "a'b\\c", "<b>x</b>", "e\u0301", "\r\n"]
-    texts += ["7000", "7778", " 0700 ", "７０００", "", None]
+    texts += ["7000", "7778", " 0700 ", "７０００", "", None, "EDW24\xa0", "\u30007000"]
     bad = ["4b190g", "4b19011", "4b190", "~4b1901", "４b1901", "4B19 1", "", None]
     n = len(texts)
     table = pa.table(

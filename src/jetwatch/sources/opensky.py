@@ -297,8 +297,10 @@ def _within_time(epoch: str) -> str:
 
 
 def _text(expr: str, pattern: str) -> str:
-    """SQL for the trimmed text of ``expr`` when it fully matches ``pattern``, else NULL."""
-    text = f"trim(CAST({expr} AS VARCHAR))"
+    """SQL for ``expr`` trimmed of spaces (OpenSky's padding) when it then fully matches
+    ``pattern``, else NULL. Only U+0020: DuckDB's plain ``trim`` also strips Unicode
+    spaces (a no-break space), which Spark's does not, and which are no part of a callsign."""
+    text = f"trim(CAST({expr} AS VARCHAR), ' ')"
     return f"CASE WHEN regexp_full_match({text}, '{pattern}') THEN {text} END"
 
 
