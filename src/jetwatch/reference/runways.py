@@ -65,4 +65,4 @@ def ends(icao: str) -> tuple[RunwayEnd, ...]:
 
 @cache
 def _airports() -> np.ndarray:
-    return np.asarray(table()["airport"].combine_chunks().to_pylist(), dtype=str)
+    return table()["airport"].to_numpy()
