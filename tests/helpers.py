@@ -61,7 +61,7 @@ def read_file(
     out = Read(POSITIONS_SCHEMA.empty_table())
     tables = [out.positions]
     reported = [REPORTED_SCHEMA.empty_table()]
-    for table, rejects, records, flights in decode_stream(
+    for table, rejects, records, flights, _ in decode_stream(
         stream, fmt, ReadContext(path, anchor), settings
     ):
         tables.append(table)

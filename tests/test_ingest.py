@@ -6,13 +6,16 @@ import os
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from jetwatch import ingest
 from jetwatch.decode import DecoderSettings
 from jetwatch.ingest import INGEST_MEMORY_MB, MTIME, ingest_file, ingest_files
 from jetwatch.samples import SAMPLES
 from jetwatch.store.archive import sha256_file
 from jetwatch.store.db import Store, _mib
+from tests.helpers import read_file
 
 
 @pytest.fixture
@@ -226,3 +229,99 @@ def test_a_store_memory_limit_is_lowered_never_raised(tmp_path: Path) -> None:
 
 def _limit(store: Store) -> str:
     return str(store.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+
+
+@pytest.fixture
+def sink_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """How each statement of the ingest's position sink ended."""
+    calls: list[str] = []
+    insert = ingest.Sink.insert
+
+    def spy(self: ingest.Sink, con: duckdb.DuckDBPyConnection, select: str) -> int:
+        try:
+            stored = insert(self, con, select)
+        except duckdb.Error:
+            calls.append("failed")
+            raise
+        calls.append("stored")
+        return stored
+
+    monkeypatch.setattr(ingest.Sink, "insert", spy)
+    return calls
+
+
+def _states_csv(out: Path, edit: dict[int, dict[str, str]]) -> Path:
+    """The bundled OpenSky sample (real) as CSV, with cells of some lines replaced."""
+    parquet = next(s.path for s in SAMPLES if s.path.suffix == ".parquet")
+    duckdb.sql(
+        f"COPY (SELECT * EXCLUDE (serials, hour) REPLACE (CAST(epoch(time) AS BIGINT) AS time) "
+        f"FROM read_parquet('{parquet}')) TO '{out}' (HEADER)"
+    )
+    lines = out.read_text().splitlines()
+    header = lines[0].split(",")
+    for line, cells in edit.items():
+        row = lines[line - 1].split(",")
+        for name, value in cells.items():
+            row[header.index(name)] = value
+        lines[line - 1] = ",".join(row)
+    out.write_text("\n".join(lines) + "\n")
+    return out
+
+
+def _as_streamed(store: Store, path: Path) -> tuple[dict[str, int], int, list[tuple]]:
+    """What the reader alone (no sink: every row through Arrow) makes of ``path``."""
+    got = read_file(path, "opensky")
+    store.con.register("streamed", got.positions)
+    rows = store.con.execute("SELECT * FROM streamed ORDER BY ALL").fetchall()
+    store.con.unregister("streamed")
+    return dict(got.reasons), got.records, rows
+
+
+def _stored_rejects(store: Store) -> list[tuple[int, str]]:
+    return store.con.execute("SELECT line, reason FROM rejects ORDER BY line").fetchall()
+
+
+@pytest.mark.parametrize("variant", ["plain", "gz", "screened"])
+def test_opensky_csv_written_by_the_store_as_if_streamed(
+    store: Store, tmp_path: Path, sink_calls: list[str], variant: str
+) -> None:
+    """A CSV whose rows are all valid (a cell that is not a number and a row without
+    a position are not invalid rows) goes into the store in one statement, and the
+    store holds what streaming it would have written, row for row. Compressed, or
+    with lines the screen leaves out (a NUL, a line of 600 kB), the statement reads
+    the screen's plain copy, and lines keep their numbers in the original."""
+    path = _states_csv(tmp_path / "states.csv", {11: {"lat": "abc"}, 21: {"lat": "", "lon": ""}})
+    want = {"unparsable": 1}
+    if variant == "gz":
+        path = path.rename(path.with_suffix(".csv.gz"))
+        path.write_bytes(gzip.compress(path.read_bytes()))
+    if variant == "screened":
+        lines = path.read_bytes().split(b"\n")
+        lines[5] = b"9" * 600_000
+        lines[30] = lines[30][:10] + b"\x00" + lines[30][10:]
+        path.write_bytes(b"\n".join(lines))
+        want = {"unparsable": 3}
+    result = ingest_file(store, path)
+    assert sink_calls == ["stored"]
+    reasons, records, rows = _as_streamed(store, path)
+    assert (dict(result.rejected), result.records) == (reasons, records) == (want, 1396)
+    assert result.positions == len(rows) == 1363 - 2 * (variant == "screened")
+    assert _rows(store) == rows
+    lines = [6, 11, 31] if variant == "screened" else [11]
+    assert _stored_rejects(store) == [(n, "unparsable") for n in lines]
+
+
+def test_an_invalid_opensky_row_sends_its_csv_down_the_streamed_path(
+    store: Store, tmp_path: Path, sink_calls: list[str]
+) -> None:
+    """The one statement stops at a latitude beyond 90 degrees, writing nothing; the
+    file is streamed instead, and the row is one located out_of_range reject."""
+    path = _states_csv(tmp_path / "states.csv", {11: {"lat": "abc"}, 21: {"lat": "95.5"}})
+    result = ingest_file(store, path)
+    assert sink_calls == ["failed"]
+    reasons, records, rows = _as_streamed(store, path)
+    assert dict(result.rejected) == reasons == {"unparsable": 1, "out_of_range": 1}
+    assert result.records == records == 1396
+    assert result.positions == len(rows) == 1363
+    assert _rows(store) == rows
+    assert _stored_rejects(store) == [(11, "unparsable"), (21, "out_of_range")]

@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
+import duckdb
 import pyarrow as pa
 
 from jetwatch.compress import Stream
@@ -62,6 +63,10 @@ FLUSH_ROWS = 1 << 19  # positions are written in appends of at least this many r
 # 256 MB the SIMULATED day of bench_day.py (10^8 rows) peaked at 1,011-1,013 MB, at
 # 128 MB at 886-889 MB, in the same time (61.4-61.5 s against 62.0-66.4 s).
 INGEST_MEMORY_MB = 128
+# A reader that writes positions straight from SQL (:class:`Sink`) gets this limit for
+# its one statement: its own engine (also 256 MB) is idle meanwhile. At 128 MB the
+# statement ran no faster than the streamed path (4M SIMULATED OpenSky CSV rows).
+SINK_MEMORY_MB = 256
 
 
 @dataclass
@@ -159,7 +164,6 @@ def ingest_file(
             return result
         result.clock = assumed
         stream = Stream(path)
-        ctx = ReadContext(path=Path(fspath(path)), anchor=first)
         archiver = Archiver(path, archive_dir or store.archive_dir)
         options = {"start": first if start is not None else None, "format_forced": bool(fmt)}
         row = IngestRow(
@@ -171,6 +175,7 @@ def ingest_file(
             options=options | ({"clock": assumed} if assumed else {}),
         )
         ingest_id = store.begin_ingest(row)
+        ctx = ReadContext(path=Path(fspath(path)), anchor=first, sink=Sink(store, ingest_id))
         try:
             with store.memory(INGEST_MEMORY_MB):
                 _write_positions(store, ingest_id, result, stream, ctx, settings, progress)
@@ -214,7 +219,7 @@ def _write_positions(
     """Decode the stream and append its positions and rejects; count into ``result``."""
     assert result.format is not None
     pending: list[pa.Table] = []
-    for positions, rejects, records, reported in decode_stream(
+    for positions, rejects, records, reported, stored in decode_stream(
         stream, result.format, ctx, settings
     ):
         pending.append(positions)
@@ -227,7 +232,7 @@ def _write_positions(
             store.append("reported_flights", reported, ingest_id)
             result.reported += reported.num_rows
         result.records += records
-        result.positions += positions.num_rows
+        result.positions += positions.num_rows + stored
         result.rejected.update(rejects.counts())
         for k in range(min(len(rejects), SHOW_FIRST - len(result.first_rejects))):
             result.first_rejects.append(_describe(result.path, rejects, k))
@@ -241,6 +246,20 @@ def _write_positions(
         store.append("rejects", _truncation(stream).to_arrow(), ingest_id)
 
 
+@dataclass
+class Sink:
+    """One ingest's positions table, as a reader's :class:`PositionSink`."""
+
+    store: Store
+    ingest_id: int
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self.store.cursor().con
+
+    def insert(self, con: duckdb.DuckDBPyConnection, select: str) -> int:
+        return self.store.insert_positions(con, select, self.ingest_id, SINK_MEMORY_MB)
+
+
 def _truncation(stream: Stream) -> Rejects:
     rejects = Rejects()
     rejects.add(stream.produced, "truncated", b"", stream.error or "")
@@ -251,12 +270,14 @@ Fields = tuple[Messages, Rejects] | None
 
 
 class Decoded(NamedTuple):
-    """One batch's positions, rejects, records read and reported flights (if any)."""
+    """One batch's positions, rejects, records read, reported flights (if any) and the
+    positions its reader stored itself (through the context's sink)."""
 
     positions: pa.Table
     rejects: Rejects
     records: int
     reported: pa.Table | None = None
+    stored: int = 0
 
 
 def decode_stream(
@@ -277,7 +298,7 @@ def _with_fields(decoder: Decoder, batches: Iterable[Batch]) -> Iterator[tuple[B
 def _decode(decoder: Decoder, batch: Batch, fields: Fields) -> Decoded:
     """Positions, rejects and the number of records read, for any kind of batch."""
     if isinstance(batch, StateBatch):
-        return Decoded(batch.table, batch.rejects, batch.records, batch.reported)
+        return Decoded(batch.table, batch.rejects, batch.records, batch.reported, batch.stored)
     rejects = Rejects()
     rejects.extend(batch.rejects)
     if isinstance(batch, FrameBatch):

@@ -232,12 +232,14 @@ class MessageBatch:
 @dataclass
 class StateBatch:
     """Rows already decoded by the sender, in :data:`POSITIONS_SCHEMA`, and any
-    flights the sender reported (:data:`REPORTED_SCHEMA`)."""
+    flights the sender reported (:data:`REPORTED_SCHEMA`). ``stored``: positions the
+    reader wrote itself through the context's sink (not in ``table``)."""
 
     table: pa.Table
     records: int
     rejects: Rejects = field(default_factory=Rejects)
     reported: pa.Table | None = None
+    stored: int = 0
 
 
 Batch = FrameBatch | MessageBatch | StateBatch

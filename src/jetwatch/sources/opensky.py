@@ -10,7 +10,12 @@ the last position every second: a row whose position is more than
 :data:`STALE_S` older than the row is flagged ``FLAG_STALE``. Rows without a
 position carry no position and are skipped.
 
-DuckDB reads the file (in parallel, streaming). A CSV is first screened line by
+DuckDB reads the file (in parallel, streaming) into Arrow batches. When the context
+has a sink (an ingest into the store), a screened CSV is instead written by the
+store's own DuckDB in one ``INSERT … SELECT`` with no Arrow copy between (the
+benchmark's floor statement): that statement raises at its first invalid row (see
+below), writing nothing, and the file is then streamed. Parquet is always streamed:
+its validity is checked on the Arrow batches. A CSV is first screened line by
 line (column-wise, :func:`screen`): a line longer than :data:`MAX_LINE`, with
 :data:`MAX_FIELDS` fields or more, or holding a NUL or bytes that are not UTF-8, is
 ``unparsable`` and left out of what DuckDB reads, so no single line can stall or
@@ -42,7 +47,7 @@ import pyarrow.compute as pc
 from jetwatch.compress import Stream
 from jetwatch.model import FLAG_STALE, POSITIONS_SCHEMA, Rejects, StateBatch
 from jetwatch.sources import bounds
-from jetwatch.sources.context import ReadContext
+from jetwatch.sources.context import PositionSink, ReadContext
 from jetwatch.sources.lines import LineChunk, line_chunks, newlines
 from jetwatch.sql import literal
 from jetwatch.units import FPM_PER_MS, FT_PER_M, KT_PER_MS
@@ -70,6 +75,7 @@ TYPES_SQL = "{" + ", ".join(f"'{k}': '{v}'" for k, v in TYPES.items()) + "}"
 HAS_POSITION = "lat IS NOT NULL AND lon IS NOT NULL"
 MAX_LINE = 4096  # a state vector is a few hundred bytes
 MAX_FIELDS = 64  # it has 18 columns
+INVALID = "jetwatch: a state vector without an address, a position or a time in range"
 
 
 def sniff(head: bytes) -> bool:
@@ -227,7 +233,10 @@ def _source(stream: Stream, tmp: Path) -> tuple[str, Screened | None]:
     )
 
 
-def select_sql(columns: dict[str, str]) -> str:
+def select_sql(columns: dict[str, str], checked: bool = False) -> str:
+    """The positions columns of a source's rows (none dropped). ``checked``: a row that
+    fails :func:`valid_sql` raises a DuckDB error instead."""
+
     def col(name: str) -> str:
         return name if name in columns else "NULL"
 
@@ -243,6 +252,8 @@ def select_sql(columns: dict[str, str]) -> str:
         if "lastposupdate" in columns
         else "0"
     )
+    if checked:
+        stale = f"CASE WHEN {valid_sql(columns)} THEN {stale} ELSE error('{INVALID}') END"
 
     def bounded(expr: str, name: str, cast: str) -> str:
         return f"CAST({bounds.sql_field(expr, name)} AS {cast})"
@@ -333,13 +344,6 @@ def _cursor() -> duckdb.DuckDBPyConnection:
 
 
 def _read(stream: Stream, ctx: ReadContext, tmp: Path) -> Iterator[StateBatch]:
-    with _cursor() as con:
-        yield from _read_with(con, stream, ctx, tmp)
-
-
-def _read_with(
-    con: duckdb.DuckDBPyConnection, stream: Stream, ctx: ReadContext, tmp: Path
-) -> Iterator[StateBatch]:
     source, csv = _source(stream, tmp)
     rejects = csv.rejects if csv else Rejects()
     if csv and csv.removed and csv.removed[0][0] == 1:
@@ -348,14 +352,62 @@ def _read_with(
         return
     if csv and len(rejects):  # the lines left out are records too
         yield StateBatch(POSITIONS_SCHEMA.empty_table(), len(rejects), rejects)
-        rejects = Rejects()
-    columns = dict(
-        (r[0].lower(), r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
-    )
-    if not set(REQUIRED) <= columns.keys():
-        missing = ", ".join(sorted(set(REQUIRED) - columns.keys()))
-        rejects.add(0, "unparsable", b"", f"not OpenSky state vectors: no {missing}")
-        yield StateBatch(POSITIONS_SCHEMA.empty_table(), 1, rejects)
+    if csv and ctx.sink is not None:
+        with ctx.sink.cursor() as con:
+            done = _direct(con, ctx.sink, source, csv)
+        if done is not None:
+            yield done
+            return
+    with _cursor() as con:
+        yield from _read_with(con, source, csv, ctx)
+
+
+def _direct(
+    con: duckdb.DuckDBPyConnection, sink: PositionSink, source: str, csv: Screened
+) -> StateBatch | None:
+    """A screened CSV written by the sink in one statement, which fails (writing
+    nothing) at its first row without an address, a position on Earth or a time in
+    range; None then, or on any other DuckDB error before the rows are written: the
+    caller streams the file instead, which finds and locates every such row."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        lines = pool.submit(_data_lines, csv.path) if csv.lines is None else None
+        try:
+            columns = _columns(con, source)
+            if (missing := _missing(columns)) is not None:
+                return missing
+            con.execute(f"CREATE TEMP VIEW src AS SELECT * FROM {source}")
+            sql = f"SELECT {select_sql(columns, checked=True)} FROM src WHERE {HAS_POSITION}"
+            stored = sink.insert(con, sql)
+        except duckdb.Error:
+            return None
+        total = lines.result() if lines else csv.lines
+    assert total is not None
+    rejects = Rejects()
+    _located_errors(con, csv, rejects)
+    return StateBatch(POSITIONS_SCHEMA.empty_table(), total, rejects, stored=stored)
+
+
+def _columns(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:
+    rows = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+    return {r[0].lower(): r[1] for r in rows}
+
+
+def _missing(columns: dict[str, str]) -> StateBatch | None:
+    """The one reject of a file without the required columns, else None."""
+    if set(REQUIRED) <= columns.keys():
+        return None
+    rejects = Rejects()
+    missing = ", ".join(sorted(set(REQUIRED) - columns.keys()))
+    rejects.add(0, "unparsable", b"", f"not OpenSky state vectors: no {missing}")
+    return StateBatch(POSITIONS_SCHEMA.empty_table(), 1, rejects)
+
+
+def _read_with(
+    con: duckdb.DuckDBPyConnection, source: str, csv: Screened | None, ctx: ReadContext
+) -> Iterator[StateBatch]:
+    columns = _columns(con, source)
+    if (missing := _missing(columns)) is not None:
+        yield missing
         return
     con.execute(f"CREATE TEMP VIEW src AS SELECT * FROM {source}")
     sql = f"SELECT {select_sql(columns)} FROM src WHERE {HAS_POSITION}"
@@ -363,7 +415,7 @@ def _read_with(
     with ThreadPoolExecutor(max_workers=1) as pool:
         # counting the CSV's lines overlaps the scan (DuckDB works without the GIL)
         lines = pool.submit(_data_lines, csv.path) if csv and csv.lines is None else None
-        yield from _stream(con, sql, ctx, lines, csv, valid, rejects)
+        yield from _stream(con, sql, ctx, lines, csv, valid)
 
 
 def _stream(
@@ -373,7 +425,6 @@ def _stream(
     lines: Future[int] | None,
     csv: Screened | None,
     valid: str,
-    rejects: Rejects,
 ) -> Iterator[StateBatch]:
     seen = bad = 0
     for batch in _regroup(con.sql(sql).to_arrow_reader(ctx.batch_size), ctx.batch_size):
@@ -390,21 +441,10 @@ def _stream(
         if csv and csv.lines is not None
         else con.execute("SELECT count(*) FROM src").fetchall()[0][0]
     )
-    header = 1 if csv else 0
-    skipped: list[int] = []  # screened-file lines DuckDB rejected (not numbered in src)
-    if csv:
-        for line, byte, text in con.execute(
-            "SELECT line, min(byte_position), first(csv_line) FROM jw_errors GROUP BY line "
-            "ORDER BY line"
-        ).fetchall():
-            messages = con.execute(
-                "SELECT string_agg(DISTINCT error_message, '; ') FROM jw_errors WHERE line = ?",
-                [line],
-            ).fetchall()[0][0]
-            skipped.append(int(line))
-            at, byte = csv.original(int(line), int(byte or 0))
-            rejects.add(byte, "unparsable", (text or "").encode(), messages[:80], line=at)
+    rejects = Rejects()
+    skipped = _located_errors(con, csv, rejects) if csv else []
     if bad:
+        header = 1 if csv else 0
         rows = con.execute(
             f"SELECT n, * FROM (SELECT row_number() OVER () AS n, * FROM src) "
             f"WHERE {HAS_POSITION} AND NOT coalesce({valid}, false)"
@@ -419,6 +459,25 @@ def _stream(
         for _ in range(bad - len(rows)):  # damaged Parquet statistics hide some rows from SQL
             rejects.add(0, "out_of_range", b"", "icao24, lat, lon or time; row not locatable")
     yield StateBatch(POSITIONS_SCHEMA.empty_table(), total - seen + bad, rejects)
+
+
+def _located_errors(con: duckdb.DuckDBPyConnection, csv: Screened, rejects: Rejects) -> list[int]:
+    """The lines DuckDB could not parse (its rejects table), as ``unparsable`` rejects
+    at their lines in the original file; returns their numbers in the screened file
+    (where ``src`` does not number them)."""
+    skipped: list[int] = []
+    for line, byte, text in con.execute(
+        "SELECT line, min(byte_position), first(csv_line) FROM jw_errors GROUP BY line "
+        "ORDER BY line"
+    ).fetchall():
+        messages = con.execute(
+            "SELECT string_agg(DISTINCT error_message, '; ') FROM jw_errors WHERE line = ?",
+            [line],
+        ).fetchall()[0][0]
+        skipped.append(int(line))
+        at, byte = csv.original(int(line), int(byte or 0))
+        rejects.add(byte, "unparsable", (text or "").encode(), messages[:80], line=at)
+    return skipped
 
 
 def _valid(table: pa.Table) -> pa.ChunkedArray:

@@ -158,7 +158,7 @@ def decode_file(
             first, summary.clock = anchor(summary.format, start, url, mtime)
             stream = Stream(local)
             ctx = ReadContext(path=local, anchor=first)
-            for positions, rejects, records, _ in decode_stream(
+            for positions, rejects, records, *_ in decode_stream(
                 stream, summary.format, ctx, settings
             ):
                 summary.records += records

@@ -283,6 +283,23 @@ class Store:
         finally:
             self.con.unregister("_batch")
 
+    def insert_positions(
+        self, con: duckdb.DuckDBPyConnection, select: str, ingest_id: int, memory_mb: int
+    ) -> int:
+        """Append the rows of ``select`` (the positions columns, in order) to
+        ``positions`` for one ingest, in one statement on ``con`` (a cursor of this
+        store), under a memory limit of ``memory_mb`` MB for that statement; returns
+        how many rows it wrote. A failed statement writes nothing."""
+        con.execute("SET memory_limit = ?", [f"{int(memory_mb)}MiB"])
+        try:
+            return int(
+                con.execute(
+                    f"INSERT INTO position_rows SELECT *, {int(ingest_id)} FROM ({select})"
+                ).fetchall()[0][0]
+            )
+        finally:
+            con.execute("SET memory_limit = ?", [self._limit])
+
     def complete_ingest(self, ingest_id: int, counts: IngestCounts) -> int | None:
         """Mark an ingest done, atomically; if its file (by SHA-256) is already in the
         store, drop this ingest instead and return the existing ingest's id."""
