@@ -4,9 +4,12 @@ import gzip
 import hashlib
 import os
 import shutil
+import struct
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from jetwatch import ingest
@@ -237,13 +240,15 @@ def sink_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     insert = ingest.Sink.insert
 
-    def spy(self: ingest.Sink, con: duckdb.DuckDBPyConnection, select: str) -> int:
+    def spy(
+        self: ingest.Sink, con: duckdb.DuckDBPyConnection, select: str, unless: str | None = None
+    ) -> int | None:
         try:
-            stored = insert(self, con, select)
+            stored = insert(self, con, select, unless)
         except duckdb.Error:
             calls.append("failed")
             raise
-        calls.append("stored")
+        calls.append("undone" if stored is None else "stored")
         return stored
 
     monkeypatch.setattr(ingest.Sink, "insert", spy)
@@ -325,3 +330,43 @@ def test_an_invalid_opensky_row_sends_its_csv_down_the_streamed_path(
     assert result.positions == len(rows) == 1363
     assert _rows(store) == rows
     assert _stored_rejects(store) == [(11, "unparsable"), (21, "out_of_range")]
+
+
+def test_opensky_parquet_written_by_the_store_as_if_streamed(
+    store: Store, sink_calls: list[str]
+) -> None:
+    path = next(s.path for s in SAMPLES if s.path.suffix == ".parquet")
+    result = ingest_file(store, path)
+    assert sink_calls == ["stored"]
+    reasons, records, rows = _as_streamed(store, path)
+    assert (dict(result.rejected), result.records) == (reasons, records) == ({}, 1396)
+    assert result.positions == len(rows) == 1365
+    assert _rows(store) == rows
+
+
+def test_parquet_statistics_that_lie_do_not_let_a_row_off_the_earth_in(
+    store: Store, tmp_path: Path, sink_calls: list[str]
+) -> None:
+    """A latitude of 95 degrees in a file whose footer says the largest is 85: DuckDB
+    believes the footer (its range test, and even ``max(lat)``, answer from it), so
+    the one statement writes the row; the check of the stored rows finds it, the
+    write is undone, and the streamed path rejects the row."""
+    path = tmp_path / "lying.parquet"
+    sample = next(s.path for s in SAMPLES if s.path.suffix == ".parquet")
+    table = pq.read_table(sample)
+    lat = table.column("lat").to_pylist()
+    lat[20] = 95.0
+    table = table.set_column(table.schema.get_field_index("lat"), "lat", pa.array(lat))
+    pq.write_table(table, path, compression="none", use_dictionary=False)
+    data = path.read_bytes()
+    footer = len(data) - 8 - struct.unpack("<I", data[-8:-4])[0]
+    lie = data[footer:-8].replace(struct.pack("<d", 95.0), struct.pack("<d", 85.0))
+    path.write_bytes(data[:footer] + lie + data[-8:])
+    assert duckdb.sql(f"SELECT max(lat) FROM '{path}'").fetchall() == [(85.0,)]
+    result = ingest_file(store, path)
+    assert sink_calls == ["undone"]
+    assert dict(result.rejected) == {"out_of_range": 1}
+    assert result.positions == 1364
+    assert store.con.execute("SELECT count(*), max(lat) < 90 FROM positions").fetchall() == [
+        (1364, True)
+    ]

@@ -256,8 +256,10 @@ class Sink:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.store.cursor().con
 
-    def insert(self, con: duckdb.DuckDBPyConnection, select: str) -> int:
-        return self.store.insert_positions(con, select, self.ingest_id, SINK_MEMORY_MB)
+    def insert(
+        self, con: duckdb.DuckDBPyConnection, select: str, unless: str | None = None
+    ) -> int | None:
+        return self.store.insert_positions(con, select, self.ingest_id, SINK_MEMORY_MB, unless)
 
 
 def _truncation(stream: Stream) -> Rejects:

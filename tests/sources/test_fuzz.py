@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from jetwatch.ingest import MTIME, ingest_file
+from jetwatch.model import POSITIONS_SCHEMA
 from jetwatch.sources import FORMATS
 from jetwatch.store.db import Store
-from tests.fuzz import CI_CASES, case, fuzz
+from tests.fuzz import CI_CASES, case, check_positions, fuzz
 
 CASES = int(os.environ.get("JETWATCH_FUZZ_CASES", CI_CASES))
 
@@ -48,3 +49,9 @@ def test_every_reject_counted_is_a_stored_row(tmp_path: Path, fmt: str) -> None:
                 "SELECT count(*) FROM positions WHERE ingest_id = ?", [result.ingest_id]
             ).fetchall()[0][0]
             assert positions == result.positions
+            kept = store.con.sql(
+                "SELECT * EXCLUDE (ingest_id) FROM positions "
+                f"WHERE ingest_id = {int(result.ingest_id or 0)}"
+            ).to_arrow_table()
+            problem = check_positions(kept.cast(POSITIONS_SCHEMA))
+            assert problem is None, (fmt, number, problem)

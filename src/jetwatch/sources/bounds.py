@@ -114,6 +114,19 @@ def clip_table(table: pa.Table) -> pa.Table:
     return table
 
 
+def sql_stored_outside() -> str:
+    """SQL true for a stored ``positions`` row outside any bound: the row's own
+    (address, position, time) or a :data:`LIMITS` field's. A NaN is outside."""
+    fields = " OR ".join(
+        f"{name} NOT BETWEEN {lo!r} AND {hi!r}" for name, (lo, hi) in LIMITS.items()
+    )
+    return (
+        "NOT regexp_full_match(icao24, '[0-9a-f]{6}') OR lat NOT BETWEEN -90 AND 90 "
+        "OR lon NOT BETWEEN -180 AND 180 "
+        f"OR epoch(time) < {TIME_MIN!r} OR epoch(time) >= {TIME_MAX!r} OR {fields}"
+    )
+
+
 def sql_field(expr: str, name: str) -> str:
     """SQL for ``expr`` when within the bounds of field ``name``, else NULL."""
     lo, hi = LIMITS[name]

@@ -11,17 +11,21 @@ import duckdb
 
 class PositionSink(Protocol):
     """The destination of one input's positions, for readers that can write them from
-    SQL in the destination's own database, with no Arrow copy in between (OpenSky CSV).
+    SQL in the destination's own database, with no Arrow copy in between (OpenSky).
 
     ``cursor()`` is a new connection to that database (its temporary views and tables
-    are its own); ``insert(con, select)`` appends the rows of ``select`` (the
+    are its own); ``insert(con, select, unless)`` appends the rows of ``select`` (the
     positions columns, in order) through ``con`` in one statement and returns how
-    many. A failed statement writes nothing.
+    many. A failed statement writes nothing. ``unless``: SQL over the stored
+    positions columns; if any row written matches it, they are all removed again
+    and None is returned.
     """
 
     def cursor(self) -> duckdb.DuckDBPyConnection: ...
 
-    def insert(self, con: duckdb.DuckDBPyConnection, select: str) -> int: ...
+    def insert(
+        self, con: duckdb.DuckDBPyConnection, select: str, unless: str | None = None
+    ) -> int | None: ...
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,13 @@ the last position every second: a row whose position is more than
 position carry no position and are skipped.
 
 DuckDB reads the file (in parallel, streaming) into Arrow batches. When the context
-has a sink (an ingest into the store), a screened CSV is instead written by the
-store's own DuckDB in one ``INSERT … SELECT`` with no Arrow copy between (the
-benchmark's floor statement): that statement raises at its first invalid row (see
-below), writing nothing, and the file is then streamed. Parquet is always streamed:
-its validity is checked on the Arrow batches. A CSV is first screened line by
+has a sink (an ingest into the store), the file (a CSV once screened) is instead
+written by the store's own DuckDB in one ``INSERT … SELECT`` with no Arrow copy
+between (the benchmark's floor statement): that statement raises at its first
+invalid row (see below), writing nothing, and the file is then streamed. A Parquet
+file's stored rows are checked once more against every bound before they are kept:
+DuckDB answers range tests from the file's statistics, which a damaged file can get
+wrong. A CSV is first screened line by
 line (column-wise, :func:`screen`): a line longer than :data:`MAX_LINE`, with
 :data:`MAX_FIELDS` fields or more, or holding a NUL or bytes that are not UTF-8, is
 ``unparsable`` and left out of what DuckDB reads, so no single line can stall or
@@ -352,7 +354,7 @@ def _read(stream: Stream, ctx: ReadContext, tmp: Path) -> Iterator[StateBatch]:
         return
     if csv and len(rejects):  # the lines left out are records too
         yield StateBatch(POSITIONS_SCHEMA.empty_table(), len(rejects), rejects)
-    if csv and ctx.sink is not None:
+    if ctx.sink is not None:
         with ctx.sink.cursor() as con:
             done = _direct(con, ctx.sink, source, csv)
         if done is not None:
@@ -363,27 +365,33 @@ def _read(stream: Stream, ctx: ReadContext, tmp: Path) -> Iterator[StateBatch]:
 
 
 def _direct(
-    con: duckdb.DuckDBPyConnection, sink: PositionSink, source: str, csv: Screened
+    con: duckdb.DuckDBPyConnection, sink: PositionSink, source: str, csv: Screened | None
 ) -> StateBatch | None:
-    """A screened CSV written by the sink in one statement, which fails (writing
-    nothing) at its first row without an address, a position on Earth or a time in
-    range; None then, or on any other DuckDB error before the rows are written: the
-    caller streams the file instead, which finds and locates every such row."""
+    """The file written by the sink in one statement, which fails (writing nothing) at
+    its first row without an address, a position on Earth or a time in range. A
+    Parquet file's rows are checked again once stored, against every bound: DuckDB
+    may fold a test away using the file's statistics, which a damaged file can get
+    wrong. None when either finds a row, or on any other DuckDB error: the caller
+    streams the file instead, which finds and locates every such row."""
     with ThreadPoolExecutor(max_workers=1) as pool:
-        lines = pool.submit(_data_lines, csv.path) if csv.lines is None else None
+        lines = pool.submit(_data_lines, csv.path) if csv and csv.lines is None else None
         try:
             columns = _columns(con, source)
             if (missing := _missing(columns)) is not None:
                 return missing
             con.execute(f"CREATE TEMP VIEW src AS SELECT * FROM {source}")
+            rows = None if csv else con.execute("SELECT count(*) FROM src").fetchall()[0][0]
             sql = f"SELECT {select_sql(columns, checked=True)} FROM src WHERE {HAS_POSITION}"
-            stored = sink.insert(con, sql)
+            stored = sink.insert(con, sql, None if csv else bounds.sql_stored_outside())
         except duckdb.Error:
             return None
-        total = lines.result() if lines else csv.lines
+        if stored is None:
+            return None
+        total = lines.result() if lines else csv.lines if csv else rows
     assert total is not None
     rejects = Rejects()
-    _located_errors(con, csv, rejects)
+    if csv:
+        _located_errors(con, csv, rejects)
     return StateBatch(POSITIONS_SCHEMA.empty_table(), total, rejects, stored=stored)
 
 

@@ -284,19 +284,38 @@ class Store:
             self.con.unregister("_batch")
 
     def insert_positions(
-        self, con: duckdb.DuckDBPyConnection, select: str, ingest_id: int, memory_mb: int
-    ) -> int:
+        self,
+        con: duckdb.DuckDBPyConnection,
+        select: str,
+        ingest_id: int,
+        memory_mb: int,
+        unless: str | None = None,
+    ) -> int | None:
         """Append the rows of ``select`` (the positions columns, in order) to
-        ``positions`` for one ingest, in one statement on ``con`` (a cursor of this
-        store), under a memory limit of ``memory_mb`` MB for that statement; returns
-        how many rows it wrote. A failed statement writes nothing."""
+        ``positions`` for one ingest, in one transaction on ``con`` (a cursor of this
+        store) under a memory limit of ``memory_mb`` MB; returns how many rows it
+        wrote. ``unless``: SQL over the positions columns; if a row written matches
+        it, nothing is written and None is returned. On an error nothing is written."""
         con.execute("SET memory_limit = ?", [f"{int(memory_mb)}MiB"])
+        con.execute("BEGIN TRANSACTION")
         try:
-            return int(
-                con.execute(
-                    f"INSERT INTO position_rows SELECT *, {int(ingest_id)} FROM ({select})"
+            (stored,) = con.execute(
+                f"INSERT INTO position_rows SELECT *, {int(ingest_id)} FROM ({select})"
+            ).fetchall()[0]
+            if (
+                unless is not None
+                and con.execute(
+                    f"SELECT EXISTS (SELECT 1 FROM position_rows "
+                    f"WHERE ingest_id = {int(ingest_id)} AND ({unless}))"
                 ).fetchall()[0][0]
-            )
+            ):
+                con.execute("ROLLBACK")
+                return None
+            con.execute("COMMIT")
+            return int(stored)
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
         finally:
             con.execute("SET memory_limit = ?", [self._limit])
 
