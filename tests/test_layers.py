@@ -1,6 +1,7 @@
 """The one-way flow, checked on the source: sources and decode share only
-``jetwatch.model``; nothing below the CLI and the web app imports them; only the
-simulator, the demo and the CLI import the simulator."""
+``jetwatch.model``; readers import neither the store nor the ingest; nothing below
+the CLI and the web app imports them; only the simulator, the demo and the CLI
+import the simulator."""
 
 from __future__ import annotations
 
@@ -46,6 +47,15 @@ def test_sources_and_decode_share_only_the_model() -> None:
     ]
     assert wrong == []
     assert not _imports(PACKAGE / "model.py") & {"sources", "decode", "store"}
+
+
+def test_readers_write_to_the_store_only_through_the_sink_they_are_given() -> None:
+    wrong = [
+        str(p.relative_to(PACKAGE))
+        for p, (part, used) in _modules().items()
+        if part == "sources" and used & {"store", "ingest"}
+    ]
+    assert wrong == []
 
 
 def test_nothing_below_the_cli_and_the_web_imports_them() -> None:
