@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 from jetwatch.compress import Stream
@@ -39,6 +40,16 @@ class Read:
     @property
     def reasons(self) -> Counter[str]:
         return self.rejects.counts()
+
+
+def opensky_csv(parquet: Path, out: Path) -> Path:
+    """OpenSky state vectors from Parquet as OpenSky's CSV (unix-second times; the
+    ``serials`` and ``hour`` columns left out)."""
+    duckdb.sql(
+        f"COPY (SELECT * EXCLUDE (serials, hour) REPLACE (CAST(epoch(time) AS BIGINT) AS time) "
+        f"FROM read_parquet('{parquet}')) TO '{out}' (HEADER)"
+    )
+    return out
 
 
 def gz_lines(path: Path) -> int:

@@ -18,7 +18,9 @@ from jetwatch.ingest import INGEST_MEMORY_MB, MTIME, ingest_file, ingest_files
 from jetwatch.samples import SAMPLES
 from jetwatch.store.archive import sha256_file
 from jetwatch.store.db import Store, _mib
-from tests.helpers import read_file
+from tests.helpers import opensky_csv, read_file
+
+PARQUET = next(s.path for s in SAMPLES if s.path.suffix == ".parquet")  # OpenSky, real
 
 
 @pytest.fixture
@@ -215,8 +217,7 @@ def test_a_file_is_written_under_a_small_memory_limit(store: Store) -> None:
     def progress(done: int, total: int | None) -> None:
         seen.append(_limit(store))
 
-    path = next(s.path for s in SAMPLES if s.path.suffix == ".parquet")
-    assert ingest_file(store, path, progress=progress).status == "ingested"
+    assert ingest_file(store, PARQUET, progress=progress).status == "ingested"
     assert seen and all(_mib(limit) <= INGEST_MEMORY_MB for limit in seen)
     assert _limit(store) == before
 
@@ -257,12 +258,7 @@ def sink_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def _states_csv(out: Path, edit: dict[int, dict[str, str]]) -> Path:
     """The bundled OpenSky sample (real) as CSV, with cells of some lines replaced."""
-    parquet = next(s.path for s in SAMPLES if s.path.suffix == ".parquet")
-    duckdb.sql(
-        f"COPY (SELECT * EXCLUDE (serials, hour) REPLACE (CAST(epoch(time) AS BIGINT) AS time) "
-        f"FROM read_parquet('{parquet}')) TO '{out}' (HEADER)"
-    )
-    lines = out.read_text().splitlines()
+    lines = opensky_csv(PARQUET, out).read_text().splitlines()
     header = lines[0].split(",")
     for line, cells in edit.items():
         row = lines[line - 1].split(",")
@@ -335,10 +331,9 @@ def test_an_invalid_opensky_row_sends_its_csv_down_the_streamed_path(
 def test_opensky_parquet_written_by_the_store_as_if_streamed(
     store: Store, sink_calls: list[str]
 ) -> None:
-    path = next(s.path for s in SAMPLES if s.path.suffix == ".parquet")
-    result = ingest_file(store, path)
+    result = ingest_file(store, PARQUET)
     assert sink_calls == ["stored"]
-    reasons, records, rows = _as_streamed(store, path)
+    reasons, records, rows = _as_streamed(store, PARQUET)
     assert (dict(result.rejected), result.records) == (reasons, records) == ({}, 1396)
     assert result.positions == len(rows) == 1365
     assert _rows(store) == rows
@@ -352,8 +347,7 @@ def test_parquet_statistics_that_lie_do_not_let_a_row_off_the_earth_in(
     the one statement writes the row; the check of the stored rows finds it, the
     write is undone, and the streamed path rejects the row."""
     path = tmp_path / "lying.parquet"
-    sample = next(s.path for s in SAMPLES if s.path.suffix == ".parquet")
-    table = pq.read_table(sample)
+    table = pq.read_table(PARQUET)
     lat = table.column("lat").to_pylist()
     lat[20] = 95.0
     table = table.set_column(table.schema.get_field_index("lat"), "lat", pa.array(lat))

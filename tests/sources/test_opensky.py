@@ -16,7 +16,7 @@ from jetwatch.model import FLAG_STALE
 from jetwatch.sources import opensky
 from jetwatch.units import FPM_PER_MS, FT_PER_M, KT_PER_MS
 from tests.conftest import real_path
-from tests.helpers import read_file
+from tests.helpers import opensky_csv, read_file
 
 FILES = sorted(
     [
@@ -28,11 +28,7 @@ FILES = sorted(
 
 
 def _csv(name: str, out: Path) -> Path:
-    duckdb.sql(
-        f"COPY (SELECT * EXCLUDE (serials, hour) REPLACE (CAST(epoch(time) AS BIGINT) AS time) "
-        f"FROM read_parquet('{real_path(f'traffic/opensky_impala/{name}')}')) TO '{out}' (HEADER)"
-    )
-    return out
+    return opensky_csv(real_path(f"traffic/opensky_impala/{name}"), out)
 
 
 @pytest.mark.parametrize("name", FILES)

@@ -17,8 +17,8 @@ class PositionSink(Protocol):
     are its own); ``insert(con, select, unless)`` appends the rows of ``select`` (the
     positions columns, in order) through ``con`` in one statement and returns how
     many. A failed statement writes nothing. ``unless``: SQL over the stored
-    positions columns; if any row written matches it, they are all removed again
-    and None is returned.
+    positions columns; if a row written matches it, nothing is kept and None is
+    returned.
     """
 
     def cursor(self) -> duckdb.DuckDBPyConnection: ...

@@ -354,18 +354,25 @@ def _read(stream: Stream, ctx: ReadContext, tmp: Path) -> Iterator[StateBatch]:
         return
     if csv and len(rejects):  # the lines left out are records too
         yield StateBatch(POSITIONS_SCHEMA.empty_table(), len(rejects), rejects)
-    if ctx.sink is not None:
-        with ctx.sink.cursor() as con:
-            done = _direct(con, ctx.sink, source, csv)
-        if done is not None:
-            yield done
-            return
-    with _cursor() as con:
-        yield from _read_with(con, source, csv, ctx)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # counting the CSV's lines overlaps the scan (DuckDB works without the GIL)
+        lines = pool.submit(_data_lines, csv.path) if csv and csv.lines is None else None
+        if ctx.sink is not None:
+            with ctx.sink.cursor() as con:
+                done = _direct(con, ctx.sink, source, csv, lines)
+            if done is not None:
+                yield done
+                return
+        with _cursor() as con:
+            yield from _read_with(con, source, csv, lines, ctx)
 
 
 def _direct(
-    con: duckdb.DuckDBPyConnection, sink: PositionSink, source: str, csv: Screened | None
+    con: duckdb.DuckDBPyConnection,
+    sink: PositionSink,
+    source: str,
+    csv: Screened | None,
+    lines: Future[int] | None,
 ) -> StateBatch | None:
     """The file written by the sink in one statement, which fails (writing nothing) at
     its first row without an address, a position on Earth or a time in range. A
@@ -373,26 +380,23 @@ def _direct(
     may fold a test away using the file's statistics, which a damaged file can get
     wrong. None when either finds a row, or on any other DuckDB error: the caller
     streams the file instead, which finds and locates every such row."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        lines = pool.submit(_data_lines, csv.path) if csv and csv.lines is None else None
-        try:
-            columns = _columns(con, source)
-            if (missing := _missing(columns)) is not None:
-                return missing
-            con.execute(f"CREATE TEMP VIEW src AS SELECT * FROM {source}")
-            rows = None if csv else con.execute("SELECT count(*) FROM src").fetchall()[0][0]
-            sql = f"SELECT {select_sql(columns, checked=True)} FROM src WHERE {HAS_POSITION}"
-            stored = sink.insert(con, sql, None if csv else bounds.sql_stored_outside())
-        except duckdb.Error:
-            return None
-        if stored is None:
-            return None
-        total = lines.result() if lines else csv.lines if csv else rows
-    assert total is not None
+    try:
+        columns = _columns(con, source)
+        if (missing := _missing(columns)) is not None:
+            return missing
+        con.execute(f"CREATE TEMP VIEW src AS SELECT * FROM {source}")
+        sql = f"SELECT {select_sql(columns, checked=True)} FROM src WHERE {HAS_POSITION}"
+        stored = sink.insert(con, sql, None if csv else bounds.sql_stored_outside())
+    except duckdb.Error:
+        return None
+    if stored is None:
+        return None
     rejects = Rejects()
     if csv:
         _located_errors(con, csv, rejects)
-    return StateBatch(POSITIONS_SCHEMA.empty_table(), total, rejects, stored=stored)
+    return StateBatch(
+        POSITIONS_SCHEMA.empty_table(), _total(con, csv, lines), rejects, stored=stored
+    )
 
 
 def _columns(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:
@@ -411,7 +415,11 @@ def _missing(columns: dict[str, str]) -> StateBatch | None:
 
 
 def _read_with(
-    con: duckdb.DuckDBPyConnection, source: str, csv: Screened | None, ctx: ReadContext
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    csv: Screened | None,
+    lines: Future[int] | None,
+    ctx: ReadContext,
 ) -> Iterator[StateBatch]:
     columns = _columns(con, source)
     if (missing := _missing(columns)) is not None:
@@ -419,11 +427,7 @@ def _read_with(
         return
     con.execute(f"CREATE TEMP VIEW src AS SELECT * FROM {source}")
     sql = f"SELECT {select_sql(columns)} FROM src WHERE {HAS_POSITION}"
-    valid = valid_sql(columns)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # counting the CSV's lines overlaps the scan (DuckDB works without the GIL)
-        lines = pool.submit(_data_lines, csv.path) if csv and csv.lines is None else None
-        yield from _stream(con, sql, ctx, lines, csv, valid)
+    yield from _stream(con, sql, ctx, lines, csv, valid_sql(columns))
 
 
 def _stream(
@@ -442,13 +446,7 @@ def _stream(
             bad += batch.num_rows - (pc.sum(ok).as_py() or 0)
             batch = batch.filter(ok)
         yield StateBatch(bounds.clip_table(batch.cast(POSITIONS_SCHEMA)), batch.num_rows)
-    total = (
-        lines.result()
-        if lines
-        else csv.lines
-        if csv and csv.lines is not None
-        else con.execute("SELECT count(*) FROM src").fetchall()[0][0]
-    )
+    total = _total(con, csv, lines)
     rejects = Rejects()
     skipped = _located_errors(con, csv, rejects) if csv else []
     if bad:
@@ -467,6 +465,15 @@ def _stream(
         for _ in range(bad - len(rows)):  # damaged Parquet statistics hide some rows from SQL
             rejects.add(0, "out_of_range", b"", "icao24, lat, lon or time; row not locatable")
     yield StateBatch(POSITIONS_SCHEMA.empty_table(), total - seen + bad, rejects)
+
+
+def _total(con: duckdb.DuckDBPyConnection, csv: Screened | None, lines: Future[int] | None) -> int:
+    """The records of the file: its data lines (a CSV), else the rows of ``src``."""
+    if lines:
+        return lines.result()
+    if csv and csv.lines is not None:
+        return csv.lines
+    return int(con.execute("SELECT count(*) FROM src").fetchall()[0][0])
 
 
 def _located_errors(con: duckdb.DuckDBPyConnection, csv: Screened, rejects: Rejects) -> list[int]:
