@@ -1,6 +1,6 @@
 """A day of the world: ingest → aircraft → flights → exodus, each stage timed.
 
-    python bench/bench_day.py [--rows 100000000] [--step 10] [--seed 7] [--keep DIR]
+    python bench/bench_day.py [--rows 100000000] [--step 10] [--seed 7] [--keep DIR] [--floors]
 
 The day is SIMULATED here, by a generator independent of ``jetwatch.sim`` (no
 receivers, no coverage model): a fleet flies back-to-back legs between ~300 real
@@ -27,6 +27,15 @@ the stage):
 
 Target (issue 23): under 60 s end to end on 2 cores. No peer is run: none of
 rs1090, pyModeS or traffic goes from state vectors to departures against a baseline.
+
+``--floors`` then runs DuckDB alone on the same work, each in its own process, one
+run each, to say where the time goes: the ingest's floor (the day's files written into
+one new store, one ``INSERT … SELECT`` each with jetwatch's conversions and validity
+test: ``bench_states.floor_insert``) and the flights' floor (one
+``lag(time) OVER (PARTITION BY icao24 ORDER BY time)`` pass over the stored
+positions: ``bench_flights``' floor). The exodus has no floor of its own. The
+floors run under the store's default memory limit (a quarter of the machine's),
+more than jetwatch gives itself (256 MB to write a file, 1 GB for the flights' sort).
 """
 
 from __future__ import annotations
@@ -51,6 +60,8 @@ import pyarrow.parquet as pq
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import bench_flights  # noqa: E402
+import bench_states  # noqa: E402
 import harness  # noqa: E402
 
 from jetwatch.reference import areas  # noqa: E402
@@ -304,13 +315,33 @@ def _expected(legs: Legs, step: int) -> float:
     return float(span.sum() / step)
 
 
+def child(which: str, db: str, *files: str) -> dict[str, float]:
+    """A floor (``--floors``), in its own process."""
+    if which == "flights floor":
+        return bench_flights.child("floor", "", db, "0")
+    from jetwatch.store.db import Store
+
+    seconds = cpu = 0.0
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "floor.duckdb") as store:
+        harness.warm_up(store)
+        for k, file in enumerate(files, 1):
+            wall, used, _ = bench_states.floor_insert(store, Path(file), k)
+            seconds, cpu = seconds + wall, cpu + used
+    return {"count": len(files), "seconds": seconds, "cpu": cpu}
+
+
 def main() -> None:
+    if harness.serve_child(child):
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000_000)
     parser.add_argument("--step", type=int, default=10, help="seconds between reports")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
         "--keep", type=Path, help="write the day and the store here (a day made there is reused)"
+    )
+    parser.add_argument(
+        "--floors", action="store_true", help="then time DuckDB's floors of ingest and flights"
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -333,12 +364,31 @@ def main() -> None:
             f"{len(day['files'])} Parquet files ({size:,.0f} MB), made in {day['seconds']:.0f} s",
             flush=True,
         )
-        stages(
-            out / "day.duckdb", [Path(f) for f in day["files"]], Path(day["registry"]), day["rows"]
+        db, files = out / "day.duckdb", [Path(f) for f in day["files"]]
+        took = stages(db, files, Path(day["registry"]), day["rows"])
+        if args.floors:
+            floors(db, files, took)
+
+
+def floors(db: Path, files: list[Path], took: dict[str, float]) -> None:
+    """DuckDB's floors of the ingest and the flights beside the stages' times."""
+    found = harness.alternate(
+        __file__, ["ingest floor", "flights floor"], str(db), *map(str, files), repeat=1
+    )
+    for stage in ("ingest", "flights"):
+        floor = found[f"{stage} floor"]
+        print(
+            f"{stage} floor {floor['seconds']:7.1f} s  {floor['cpu']:6.1f} CPU-s  (DuckDB alone; "
+            f"jetwatch's stage {took[stage]:.1f} s, {took[stage] / floor['seconds']:.2f}x)  "
+            f"(peak RSS {floor['rss_mb']:,.0f} MB)",
+            flush=True,
         )
+    both = found["ingest floor"]["seconds"] + found["flights floor"]["seconds"]
+    print(f"floors of ingest and flights together: {both:.1f} s (target 60 s end to end)")
 
 
-def stages(db: Path, files: list[Path], registry: Path, rows: int) -> None:
+def stages(db: Path, files: list[Path], registry: Path, rows: int) -> dict[str, float]:
+    """Run the stages on a new store at ``db``; their wall seconds."""
     from jetwatch.allocator import reuse_freed_memory
     from jetwatch.exodus.analysis import exodus
     from jetwatch.flights.build import build
@@ -347,13 +397,12 @@ def stages(db: Path, files: list[Path], registry: Path, rows: int) -> None:
     from jetwatch.store.db import Store
 
     reuse_freed_memory()  # as the jetwatch command does
-    total = 0.0
+    took: dict[str, float] = {}
     clock = harness.Stopwatch()
 
     def stage(label: str, detail: Callable[[harness.Lap], str]) -> None:
-        nonlocal total
         lap = clock.lap()
-        total += lap.seconds
+        took[label] = lap.seconds
         print(
             f"{label:9} {lap.seconds:7.1f} s  {lap.cpu:6.1f} CPU-s ({lap.system:4.1f} in the "
             f"kernel)  {detail(lap)}  (peak RSS {harness.peak_rss_mb():,.0f} MB)",
@@ -391,7 +440,8 @@ def stages(db: Path, files: list[Path], registry: Path, rows: int) -> None:
                 f"{len(names)} areas x {len(CLASSES)} classes, {departures:,} departures counted"
             ),
         )
-    print(f"end to end: {total:.1f} s (target 60 s)")
+    print(f"end to end: {sum(took.values()):.1f} s (target 60 s)")
+    return took
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -56,30 +57,39 @@ def child(which: str, file: str) -> dict[str, float]:
 
 
 def _floor(path: Path) -> dict[str, float]:
+    from jetwatch.store.db import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "floor.duckdb")
+        harness.warm_up(store)
+        seconds, cpu, source = floor_insert(store, path)
+        count = store.con.execute(f"SELECT count(*) FROM {source}").fetchall()[0][0]  # rows read
+        store.close()
+    return {"count": count, "seconds": seconds, "cpu": cpu}
+
+
+def floor_insert(store: Any, path: Path, ingest_id: int = 1) -> tuple[float, float, str]:
+    """DuckDB's floor for one file: its positions written into ``store`` in one
+    ``INSERT … SELECT`` with jetwatch's conversions and validity test; the wall and CPU
+    seconds of that statement, and the table expression it read."""
     from jetwatch.sources import opensky
     from jetwatch.sql import literal
-    from jetwatch.store.db import Store
 
     source = (
         f"read_parquet({literal(path)})"
         if path.suffix == ".parquet"
         else f"read_csv({literal(path)}, header=true, types={opensky.TYPES_SQL})"
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "floor.duckdb")
-        harness.warm_up(store)
-        columns = dict(
-            (r[0].lower(), r[1])
-            for r in store.con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
-        )
-        began, cpu = time.perf_counter(), time.process_time()
-        store.con.execute(
-            f"INSERT INTO position_rows SELECT *, 1 FROM ({opensky.positions_sql(columns, source)})"
-        )
-        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
-        count = store.con.execute(f"SELECT count(*) FROM {source}").fetchall()[0][0]  # rows read
-        store.close()
-    return {"count": count, "seconds": seconds, "cpu": cpu}
+    columns = dict(
+        (r[0].lower(), r[1])
+        for r in store.con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+    )
+    began, cpu = time.perf_counter(), time.process_time()
+    store.con.execute(
+        f"INSERT INTO position_rows SELECT *, {int(ingest_id)} "
+        f"FROM ({opensky.positions_sql(columns, source)})"
+    )
+    return time.perf_counter() - began, time.process_time() - cpu, source
 
 
 def main() -> None:
