@@ -360,10 +360,11 @@ def test_filters_replay_and_a_permalink_round_trip(browser: Browser, web: str) -
     page.click("#r-play")
     page.wait_for_timeout(2500)
     page.click("#r-play")  # pause
-    page.wait_for_function(  # the picture asked for before the pause is drawn, and linked
+    page.wait_for_function(  # no picture on its way; the one drawn is the one linked
         """() => {
             const t = new URLSearchParams(location.hash.slice(1)).get("t");
-            return t && document.getElementById("clock").textContent.endsWith(t.replace("T", " "));
+            return document.getElementById("map").getAttribute("aria-busy") === "false"
+                && t && document.getElementById("clock").textContent.endsWith(t.replace("T", " "));
         }"""
     )
     clock = page.locator("#clock").text_content() or ""

@@ -55,9 +55,17 @@ function list(rows, total) {
 
 // -- data ------------------------------------------------------------------------
 
+// the map is aria-busy while a picture is on its way (a paused replay can still be
+// drawing the picture asked for before the pause)
+let loading = 0;
 async function load() {
-  await layer.ask("load", { url: href(`api/aircraft?minutes=${replay.on ? 1 : 5}${at("&")}`) });
-  if (selected) await detail(false);
+  $("map").setAttribute("aria-busy", String(++loading > 0));
+  try {
+    await layer.ask("load", { url: href(`api/aircraft?minutes=${replay.on ? 1 : 5}${at("&")}`) });
+    if (selected) await detail(false);
+  } finally {
+    $("map").setAttribute("aria-busy", String(--loading > 0));
+  }
 }
 
 // the trails of all traffic over the 10 minutes before the picture, from the store
