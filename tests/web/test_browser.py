@@ -86,7 +86,7 @@ def test_map_aircraft_flights_and_dashboard(browser: Browser, web: str) -> None:
     expect(page.locator("#tab-map")).to_be_visible()
     expect(page.locator("#clock")).to_contain_text("replay 2023-06-24")
     expect(page.locator("#detail-title")).to_be_visible()
-    page.wait_for_timeout(500)
+    expect(page.locator("#map")).to_have_attribute("aria-busy", "false")
     page.screenshot(path=SHOTS / "flight-replay.png")
 
     page.click("nav button[data-tab=exodus]")
