@@ -55,21 +55,27 @@ function list(rows, total) {
 
 // -- data ------------------------------------------------------------------------
 
-// the map is aria-busy while a picture is on its way (a paused replay can still be
-// drawing the picture asked for before the pause)
+// the map is aria-busy while a picture or its trails are on their way (a paused replay
+// can still be drawing the picture asked for before the pause)
 let loading = 0;
-async function load() {
-  $("map").setAttribute("aria-busy", String(++loading > 0));
+async function busy(work) {
+  loading += 1;
+  $("map").setAttribute("aria-busy", "true");
   try {
-    await layer.ask("load", { url: href(`api/aircraft?minutes=${replay.on ? 1 : 5}${at("&")}`) });
-    if (selected) await detail(false);
+    return await work();
   } finally {
-    $("map").setAttribute("aria-busy", String(--loading > 0));
+    loading -= 1;
+    $("map").setAttribute("aria-busy", String(loading > 0));
   }
 }
 
+const load = () => busy(async () => {
+  await layer.ask("load", { url: href(`api/aircraft?minutes=${replay.on ? 1 : 5}${at("&")}`) });
+  if (selected) await detail(false);
+});
+
 // the trails of all traffic over the 10 minutes before the picture, from the store
-const loadTrails = () => layer.ask("trails", { url: href(`api/trails${at("?")}`) });
+const loadTrails = () => busy(() => layer.ask("trails", { url: href(`api/trails${at("?")}`) }));
 
 function filters() {
   layer.tell("filters", { filters: {
